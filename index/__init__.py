@@ -1,0 +1,1 @@
+"""Summit Explorer engine: corpus loading, analysis, whoosh index, search, timeline."""

@@ -1,0 +1,210 @@
+"""The engine's one public entry point: `Engine` ties corpus, index, search and timeline.
+
+Callers (CLI, TUI, benchmarks) construct an `Engine` cheaply, call `open()` (slow:
+builds or updates the index; run it in a worker), then query it. Nothing here
+imports Textual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.corpus import bundled_articles_dir, parse_file, resolve_articles_dir
+from index.errors import ArticleNotFound, SummitError
+from index.models import (
+    Article,
+    DateAnchor,
+    DateSource,
+    SearchResult,
+    TimeExpression,
+    Timeline,
+    UpdateReport,
+)
+from index.store import IndexStore, default_index_dir
+
+ProgressCallback = Callable[[int, int, str], None]
+"""progress(done, total, message): called from the thread doing the work."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """What lists show about an article, read from the index without opening its file."""
+
+    id: str
+    file: str
+    title: str
+    title_derived: bool
+    place: str | None
+    date: dt.date | None
+    date_source: DateSource
+    source: str | None
+    paragraphs: int
+
+    @property
+    def source_label(self) -> str:
+        return self.source or self.file
+
+
+class Engine:
+    """One corpus folder and its index."""
+
+    def __init__(
+        self,
+        articles_dir: Path | str | None = None,
+        index_dir: Path | str | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
+        self.articles_dir: Path = resolve_articles_dir(articles_dir)
+        self.index_dir: Path = (
+            Path(index_dir).expanduser().resolve()
+            if index_dir is not None
+            else default_index_dir(self.articles_dir)
+        )
+        self.today = today
+        self.is_bundled = self.articles_dir == bundled_articles_dir()
+        self._store = IndexStore(self.articles_dir, self.index_dir)
+        self._lock = threading.RLock()
+        self._timeline: Timeline | None = None
+        self._anchors: dict[str, DateAnchor] = {}
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def open(
+        self, progress: ProgressCallback | None = None, *, rebuild: bool = False
+    ) -> UpdateReport:
+        """Create, repair or incrementally update the index; slow, run it off the UI thread."""
+        with self._lock:
+            report = self._store.sync(progress=progress, rebuild=rebuild)
+            self._timeline = None
+            self._anchors = {}
+            return report
+
+    @property
+    def is_open(self) -> bool:
+        return self._store.is_open
+
+    def close(self) -> None:
+        self._store.close()
+
+    @property
+    def warnings(self) -> list[str]:
+        """Files skipped or decoded with a fallback during the last open()."""
+        return list(self._store.warnings)
+
+    # -- articles ------------------------------------------------------------------
+
+    def articles(self) -> list[ArticleSummary]:
+        anchors = self.anchors()
+        summaries = []
+        for record in self._store.manifest_records():
+            anchor = anchors.get(record.id)
+            summaries.append(
+                ArticleSummary(
+                    id=record.id,
+                    file=record.file,
+                    title=record.title,
+                    title_derived=record.title_derived,
+                    place=record.place,
+                    date=anchor.date if anchor else record.date,
+                    date_source=anchor.date_source if anchor else record.date_source,
+                    source=record.source,
+                    paragraphs=record.paragraphs,
+                )
+            )
+        return summaries
+
+    def resolve_id(self, article_id: str) -> str:
+        """Exact id, else file name, else a unique id prefix (so `000` finds `000_…`)."""
+        return self._store.resolve_id(article_id)
+
+    def get_article(self, article_id: str) -> Article:
+        """The article as it is on disk now (re-parsed, so text and offsets are current)."""
+        record = self._store.record(self.resolve_id(article_id))
+        path = self.articles_dir / record.file
+        try:
+            return parse_file(path, self.articles_dir)
+        except OSError as exc:
+            raise ArticleNotFound(f"cannot read {record.file}: {exc.strerror or exc}") from exc
+
+    # -- search --------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        *,
+        group_by_article: bool = False,
+        as_you_type: bool = False,
+    ) -> SearchResult:
+        """Ranked passages for `query` (see README for the query language).
+
+        `as_you_type` treats the last word as a prefix and skips slow extras.
+        `group_by_article` keeps the best passage per article.
+        """
+        return self._store.searcher().search(
+            query,
+            limit,
+            group_by_article=group_by_article,
+            as_you_type=as_you_type,
+            anchors=self.anchors,
+        )
+
+    def similar(
+        self, article_id: str, paragraph: int | None = None, limit: int = 10
+    ) -> SearchResult:
+        """Passages from other articles that share this passage's (or article's) key terms."""
+        return self._store.searcher().similar(self.resolve_id(article_id), paragraph, limit)
+
+    # -- timeline ------------------------------------------------------------------
+
+    def anchors(self) -> dict[str, DateAnchor]:
+        self._ensure_timeline()
+        return self._anchors
+
+    def timeline(
+        self,
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        article_id: str | None = None,
+        text: str | None = None,
+    ) -> Timeline:
+        from index.timeline import filter_timeline
+
+        timeline = self._ensure_timeline()
+        if article_id is not None:
+            article_id = self.resolve_id(article_id)
+        if start is None and end is None and article_id is None and not text:
+            return timeline
+        return filter_timeline(timeline, start=start, end=end, article_id=article_id, text=text)
+
+    def time_expressions(self, article_id: str) -> list[TimeExpression]:
+        """The article's time expressions resolved against its date (for the reader)."""
+        from index.timeline import resolve_expressions
+
+        article = self.get_article(article_id)
+        anchor = self.anchors().get(article.id) or DateAnchor(
+            article.id, article.file, None, "unknown", "no date found"
+        )
+        return resolve_expressions(article, self._store.raw_expressions(article.id), anchor)
+
+    def _ensure_timeline(self) -> Timeline:
+        with self._lock:
+            if self._timeline is None:
+                self._timeline, self._anchors = self._build_timeline()
+            return self._timeline
+
+    def _build_timeline(self) -> tuple[Timeline, dict[str, DateAnchor]]:
+        from index.timeline import build_timeline
+
+        if not self._store.is_open:
+            raise SummitError("the index is not open yet")
+        articles: Sequence[Article] = self._store.articles_for_timeline()
+        raw = {a.id: self._store.raw_expressions(a.id) for a in articles}
+        timeline = build_timeline(articles, raw, today=self.today or dt.date.today())
+        return timeline, {anchor.article_id: anchor for anchor in timeline.anchors}

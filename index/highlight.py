@@ -1,0 +1,93 @@
+"""Where a passage matched, and the snippet to show for it.
+
+Highlights are spans into plain text, never markup: whatever the article
+contains is shown as text by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from functools import lru_cache
+
+from index.analysis import fold, stem, tokens_with_offsets
+from index.models import Span
+
+SNIPPET_CHARS = 240
+
+
+@lru_cache(maxsize=100_000)
+def _forms(word: str) -> tuple[str, str]:
+    return stem(word), fold(word)
+
+
+def match_spans(text: str, stems: Collection[str], folded: Collection[str] = ()) -> list[Span]:
+    """Spans of the words of `text` whose stem is in `stems` (or folded form in `folded`)."""
+    spans = []
+    for start, end, word in tokens_with_offsets(text):
+        word_stem, word_folded = _forms(word)
+        if (word_stem and word_stem in stems) or word_folded in folded:
+            spans.append(Span(start, end))
+    return spans
+
+
+def make_snippet(
+    text: str, spans: list[Span], width: int = SNIPPET_CHARS
+) -> tuple[str, tuple[Span, ...]]:
+    """A window of about `width` characters around the densest cluster of matches."""
+    flat = " ".join(text.split()) if "\n" in text or "  " in text else text
+    if flat is not text:
+        spans = _remap_spans(text, flat, spans)
+        text = flat
+    if len(text) <= width:
+        return text, tuple(spans)
+    anchor = _densest_start(spans, width) if spans else 0
+    start = max(0, anchor - width // 4)
+    if start > 0:
+        space = text.rfind(" ", 0, start + 1)
+        start = space + 1 if space != -1 and start - space < 30 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start + width // 2 else end
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    shift = len(prefix) - start
+    inside = tuple(
+        Span(s.start + shift, s.end + shift) for s in spans if s.start >= start and s.end <= end
+    )
+    return prefix + text[start:end] + suffix, inside
+
+
+def _densest_start(spans: list[Span], width: int) -> int:
+    best_start, best_count = spans[0].start, 0
+    for index, span in enumerate(spans):
+        count = sum(1 for other in spans[index:] if other.end - span.start <= width * 3 // 4)
+        if count > best_count:
+            best_start, best_count = span.start, count
+    return best_start
+
+
+def _remap_spans(original: str, flat: str, spans: list[Span]) -> list[Span]:
+    """Map spans of `original` onto its whitespace-collapsed form `flat`."""
+    mapping = []
+    position = 0
+    previous_space = False
+    for ch in original.strip() if original[:1].isspace() else original:
+        if ch.isspace():
+            if not previous_space:
+                mapping.append(position)
+                position += 1
+            else:
+                mapping.append(position - 1)
+            previous_space = True
+        else:
+            mapping.append(position)
+            position += 1
+            previous_space = False
+    offset = len(original) - len(original.lstrip()) if original[:1].isspace() else 0
+    result = []
+    for span in spans:
+        start_index, end_index = span.start - offset, span.end - 1 - offset
+        if 0 <= start_index < len(mapping) and 0 <= end_index < len(mapping):
+            result.append(Span(mapping[start_index], min(len(flat), mapping[end_index] + 1)))
+    return result

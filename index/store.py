@@ -1,0 +1,572 @@
+"""The on-disk index: a whoosh index plus a manifest, kept in step with the articles.
+
+The index is a cache. `IndexStore.sync()` brings it in line with the folder:
+only added, changed or removed files are re-indexed (by size+mtime, then content
+hash); a schema change, a missing or damaged index, or a manifest that does not
+match the index's generation triggers a rebuild from the articles.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_cache_dir
+from whoosh import index as whoosh_index
+from whoosh.index import Index, LockError
+from whoosh.writing import IndexWriter
+
+from index.corpus import (
+    SkippedFile,
+    discover_files,
+    infer_place,
+    parse_file,
+    place_key,
+    proper_noun_counts,
+    relative_name,
+)
+from index.errors import ArticleNotFound, CorpusError, IndexBusyError, SummitError
+from index.models import Article, UpdateReport
+from index.schema import ARTICLE, PASSAGE, SCHEMA_VERSION, build_schema
+
+ProgressCallback = Callable[[int, int, str], None]
+
+APP_NAME = "summit-explorer"
+MANIFEST = "manifest.json"
+TIME_EXPRESSIONS = "time_expressions.json"
+WHOOSH_DIR = "whoosh"
+SYNC_LOCK = "sync.lock"
+LOCK_WAIT_SECONDS = 30.0
+PARALLEL_PARSE_THRESHOLD = 200
+_NAME_PAIR = re.compile(r"\b([A-Z][\w'’]*|al|el|ad|ag)[-\s]([A-Z][\w'’]+)")
+
+
+@dataclass(slots=True)
+class ManifestRecord:
+    """What the index knows about one article file without reopening it."""
+
+    id: str
+    file: str
+    hash: str
+    size: int
+    mtime_ns: int
+    title: str
+    title_derived: bool
+    place: str | None
+    place_source: str
+    date: str | None
+    source: str | None
+    paragraphs: int
+    proper_nouns: dict[str, int] = field(default_factory=dict)
+    name_pairs: list[list[str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def date_source(self) -> str:
+        return "front_matter" if self.date else "unknown"
+
+    @property
+    def parsed_date(self) -> Any:
+        import datetime as dt
+
+        return dt.date.fromisoformat(self.date) if self.date else None
+
+
+def default_index_dir(articles_dir: Path) -> Path:
+    """One index per corpus folder, in the user cache dir, named after the folder."""
+    digest = hashlib.sha256(str(articles_dir.resolve()).encode()).hexdigest()[:12]
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", articles_dir.name)[:40] or "articles"
+    return Path(user_cache_dir(APP_NAME)) / "indexes" / f"{slug}-{digest}"
+
+
+# -- parsing work units (module level so a process pool can pickle them) --------------
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    record: ManifestRecord | None
+    article: Article | None
+    raw_expressions: list[dict[str, Any]]
+    warning: str | None
+
+
+def parse_for_index(path_and_folder: tuple[str, str]) -> ParsedFile:
+    """Parse one file and extract what the index stores for it (runs in a worker process)."""
+    from index.temporal import extract_raw
+
+    path, folder = Path(path_and_folder[0]), Path(path_and_folder[1])
+    try:
+        stat = path.stat()
+        article = parse_file(path, folder)
+    except SkippedFile as exc:
+        return ParsedFile(None, None, [], f"skipped {relative_name(path, folder)}: {exc}")
+    except OSError as exc:  # vanished or changed between listing and reading
+        return ParsedFile(
+            None, None, [], f"skipped {relative_name(path, folder)}: {exc.strerror or exc}"
+        )
+    record = ManifestRecord(
+        id=article.id,
+        file=article.file,
+        hash=article.content_hash,
+        size=stat.st_size,
+        mtime_ns=stat.st_mtime_ns,
+        title=article.title,
+        title_derived=article.title_derived,
+        place=article.place,
+        place_source=article.place_source,
+        date=article.date.isoformat() if article.date else None,
+        source=article.source,
+        paragraphs=len(article.paragraphs),
+        proper_nouns=proper_noun_counts(article.text),
+        name_pairs=[list(pair) for pair in sorted(set(_NAME_PAIR.findall(article.text)))],
+        warnings=list(article.warnings),
+    )
+    return ParsedFile(record, article, extract_raw(article.text), None)
+
+
+def article_documents(article: Article) -> Iterator[dict[str, Any]]:
+    """The whoosh documents for one article: one per paragraph, one for the whole."""
+    source_words = f"{article.source or ''} {article.file}"
+    common = {
+        "article_id": article.id,
+        "file": article.file,
+        "title": article.title,
+        "source": source_words,
+        "source_label": article.source_label,
+        "place": article.place or "",
+    }
+    yield {
+        **common,
+        "kind": ARTICLE,
+        "paragraph": -1,
+        "start": 0,
+        "end": len(article.text),
+        "body": "\n".join(p.text for p in article.paragraphs),
+        "words": article.title + "\n" + "\n".join(p.text for p in article.paragraphs),
+    }
+    for paragraph in article.paragraphs:
+        yield {
+            **common,
+            "kind": PASSAGE,
+            "paragraph": paragraph.index,
+            "start": paragraph.start,
+            "end": paragraph.end,
+            "body": paragraph.text,
+            "words": paragraph.text,
+        }
+
+
+@contextlib.contextmanager
+def cancelling_writer(writer: IndexWriter) -> Iterator[IndexWriter]:
+    """Commit on success, cancel on any error: a failed update never half-commits."""
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    else:
+        writer.commit()
+
+
+def _atomic_write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+class IndexStore:
+    """Owns the index directory for one corpus folder."""
+
+    def __init__(self, articles_dir: Path, index_dir: Path) -> None:
+        self.articles_dir = articles_dir
+        self.index_dir = index_dir
+        self.warnings: list[str] = []
+        self._ix: Index | None = None
+        self._records: dict[str, ManifestRecord] = {}
+        self._raw: dict[str, list[dict[str, Any]]] = {}
+        self._searcher: Any = None
+        self._article_cache: dict[str, Article] = {}
+
+    # -- opening ---------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self._ix is not None
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._ix = None
+
+    def sync(
+        self, progress: ProgressCallback | None = None, *, rebuild: bool = False
+    ) -> UpdateReport:
+        """Bring the index in line with the folder (see module docstring)."""
+        started = time.perf_counter()
+        self.warnings = []
+        self._check_locations()
+        with self._sync_lock(progress) as exclusive:
+            if exclusive:
+                report = self._sync_locked(progress, rebuild=rebuild)
+            else:
+                report = UpdateReport(reason="index busy: opened read-only")
+                self.warnings.append(
+                    "index busy: another summit is updating it; showing the index as it was"
+                )
+                if not self._load_existing():
+                    raise IndexBusyError(
+                        f"index busy: another process is building {self.index_dir}; try again"
+                    )
+        report.warnings = [*self.warnings, *report.warnings]
+        report.seconds = time.perf_counter() - started
+        self._refresh_searcher()
+        return report
+
+    def _check_locations(self) -> None:
+        articles = self.articles_dir.resolve()
+        index = self.index_dir.resolve()
+        if index == articles or articles in index.parents:
+            raise CorpusError(
+                f"the index folder {self.index_dir} is inside the articles folder; "
+                "choose another --index-dir (the articles folder is never written to)"
+            )
+        try:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.index_dir / ".write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            fallback = Path(tempfile.mkdtemp(prefix="summit-index-"))
+            self.warnings.append(
+                f"cannot write the index at {self.index_dir} ({exc.strerror or exc}); "
+                f"using a temporary index at {fallback}"
+            )
+            self.index_dir = fallback
+
+    @contextlib.contextmanager
+    def _sync_lock(self, progress: ProgressCallback | None) -> Iterator[bool]:
+        """An exclusive lock across processes, so two updaters never interleave."""
+        handle = open(self.index_dir / SYNC_LOCK, "a+")  # noqa: SIM115 - held for the block
+        try:
+            deadline = time.monotonic() + LOCK_WAIT_SECONDS
+            told = False
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                    if time.monotonic() >= deadline:
+                        yield False
+                        return
+                    if not told and progress is not None:
+                        progress(0, 0, "index busy: waiting for another summit to finish")
+                    told = True
+                    time.sleep(0.2)
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        finally:
+            handle.close()
+
+    def _load_existing(self) -> bool:
+        """Open the index as it is, if it is whole; False when it must be rebuilt."""
+        try:
+            manifest = json.loads((self.index_dir / MANIFEST).read_text(encoding="utf-8"))
+            raw = json.loads((self.index_dir / TIME_EXPRESSIONS).read_text(encoding="utf-8"))
+            if manifest.get("schema") != SCHEMA_VERSION:
+                return False
+            ix = whoosh_index.open_dir(str(self.index_dir / WHOOSH_DIR))
+            if ix.latest_generation() != manifest.get("generation"):
+                return False
+            records = [ManifestRecord(**item) for item in manifest["records"]]
+            expected_docs = sum(r.paragraphs + 1 for r in records)
+            if ix.doc_count() != expected_docs or not isinstance(raw, dict):
+                return False
+        except Exception:
+            return False
+        self._ix = ix
+        self._records = {r.id: r for r in records}
+        self._raw = raw
+        return True
+
+    def _sync_locked(self, progress: ProgressCallback | None, *, rebuild: bool) -> UpdateReport:
+        reason = None
+        if rebuild:
+            reason = "rebuild requested"
+        elif not self._load_existing():
+            exists = (self.index_dir / MANIFEST).exists() or (self.index_dir / WHOOSH_DIR).exists()
+            reason = "index damaged or from another version" if exists else "new index"
+        if reason is not None:
+            self._create_empty()
+        report = self._update(progress)
+        report.rebuilt = reason is not None
+        report.reason = reason
+        return report
+
+    def _create_empty(self) -> None:
+        self.close()
+        whoosh_dir = self.index_dir / WHOOSH_DIR
+        if whoosh_dir.exists():
+            shutil.rmtree(whoosh_dir)
+        for name in (MANIFEST, TIME_EXPRESSIONS):
+            with contextlib.suppress(FileNotFoundError):
+                (self.index_dir / name).unlink()
+        whoosh_dir.mkdir(parents=True)
+        self._ix = whoosh_index.create_in(str(whoosh_dir), build_schema())
+        self._records = {}
+        self._raw = {}
+
+    # -- updating --------------------------------------------------------------------
+
+    def _update(self, progress: ProgressCallback | None) -> UpdateReport:
+        assert self._ix is not None
+        report = UpdateReport()
+        paths = list(discover_files(self.articles_dir))
+        by_file = {r.file: r for r in self._records.values()}
+        present: set[str] = set()
+        to_parse: list[Path] = []
+        for path in paths:
+            file = relative_name(path, self.articles_dir)
+            present.add(file)
+            record = by_file.get(file)
+            try:
+                stat = path.stat()
+            except OSError as exc:
+                self.warnings.append(f"skipped {file}: {exc.strerror or exc}")
+                continue
+            if record and record.size == stat.st_size and record.mtime_ns == stat.st_mtime_ns:
+                report.unchanged += 1
+            else:
+                to_parse.append(path)
+        removed = [r for r in self._records.values() if r.file not in present]
+        parsed = self._parse_all(to_parse, progress)
+        changed: list[ParsedFile] = []
+        for item in parsed:
+            if item.warning:
+                self.warnings.append(item.warning)
+                continue
+            assert item.record is not None
+            old = by_file.get(item.record.file)
+            if old is not None and old.hash == item.record.hash:
+                # touched but identical: remember the new mtime, skip re-indexing
+                old.mtime_ns, old.size = item.record.mtime_ns, item.record.size
+                report.unchanged += 1
+                continue
+            changed.append(item)
+        # a file that could no longer be read is dropped from the index like a deleted one
+        unreadable = {
+            r.file
+            for r in self._records.values()
+            if r.file in present and any(w.startswith(f"skipped {r.file}:") for w in self.warnings)
+        }
+        removed += [r for r in self._records.values() if r.file in unreadable]
+        for item in changed:
+            if item.record is not None and item.record.file in by_file:
+                report.changed += 1
+            else:
+                report.added += 1
+        report.removed = len(removed)
+        if changed or removed:
+            self._write(changed, removed, progress, total=len(changed))
+        elif to_parse:
+            self._save_manifest()  # mtimes refreshed
+        for record in self._records.values():
+            self.warnings.extend(w for w in record.warnings if w not in self.warnings)
+        self._infer_places()
+        return report
+
+    def _parse_all(
+        self, paths: Sequence[Path], progress: ProgressCallback | None
+    ) -> list[ParsedFile]:
+        total = len(paths)
+        jobs = [(str(p), str(self.articles_dir)) for p in paths]
+        results: list[ParsedFile] = []
+        if total >= PARALLEL_PARSE_THRESHOLD and (os.cpu_count() or 1) > 1:
+            with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+                for done, item in enumerate(pool.map(parse_for_index, jobs, chunksize=32), 1):
+                    results.append(item)
+                    if progress and (done % 50 == 0 or done == total):
+                        progress(done, total * 2, f"reading articles {done}/{total}")
+        else:
+            for done, job in enumerate(jobs, 1):
+                results.append(parse_for_index(job))
+                if progress and (done % 50 == 0 or done == total):
+                    progress(done, total * 2, f"reading articles {done}/{total}")
+        return results
+
+    def _write(
+        self,
+        changed: list[ParsedFile],
+        removed: list[ManifestRecord],
+        progress: ProgressCallback | None,
+        *,
+        total: int,
+    ) -> None:
+        assert self._ix is not None
+        many = len(changed) >= PARALLEL_PARSE_THRESHOLD
+        try:
+            writer = self._ix.writer(
+                timeout=LOCK_WAIT_SECONDS,
+                delay=0.25,
+                **({"procs": 2, "multisegment": True, "limitmb": 128} if many else {}),
+            )
+        except LockError as exc:
+            raise IndexBusyError(
+                f"index busy: {self.index_dir} is locked by another writer"
+            ) from exc
+        seen_ids = {r.id for r in self._records.values() if r not in removed}
+        with cancelling_writer(writer):
+            for record in removed:
+                writer.delete_by_term("article_id", record.id)
+            for done, item in enumerate(changed, 1):
+                assert item.record is not None and item.article is not None
+                old = next((r for r in self._records.values() if r.file == item.record.file), None)
+                if old is not None:
+                    writer.delete_by_term("article_id", old.id)
+                    seen_ids.discard(old.id)
+                article = item.article
+                if article.id in seen_ids:  # a.txt next to a.md: keep the suffix
+                    from dataclasses import replace
+
+                    article = replace(article, id=article.file)
+                    item.record.id = article.id
+                seen_ids.add(article.id)
+                for document in article_documents(article):
+                    writer.add_document(**document)
+                if progress and (done % 50 == 0 or done == total):
+                    progress(total + done, total * 2, f"indexing {done}/{total}")
+        for record in removed:
+            self._records.pop(record.id, None)
+            self._raw.pop(record.id, None)
+        for item in changed:
+            assert item.record is not None
+            stale = [key for key, r in self._records.items() if r.file == item.record.file]
+            for key in stale:
+                self._records.pop(key)
+                self._raw.pop(key, None)
+            self._records[item.record.id] = item.record
+            self._raw[item.record.id] = item.raw_expressions
+        self._article_cache.clear()
+        self._ix = whoosh_index.open_dir(str(self.index_dir / WHOOSH_DIR))
+        self._save_manifest()
+
+    def _save_manifest(self) -> None:
+        assert self._ix is not None
+        # The time expressions go first: the manifest (with the index generation) is the
+        # commit point, so a crash before it makes the next run rebuild.
+        _atomic_write_json(self.index_dir / TIME_EXPRESSIONS, self._raw)
+        records = sorted(self._records.values(), key=lambda r: r.file)
+        _atomic_write_json(
+            self.index_dir / MANIFEST,
+            {
+                "schema": SCHEMA_VERSION,
+                "articles_dir": str(self.articles_dir),
+                "generation": self._ix.latest_generation(),
+                "records": [asdict(r) for r in records],
+            },
+        )
+
+    def _infer_places(self) -> None:
+        """Articles without a dateline take the corpus's dateline city they name most."""
+        known = {
+            place_key(r.place): r.place
+            for r in self._records.values()
+            if r.place and r.place_source in {"dateline", "front_matter"}
+        }
+        for record in self._records.values():
+            if record.place is None or record.place_source == "inferred":
+                inferred = infer_place(record.proper_nouns, known)
+                record.place = inferred
+                record.place_source = "inferred" if inferred else "unknown"
+
+    # -- reading ---------------------------------------------------------------------
+
+    def manifest_records(self) -> list[ManifestRecord]:
+        self._require_open()
+        return sorted(self._records.values(), key=lambda r: r.file)
+
+    def record(self, article_id: str) -> ManifestRecord:
+        self._require_open()
+        try:
+            return self._records[article_id]
+        except KeyError:
+            raise ArticleNotFound(f"no article with id {article_id!r}") from None
+
+    def resolve_id(self, article_id: str) -> str:
+        """Exact id, else file name, else a unique prefix of an id."""
+        self._require_open()
+        if article_id in self._records:
+            return article_id
+        for record in self._records.values():
+            if record.file == article_id:
+                return record.id
+        matches = [key for key in self._records if key.startswith(article_id)] if article_id else []
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            shown = ", ".join(sorted(matches)[:5])
+            raise ArticleNotFound(f"article id {article_id!r} is ambiguous: {shown}")
+        raise ArticleNotFound(f"no article with id {article_id!r} (see `summit list`)")
+
+    def raw_expressions(self, article_id: str) -> list[dict[str, Any]]:
+        self._require_open()
+        return self._raw.get(article_id, [])
+
+    def articles_for_timeline(self) -> list[Article]:
+        """Every article, parsed (cached by content hash between calls)."""
+        self._require_open()
+        articles = []
+        for record in self.manifest_records():
+            cached = self._article_cache.get(record.id)
+            if cached is None or cached.content_hash != record.hash:
+                try:
+                    cached = parse_file(self.articles_dir / record.file, self.articles_dir)
+                except (SkippedFile, OSError):
+                    continue
+                from dataclasses import replace
+
+                cached = replace(
+                    cached, id=record.id, place=record.place, place_source=record.place_source
+                )  # type: ignore[arg-type]
+                self._article_cache[record.id] = cached
+            articles.append(cached)
+        return articles
+
+    def searcher(self) -> Any:
+        self._require_open()
+        if self._searcher is None:
+            self._refresh_searcher()
+        return self._searcher
+
+    def _refresh_searcher(self) -> None:
+        from index.search import PassageSearcher
+
+        if self._ix is None:
+            return
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = PassageSearcher(self._ix, list(self._records.values()))
+
+    def _require_open(self) -> None:
+        if self._ix is None:
+            raise SummitError("the index is not open yet")

@@ -1,0 +1,1 @@
+"""Summit Explorer face: Textual app, CLI, SSH serving."""

@@ -1,0 +1,234 @@
+"""How the CLI prints: Rich text on a terminal, plain text in a pipe, JSON on request.
+
+Everything that comes from an article goes through `textsafe.clean` and into a
+`rich.text.Text`, so markup or escape sequences inside articles stay inert.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
+from rich.text import Text
+
+from index.engine import ArticleSummary, Engine
+from index.models import Article, DateAnchor, SearchResult, Span, Timeline, UpdateReport
+from tui.textsafe import clean
+
+MATCH_STYLE = "bold reverse"
+DIM = "dim"
+
+
+def _stdout() -> Console:
+    # In a pipe, lines are not re-wrapped: a script gets one line per record.
+    return Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def error(message: str) -> None:
+    _stderr().print(Text(f"summit: error: {clean(message, single_line=True)}"))
+
+
+def warn(message: str) -> None:
+    _stderr().print(Text(f"summit: warning: {clean(message, single_line=True)}"))
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def highlighted(text: str, spans: Iterable[Span]) -> Text:
+    result = Text(clean(text))
+    for span in spans:
+        result.stylize(MATCH_STYLE, span.start, span.end)
+    return result
+
+
+def _line(*parts: str | None) -> str:
+    return " · ".join(clean(p, single_line=True) for p in parts if p)
+
+
+def print_search(result: SearchResult, *, group_by_article: bool = False) -> None:
+    console = _stdout()
+    for note in result.notes:
+        console.print(Text(f"note: {clean(note, single_line=True)}", style="yellow"))
+    if not result.hits:
+        console.print(Text(f'no results for "{clean(result.query, single_line=True)}"'))
+        return
+    about = "about " if result.total_is_estimate else ""
+    unit = "articles" if group_by_article else "passages"
+    console.print(
+        Text(f"{about}{result.total} {unit} match; showing {len(result.hits)}", style=DIM)
+    )
+    for hit in result.hits:
+        console.print()
+        console.print(Text(f"{hit.rank}. {clean(hit.title, single_line=True)}", style="bold"))
+        meta = _line(
+            f"{hit.article_id} ¶{hit.paragraph}",
+            hit.place,
+            hit.date.isoformat() if hit.date else None,
+            f"score {hit.score:.2f}",
+        )
+        console.print(Text("   " + meta, style=DIM))
+        snippet = Text("   ")
+        snippet.append_text(highlighted(hit.snippet.replace("\n", " "), hit.highlights))
+        console.print(snippet)
+
+
+def _anchor_line(anchor: DateAnchor | None) -> str:
+    if anchor is None or anchor.date is None:
+        return "date unknown"
+    how = {"front_matter": "given", "inferred": "inferred"}.get(anchor.date_source, "unknown")
+    return f"{anchor.date.isoformat()} ({how}: {anchor.evidence})"
+
+
+def print_article(article: Article, anchor: DateAnchor | None) -> None:
+    console = _stdout()
+    title = clean(article.title, single_line=True)
+    console.print(
+        Text(
+            title + (" (title derived from the first sentence)" if article.title_derived else ""),
+            style="bold",
+        )
+    )
+    console.print(Text(_line(article.id, article.place, article.source), style=DIM))
+    console.print(Text(_anchor_line(anchor), style=DIM))
+    for paragraph in article.paragraphs:
+        console.print()
+        console.print(Text(f"[{paragraph.index}] ", style=DIM) + Text(clean(paragraph.text)))
+
+
+def article_json(article: Article, anchor: DateAnchor | None) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "file": article.file,
+        "title": article.title,
+        "title_derived": article.title_derived,
+        "place": article.place,
+        "dateline": article.dateline,
+        "date": anchor.date.isoformat() if anchor and anchor.date else None,
+        "date_source": anchor.date_source if anchor else article.date_source,
+        "source": article.source,
+        "url": article.url,
+        "paragraphs": [
+            {"index": p.index, "start": p.start, "end": p.end, "text": p.text}
+            for p in article.paragraphs
+        ],
+    }
+
+
+def summary_json(summary: ArticleSummary) -> dict[str, Any]:
+    return {
+        "id": summary.id,
+        "file": summary.file,
+        "title": summary.title,
+        "title_derived": summary.title_derived,
+        "place": summary.place,
+        "date": summary.date.isoformat() if summary.date else None,
+        "date_source": summary.date_source,
+        "source": summary.source,
+        "paragraphs": summary.paragraphs,
+    }
+
+
+def print_list(summaries: list[ArticleSummary]) -> None:
+    console = _stdout()
+    for summary in summaries:
+        date = summary.date.isoformat() if summary.date else "----------"
+        line = Text(f"{date}  ")
+        line.append(clean(summary.id, single_line=True), style="bold")
+        line.append("  " + clean(summary.title, single_line=True))
+        line.append(
+            "  " + (clean(summary.place, single_line=True) if summary.place else "(no place)"),
+            style=DIM,
+        )
+        console.print(line)
+
+
+def _event_dates(event: Any) -> str:
+    first, last = event.first_day, event.last_day
+    if event.granularity == "vague":
+        return "(undated)"
+    if first is None:
+        return "?"
+    if event.granularity == "year":
+        return str(first.year)
+    if event.granularity == "month":
+        return first.strftime("%Y-%m")
+    if last is None:
+        return (
+            f"{first.isoformat()} onwards"
+            if event.granularity != "year"
+            else f"{first.year} onwards"
+        )
+    if first == last:
+        return first.isoformat()
+    return f"{first.isoformat()} to {last.isoformat()}"
+
+
+def print_timeline(timeline: Timeline) -> None:
+    console = _stdout()
+    if not timeline.events:
+        console.print(Text("no dated events"))
+        return
+    for event in timeline.events:
+        head = Text(f"{_event_dates(event)}", style="bold")
+        head.append(f"  [{event.granularity}]", style=DIM)
+        console.print(head)
+        console.print(Text("   " + clean(" ".join(event.text.split()))))
+        sources = ", ".join(
+            f"{s.article_id} “{clean(s.expression, single_line=True)}”" for s in event.sources
+        )
+        console.print(Text("   — " + sources, style=DIM))
+
+
+def update_summary(engine: Engine, report: UpdateReport) -> str:
+    articles = len(engine.articles())
+    if report.rebuilt:
+        what = f"built ({report.reason})"
+    elif report.touched:
+        what = f"updated: {report.added} added, {report.changed} changed, {report.removed} removed"
+    else:
+        what = "up to date"
+    return f"index {what}: {articles} articles in {report.seconds:.2f}s at {engine.index_dir}"
+
+
+class Progress:
+    """A progress bar on stderr for long index builds; silent when not a terminal."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self._enabled = enabled
+        self._progress: RichProgress | None = None
+        self._task: Any = None
+
+    def __enter__(self) -> Progress:
+        if self._enabled:
+            self._progress = RichProgress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=_stderr(),
+                transient=True,
+            )
+            self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def update(self, done: int, total: int, message: str) -> None:
+        if self._progress is None:
+            return
+        if self._task is None:
+            self._task = self._progress.add_task(message, total=total or None)
+        self._progress.update(self._task, completed=done, total=total or None, description=message)

@@ -83,7 +83,8 @@ _ABBREVIATIONS = frozenset(
 )
 _WEB_BOILERPLATE = re.compile(
     r"^(popular categories|search the website|related (articles|posts|stories)"
-    r"|share( this)?( article)?|advertisement|subscribe( now)?|sign up|read more|you may also like|follow us|"
+    r"|share( this)?( article)?|advertisement|subscribe( now)?|sign up|read more"
+    r"|you may also like|follow us|"
     r"cookie (policy|settings)|all rights reserved|skip to (main )?content|menu|home|tags?)\b",
     re.IGNORECASE,
 )

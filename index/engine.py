@@ -158,7 +158,9 @@ class Engine:
         self, article_id: str, paragraph: int | None = None, limit: int = 10
     ) -> SearchResult:
         """Passages from other articles that share this passage's (or article's) key terms."""
-        return self._store.searcher().similar(self.resolve_id(article_id), paragraph, limit)
+        return self._store.searcher().similar(
+            self.resolve_id(article_id), paragraph, limit, anchors=self.anchors
+        )
 
     # -- timeline ------------------------------------------------------------------
 

@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 500
-FIELD_ALIASES = {"title": "title", "source": "source", "file": "source", "place": "place"}
-KNOWN_FIELDS = (*FIELD_ALIASES, "date")
+FIELD_ALIASES = {"title": "title", "source": "source", "file": "source"}
+KNOWN_FIELDS = (*FIELD_ALIASES, "place", "date")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DATE_RANGE = re.compile(r"\bdate:\s*\[([^\]]*)\]?", re.IGNORECASE)
 _DATE_SINGLE = re.compile(r"\bdate:\s*(\S*)", re.IGNORECASE)
-_FIELD = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):(?=\S)")
+_FIELD = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):(\"[^\"]*\"|[^\s\"]+)")
 _RANGE_SPLIT = re.compile(r"\s+to\s+", re.IGNORECASE)
 _OPERATOR = re.compile(r"^(AND|OR|NOT|ANDNOT|ANDMAYBE)$")
 _PLAIN_WORD = re.compile(r"^[^\W_][\w'’\-]*$")
@@ -45,6 +45,8 @@ class PreparedQuery:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     """Set when something had to be repaired or ignored: the first problem, for the user."""
+    places: list[str] = field(default_factory=list)
+    """`place:` values: matched against each article's dateline or inferred place."""
     plain_words: list[str] = field(default_factory=list)
     """Words outside quotes, fields and operators: candidates for spelling correction."""
 
@@ -145,16 +147,23 @@ def _balance_brackets(text: str, prepared: PreparedQuery) -> str:
 
 
 def _map_fields(text: str, prepared: PreparedQuery) -> str:
+    """Known fields get their index names; an unknown field and its value are dropped
+    (searching `author:x` as the words "author x" would only find nothing)."""
+
     def replace(match: re.Match[str]) -> str:
         name = match.group(1).lower()
+        if name == "place":
+            prepared.places.append(match.group(2).strip('"'))
+            return " "
         if name in FIELD_ALIASES:
-            return FIELD_ALIASES[name] + ":"
+            return FIELD_ALIASES[name] + ":" + match.group(2)
         prepared.problem(
-            f"unknown field {match.group(1)}: (known: {', '.join(KNOWN_FIELDS)}); searched as words"
+            f"unknown field {match.group(1)}: (known: {', '.join(KNOWN_FIELDS)}); "
+            f"ignored {match.group(0)!r}"
         )
-        return match.group(1) + " "
+        return " "
 
-    return _sub_outside_quotes(_FIELD, replace, text)
+    return _FIELD.sub(replace, text)
 
 
 def _drop_dangling_operators(text: str, prepared: PreparedQuery) -> str:
@@ -212,4 +221,4 @@ def _sub_outside_quotes(pattern: re.Pattern[str], repl: object, text: str) -> st
 
 
 def is_empty(prepared: PreparedQuery) -> bool:
-    return not prepared.text.strip() and prepared.date_range is None
+    return not prepared.text.strip() and prepared.date_range is None and not prepared.places

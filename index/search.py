@@ -141,18 +141,22 @@ class PassageSearcher:
         return visit(query)
 
     def _expanded_prefix(self, fieldname: str, prefix: str) -> wq.Query:
+        """`confedera*` → the stems of the corpus words that start with it.
+
+        Expanding against the unstemmed `words` field matters: "confedera" is no prefix
+        of the stem "confeder", but it is of "confederal" and "confederation"."""
         reader = self._searcher.reader()
+        folded = fold(prefix)
+        words: list[tuple[int, str]] = []
+        for term in reader.expand_prefix("words", folded):
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            words.append((reader.doc_frequency("words", word), word))
+        words.sort(reverse=True)
+        stems = dict.fromkeys(s for _, w in words[:PREFIX_EXPANSION_LIMIT] if (s := stem(w)))
         fieldnames = TEXT_FIELDS if fieldname in TEXT_FIELDS else (fieldname,)
-        terms: list[tuple[int, str, str]] = []
-        for name in fieldnames:
-            for term in reader.expand_prefix(name, prefix):
-                text = term.decode("utf-8") if isinstance(term, bytes) else term
-                terms.append((reader.doc_frequency(name, text), name, text))
-        terms.sort(reverse=True)
-        kept = terms[:PREFIX_EXPANSION_LIMIT]
-        if not kept:
-            return wq.Term(fieldname, prefix)  # matches nothing, and says so honestly
-        return wq.Or([wq.Term(name, text) for _, name, text in kept])
+        if not stems:
+            return wq.Term(fieldname, folded)  # matches nothing, and says so honestly
+        return wq.Or([wq.Term(name, text) for text in stems for name in fieldnames])
 
     def _widen_variants(
         self, query: wq.Query
@@ -241,7 +245,7 @@ class PassageSearcher:
         allowed = self._date_filter(plan.prepared, anchors)
         notes = list(plan.notes)
         if allowed is not None and not allowed:
-            notes.append("no article is dated in that range")
+            notes.append("no article matches that date or place")
             return SearchResult(
                 text, plan.prepared.text, 0, False, (), tuple(notes), error=plan.prepared.error
             )
@@ -295,10 +299,23 @@ class PassageSearcher:
     def _date_filter(
         self, prepared: PreparedQuery, anchors: AnchorsProvider | None
     ) -> set[str] | None:
-        if prepared.date_range is None:
-            return None
-        known = anchors() if anchors else {}
-        return {aid for aid, anchor in known.items() if prepared.date_range.contains(anchor.date)}
+        """Articles allowed by `date:` and `place:`, which use the given or inferred
+        values (known only after the corpus is read as a whole), not indexed fields."""
+        allowed: set[str] | None = None
+        if prepared.date_range is not None:
+            known = anchors() if anchors else {}
+            allowed = {
+                aid for aid, anchor in known.items() if prepared.date_range.contains(anchor.date)
+            }
+        if prepared.places:
+            wanted = [fold(word) for place in prepared.places for word in place.split()]
+            placed = {
+                aid
+                for aid, record in self._records.items()
+                if record.place and all(w in fold(record.place) for w in wanted)
+            }
+            allowed = placed if allowed is None else allowed & placed
+        return allowed
 
     def _run(
         self,
@@ -365,7 +382,13 @@ class PassageSearcher:
 
     # -- more like this ----------------------------------------------------------------
 
-    def similar(self, article_id: str, paragraph: int | None, limit: int) -> SearchResult:
+    def similar(
+        self,
+        article_id: str,
+        paragraph: int | None,
+        limit: int,
+        anchors: AnchorsProvider | None = None,
+    ) -> SearchResult:
         """Passages of other articles that share the key terms of this passage or article."""
         kind = PASSAGE if paragraph is not None else ARTICLE
         conditions = [wq.Term("article_id", article_id), wq.Term("kind", kind)]
@@ -383,14 +406,19 @@ class PassageSearcher:
                 (f"no passage {label}",),
                 error=f"no passage {label}",
             )
-        key_terms = [t for t, _ in self._searcher.key_terms(docnums, "body", numterms=12)]
+        key_terms = [
+            term
+            for term, _ in self._searcher.key_terms(docnums, "body", numterms=20)
+            if len(term) > 2 and not term.isdigit()
+        ][:12]
         if not key_terms:
             return SearchResult(f"like:{label}", "", 0, False, (), ("nothing to compare",))
         query = wq.Or([wq.Term("body", t) for t in key_terms])
         restriction = wq.And([wq.Term("kind", PASSAGE), wq.Not(wq.Term("article_id", article_id))])
         results = self._searcher.search(query, limit=limit, filter=restriction)
         plan = _Plan(prepare_query(""), query, frozenset(key_terms), frozenset(), (), ())
-        hits = [self._passage(hit, rank, plan, {}) for rank, hit in enumerate(results, 1)]
+        known = anchors() if anchors else {}
+        hits = [self._passage(hit, rank, plan, known) for rank, hit in enumerate(results, 1)]
         return SearchResult(
             query=f"like:{label}",
             searched=" ".join(key_terms),

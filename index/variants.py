@@ -62,9 +62,11 @@ _FUNCTION_WORDS = frozenset(
 
 def similar_spellings(a: str, b: str) -> bool:
     """Folded names within a small edit distance, relative to their length."""
-    if a == b or min(len(a), len(b)) < MIN_LENGTH or a[0] != b[0]:
+    if a == b or min(len(a), len(b)) < MIN_LENGTH:
         return False
     edits = Levenshtein.distance(a, b, score_cutoff=MAX_EDITS)
+    if a[0] != b[0]:  # transliterations differ at the start too (G/Q), but only by one letter
+        return edits == 1 and min(len(a), len(b)) >= 6
     return edits <= MAX_EDITS and edits <= max(len(a), len(b)) // 3
 
 

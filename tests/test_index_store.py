@@ -1,0 +1,108 @@
+"""The index follows the folder: built once, then only what changed; damage means rebuild."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from index.engine import Engine
+from index.errors import CorpusError
+from index.schema import SCHEMA_VERSION
+from index.store import MANIFEST, WHOOSH_DIR, default_index_dir
+from tests.conftest import BUNDLED, TODAY
+
+
+def _engine(articles: Path, index_dir: Path) -> Engine:
+    return Engine(articles, index_dir, today=TODAY)
+
+
+def test_first_open_builds_and_second_open_touches_nothing(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    first = _engine(corpus_copy, tmp_path / "ix").open()
+    assert first.rebuilt and first.added == 4 and first.reason == "new index"
+    second = _engine(corpus_copy, tmp_path / "ix").open()
+    assert not second.rebuilt and second.touched == 0 and second.unchanged == 4
+
+
+def test_added_changed_and_removed_files_are_reindexed_alone(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    engine = _engine(corpus_copy, tmp_path / "ix")
+    engine.open()
+    (corpus_copy / "new-article.txt").write_text(
+        "Ferry service resumes on the lake\nKISUMU, Kenya — The ferry to the islands "
+        "resumed on Monday after repairs to the hull.\n",
+        encoding="utf-8",
+    )
+    strike = corpus_copy / "harbour-strike.txt"
+    strike.write_text(
+        strike.read_text(encoding="utf-8").replace("five-day", "six-day"), encoding="utf-8"
+    )
+    (corpus_copy / "web" / "solar-plant.html").unlink()
+    report = engine.open()
+    assert (report.added, report.changed, report.removed) == (1, 1, 1)
+    assert not report.rebuilt
+    assert engine.search("ferry islands").hits[0].article_id == "new-article"
+    assert engine.search("six-day strike").hits[0].article_id == "harbour-strike"
+    assert not engine.search("molten salt").hits
+    assert {a.id for a in engine.articles()} == {
+        "harbour-followup",
+        "harbour-strike",
+        "nested/deep/drought-briefing",
+        "new-article",
+    }
+
+
+def test_touched_but_identical_file_is_not_reindexed(corpus_copy: Path, tmp_path: Path) -> None:
+    engine = _engine(corpus_copy, tmp_path / "ix")
+    engine.open()
+    path = corpus_copy / "harbour-strike.txt"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
+    report = engine.open()
+    assert report.touched == 0 and report.unchanged == 4
+
+
+def test_schema_version_change_triggers_a_rebuild(corpus_copy: Path, tmp_path: Path) -> None:
+    _engine(corpus_copy, tmp_path / "ix").open()
+    manifest_path = tmp_path / "ix" / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["schema"] = SCHEMA_VERSION - 1
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    report = _engine(corpus_copy, tmp_path / "ix").open()
+    assert report.rebuilt and "another version" in (report.reason or "")
+
+
+@pytest.mark.parametrize("damage", ["garbage-manifest", "truncated-segments", "no-toc", "rebuild"])
+def test_damaged_index_is_rebuilt_never_a_crash(
+    corpus_copy: Path, tmp_path: Path, damage: str
+) -> None:
+    index_dir = tmp_path / "ix"
+    _engine(corpus_copy, index_dir).open()
+    whoosh_dir = index_dir / WHOOSH_DIR
+    if damage == "garbage-manifest":
+        (index_dir / MANIFEST).write_bytes(b"\x00{not json")
+    elif damage == "truncated-segments":
+        for segment in whoosh_dir.glob("*.seg"):
+            segment.write_bytes(segment.read_bytes()[:20])
+    elif damage == "no-toc":
+        for toc in whoosh_dir.glob("*.toc"):
+            toc.unlink()
+    engine = _engine(corpus_copy, index_dir)
+    report = engine.open(rebuild=damage == "rebuild")
+    assert report.rebuilt
+    assert engine.search("dockworkers").hits
+
+
+def test_index_dir_inside_the_articles_folder_is_refused(corpus_copy: Path) -> None:
+    with pytest.raises(CorpusError, match="inside the articles folder"):
+        Engine(corpus_copy, corpus_copy / ".index").open()
+
+
+def test_default_index_dir_is_per_folder_in_the_user_cache(tmp_path: Path) -> None:
+    first = default_index_dir(BUNDLED)
+    assert "summit-explorer" in str(first) and first.name.startswith("articles-")
+    assert default_index_dir(tmp_path) != first

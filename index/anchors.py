@@ -1,0 +1,479 @@
+"""Infer the date each article was written (its anchor).
+
+Relative expressions ("Tuesday", "last year") only mean something against the
+article's own date, and most scraped articles do not state it.  The order of
+evidence, strongest first:
+
+1. front matter `date:` (date_source "front_matter", confidence 1);
+2. the article's own clues: a weekday written next to a day-month
+   ("Tuesday, 23 December") or anywhere in the same article; the year is the
+   latest one, not after `today`, in which that day-month falls on that weekday
+   and that is not before any year the article treats as past ("formed in
+   2023"); else the latest explicit full date not after today;
+3. clues lent by articles that report the same story (similar place, names,
+   key terms): the missing half of a weekday/day-month pair, or failing that
+   the partner's own anchor;
+4. nothing: date None, date_source "unknown".
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
+from rapidfuzz import fuzz, process
+
+from index.models import Article, DateAnchor
+from index.temporal import RawExpr
+
+SAME_STORY = 0.3
+"""Similarity from which two articles are taken to report the same story."""
+MAX_NAME_DF = 0.2
+"""Names found in more than this share of a large corpus are too common to pair articles."""
+MIN_NAME_DF_CAP = 200
+"""Small corpora (often one story) never drop a name: the postings are short anyway."""
+YEARS_BACK = 80
+"""How far before `today` the weekday/day-month search looks for a year."""
+
+RD_WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
+"""dateutil weekday objects indexed like `date.weekday()`."""
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*|[—–:]\s+)$")
+_STOPWORD_TEXT = """
+    a about above after again against all also although among an and any are as at be
+    because been before being between both but by can could did do does during each either
+    even ever few for from further had has have having he her here hers him his how however
+    i if in into is it its itself just last least less many may me might more most much must
+    my near neither next no nor not now of off on once one only or other our out over own
+    per same she should since so some such than that the their them then there these they
+    this those though three through to too two under until up upon us very was we were what
+    when where whether which while who whom whose why will with within without would yet you
+    your said says say told according also new including despite amid across towards toward
+    year years month months week weeks day days today yesterday tomorrow weekend morning
+    afternoon evening night monday tuesday wednesday thursday friday saturday sunday january
+    february march april june july august september october november december recent
+    recently coming ago earlier later first second
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form ("Éloïse" -> "eloise") for comparisons."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A deliberately crude English stem: enough to equate "formed"/"formation"."""
+    word = word.removesuffix("'s")
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + ("y" if suffix in {"ied", "ies"} else "")
+    return word
+
+
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ied", "ies", "ed", "es", "s")
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
+def content_terms(text: str) -> list[str]:
+    """Folded, stemmed content words of `text` (stopwords and short words dropped).
+
+    The text is folded once, not word by word: this runs over every article.
+    """
+    out = []
+    for m in _WORD.finditer(fold(text)):
+        for part in m.group().split("-"):
+            if len(part) >= 3 and part not in STOPWORDS:
+                out.append(stem(part))
+    return out
+
+
+def capitalised_names(text: str) -> list[str]:
+    """Folded capitalised words that are not sentence-initial function words."""
+    out = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if not word[0].isupper():
+            continue
+        folded = _fold_word(word).removesuffix("'s")
+        if folded in STOPWORDS or len(folded) < 3:
+            continue
+        out.append(folded)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleProfile:
+    """What makes two reports "the same story": place, names, key terms."""
+
+    article_id: str
+    place: str | None
+    names: frozenset[str]
+    terms: frozenset[str]
+
+
+def profile(article: Article, top_terms: int = 40) -> ArticleProfile:
+    """Summarise an article for similarity; cheap enough for 10,000 articles."""
+    place = article.place or article.dateline
+    place_key = fold(re.split(r"[,—–-]", place)[0]).strip() if place else None
+    counts = Counter(content_terms(article.text))
+    terms = frozenset(t for t, _ in counts.most_common(top_terms))
+    return ArticleProfile(
+        article.id, place_key or None, frozenset(capitalised_names(article.text)), terms
+    )
+
+
+def _fuzzy_shared(a: frozenset[str], b: frozenset[str]) -> int:
+    """Names in `a` with an exact or near-identical spelling in `b` ("Pham" ~ "Phamm")."""
+    shared = 0
+    longer = [n for n in b if len(n) >= 5]
+    for name in a:
+        if name in b or (
+            len(name) >= 5
+            and longer
+            and process.extractOne(name, longer, scorer=fuzz.ratio, score_cutoff=80)
+        ):
+            shared += 1
+    return shared
+
+
+def article_similarity(a: ArticleProfile, b: ArticleProfile) -> float:
+    """0..1: weighted overlap of names and key terms, plus agreement of place.
+
+    Overlaps are normalised by the geometric mean of the set sizes so a short
+    report of a story still matches a long one.
+    """
+    name_sim = _fuzzy_shared(a.names, b.names) / math.sqrt(max(1, len(a.names) * len(b.names)))
+    term_sim = len(a.terms & b.terms) / math.sqrt(max(1, len(a.terms) * len(b.terms)))
+    score = 0.5 * min(1.0, name_sim) + 0.4 * term_sim
+    if a.place and b.place:
+        score += 0.1 if a.place == b.place else -0.1
+    return max(0.0, min(1.0, score))
+
+
+def story_partners(
+    profiles: Sequence[ArticleProfile], wanted: set[str] | None = None, limit: int = 10
+) -> dict[str, list[tuple[float, str]]]:
+    """For each article (or those in `wanted`), the articles of the same story, best first.
+
+    Candidates come from an inverted index on names, skipping names common to a
+    large share of the corpus, so the work stays near-linear on 10,000 articles.
+    """
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(profiles):
+        for name in p.names:
+            by_name[name].append(i)
+    max_df = max(MIN_NAME_DF_CAP, int(MAX_NAME_DF * len(profiles)))
+    out: dict[str, list[tuple[float, str]]] = {}
+    for i, p in enumerate(profiles):
+        if wanted is not None and p.article_id not in wanted:
+            continue
+        shared: Counter[int] = Counter()
+        for name in p.names:
+            posting = by_name[name]
+            if len(posting) <= max_df:
+                shared.update(j for j in posting if j != i)
+        scored = []
+        for j, _n in shared.most_common(limit * 3):
+            sim = article_similarity(p, profiles[j])
+            if sim >= SAME_STORY:
+                scored.append((round(sim, 3), profiles[j].article_id))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        out[p.article_id] = scored[:limit]
+    return out
+
+
+# --- clues -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Clues:
+    """The date evidence one article carries, read from its unresolved expressions."""
+
+    weekdays: tuple[RawExpr, ...]
+    day_months: tuple[RawExpr, ...]
+    """Day-month without a year (and without a weekday of its own)."""
+    paired: tuple[RawExpr, ...]
+    """Day-month written with its weekday ("Tuesday, 23 December")."""
+    full_dates: tuple[RawExpr, ...]
+    past_year: int | None
+    """Latest year the article treats as past ("since 2012", "formed in 2023")."""
+
+
+def clues_of(raw: Sequence[RawExpr]) -> Clues:
+    """Sort an article's expressions into the kinds of date evidence they give."""
+    weekdays, day_months, paired, full, past = [], [], [], [], []
+    for r in raw:
+        kind = r.get("kind")
+        if kind == "weekday" and r.get("direction") in (None, "this"):
+            weekdays.append(r)
+        elif kind == "date" and r.get("order", "dmy") != "ambiguous":
+            if r.get("year") is not None:
+                full.append(r)
+            elif r.get("weekday") is not None:
+                paired.append(r)
+            else:
+                day_months.append(r)
+        elif kind == "year" and (r.get("open") or r.get("past_cue")):
+            past.append(int(r["year"]))
+    return Clues(
+        tuple(weekdays), tuple(day_months), tuple(paired), tuple(full), max(past) if past else None
+    )
+
+
+def pin_year(
+    weekday: int, month: int, day: int, today: dt.date, not_before: int | None
+) -> tuple[dt.date | None, bool]:
+    """Latest date not after `today` on which day-month falls on `weekday`.
+
+    Returns the date and whether the `not_before` year bound was honoured
+    (False when no candidate satisfied it and the bound had to be dropped).
+    """
+    candidates = []
+    for year in range(today.year, today.year - YEARS_BACK, -1):
+        try:
+            d = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if d <= today and d.weekday() == weekday:
+            candidates.append(d)
+    if not candidates:
+        return None, True
+    if not_before is not None:
+        bounded = [d for d in candidates if d.year >= not_before]
+        if bounded:
+            return bounded[0], True
+        return candidates[0], False
+    return candidates[0], True
+
+
+def _q(expr: RawExpr) -> str:
+    return f'"{expr["text"]}"'
+
+
+def _pin_evidence(
+    wd: RawExpr,
+    dm: RawExpr,
+    result: dt.date,
+    today: dt.date,
+    bound: int | None,
+    ok: bool,
+    wd_from: str | None = None,
+    dm_from: str | None = None,
+) -> str:
+    """One sentence saying how a weekday and a day-month fixed the date."""
+    wd_part = f'weekday "{calendar.day_name[wd["weekday"]]}"' + (
+        f" (from {wd_from})" if wd_from else ""
+    )
+    dm_part = _q(dm) + (f" (from {dm_from})" if dm_from else "")
+    text = f"{wd_part} with {dm_part} pins {result.isoformat()}; latest such year not after today"
+    text += f" ({today.isoformat()})"
+    if bound is not None:
+        text += (
+            f", not before {bound} which the article treats as past"
+            if ok
+            else (f"; no such year from {bound} on, bound ignored")
+        )
+    return text
+
+
+def _own_anchor(article: Article, clues: Clues, today: dt.date) -> DateAnchor | None:
+    """An anchor from the article's own text, or None when it lacks a full clue."""
+    for expr in clues.paired:
+        d, ok = pin_year(expr["weekday"], expr["month"], expr["day"], today, clues.past_year)
+        if d is not None:
+            evidence = f"{_q(expr)} names weekday and day-month: pins {d.isoformat()}; "
+            evidence += f"latest such year not after today ({today.isoformat()})"
+            return DateAnchor(article.id, article.file, d, "inferred", evidence, 0.9 if ok else 0.6)
+    if clues.weekdays and clues.day_months:
+        wd, dm = _best_pair(clues.weekdays, clues.day_months)
+        d, ok = pin_year(wd["weekday"], dm["month"], dm["day"], today, clues.past_year)
+        if d is not None:
+            evidence = _pin_evidence(wd, dm, d, today, clues.past_year, ok)
+            return DateAnchor(article.id, article.file, d, "inferred", evidence, 0.8 if ok else 0.5)
+    dated = [
+        (dt.date(e["year"], e["month"], e["day"]), e)
+        for e in clues.full_dates
+        if dt.date(e["year"], e["month"], e["day"]) <= today
+    ]
+    if dated:
+        d, expr = max(dated, key=lambda p: p[0])
+        confidence = 0.7
+        if (
+            any(w["weekday"] == d.weekday() for w in clues.weekdays)
+            or expr.get("weekday") == d.weekday()
+        ):
+            confidence = 0.85
+        evidence = f"latest full date in the text, {_q(expr)}, taken as the article date"
+        return DateAnchor(article.id, article.file, d, "inferred", evidence, confidence)
+    return None
+
+
+def _best_pair(
+    weekdays: Sequence[RawExpr], day_months: Sequence[RawExpr]
+) -> tuple[RawExpr, RawExpr]:
+    """The weekday and day-month written closest together: most likely the same day."""
+    return min(
+        ((w, d) for w in weekdays for d in day_months),
+        key=lambda p: abs(p[0]["start"] - p[1]["start"]),
+    )
+
+
+def _window_terms(text: str, expr: RawExpr, radius: int = 150) -> set[str]:
+    """Content words around an expression: what the date is about."""
+    return set(content_terms(text[max(0, expr["start"] - radius) : expr["end"] + radius]))
+
+
+def _best_counterpart(
+    mine: RawExpr, my_text: str, theirs: Sequence[RawExpr], their_text: str
+) -> RawExpr | None:
+    """The partner's expression most likely to name the same day as `mine`.
+
+    A partner day-month written with the same weekday wins; otherwise the one
+    whose surroundings share most words with ours.
+    """
+    if not theirs:
+        return None
+    here = _window_terms(my_text, mine)
+
+    def score(expr: RawExpr) -> tuple[bool, int, int]:
+        same_wd = mine.get("weekday") is not None and expr.get("weekday") == mine.get("weekday")
+        return same_wd, len(here & _window_terms(their_text, expr)), -expr["start"]
+
+    return max(theirs, key=score)
+
+
+def _from_known(
+    article: Article, clues: Clues, sim: float, lent: DateAnchor, file: str
+) -> DateAnchor:
+    """Take a same-story article's date; our own weekday, if any, refines it."""
+    assert lent.date is not None
+    conf = round(min(0.7, 0.3 + 0.4 * sim) * lent.confidence, 2)
+    d = lent.date
+    how = f"same story as {file} (similarity {sim:.2f}), dated {d.isoformat()}"
+    if clues.weekdays:
+        wd = clues.weekdays[0]
+        d = d + relativedelta(weekday=RD_WEEKDAYS[wd["weekday"]](-1))
+        how += (
+            f'; weekday "{calendar.day_name[wd["weekday"]]}" on or before it gives {d.isoformat()}'
+        )
+    return DateAnchor(article.id, article.file, d, "inferred", how, conf, lent.article_id)
+
+
+def _borrowed_anchor(
+    article: Article,
+    clues: Clues,
+    partners: Sequence[tuple[float, str]],
+    all_clues: Mapping[str, Clues],
+    known: Mapping[str, DateAnchor],
+    by_id: Mapping[str, Article],
+    today: dt.date,
+) -> DateAnchor | None:
+    """Complete the article's half clue (or lack of one) from same-story articles.
+
+    A partner already dated (front matter, own clue) lends its date; otherwise
+    the partner's half of a weekday/day-month pair completes ours.
+    """
+    for sim, other in partners:
+        lent = known.get(other)
+        if lent is not None and lent.date is not None:
+            return _from_known(article, clues, sim, lent, by_id[other].file)
+    for sim, other in partners:
+        theirs, their_text = all_clues[other], by_id[other].text
+        conf = round(min(0.85, 0.45 + 0.4 * sim), 2)
+        file = by_id[other].file
+        pairs: list[tuple[RawExpr, RawExpr, str | None, str | None]] = []
+        if clues.weekdays:
+            wd = clues.weekdays[0]
+            dm = _best_counterpart(wd, article.text, theirs.paired + theirs.day_months, their_text)
+            if dm is not None:
+                pairs.append((wd, dm, None, file))
+        if clues.day_months:
+            dm = clues.day_months[0]
+            wd_found = _best_counterpart(dm, article.text, theirs.weekdays, their_text)
+            if wd_found is not None:
+                pairs.append((wd_found, dm, file, None))
+        for wd, dm, wd_from, dm_from in pairs:
+            d, ok = pin_year(wd["weekday"], dm["month"], dm["day"], today, clues.past_year)
+            if d is not None:
+                evidence = _pin_evidence(wd, dm, d, today, clues.past_year, ok, wd_from, dm_from)
+                return DateAnchor(
+                    article.id,
+                    article.file,
+                    d,
+                    "inferred",
+                    evidence,
+                    conf if ok else round(conf / 2, 2),
+                    other,
+                )
+    return None
+
+
+def infer_anchors(
+    articles: Sequence[Article], raw: Mapping[str, list[RawExpr]], today: dt.date
+) -> dict[str, DateAnchor]:
+    """Date every article, explaining how; keyed by article id.
+
+    Articles without a clue of their own borrow from the same story, in two
+    passes so an article dated by front matter or its own text can lend to
+    several others.
+    """
+    by_id = {a.id: a for a in articles}
+    all_clues = {a.id: clues_of(raw.get(a.id, [])) for a in articles}
+    anchors: dict[str, DateAnchor] = {}
+    for a in articles:
+        if a.date is not None:
+            anchors[a.id] = DateAnchor(
+                a.id,
+                a.file,
+                a.date,
+                "front_matter",
+                f"front matter gives date {a.date.isoformat()}",
+            )
+        elif (own := _own_anchor(a, all_clues[a.id], today)) is not None:
+            anchors[a.id] = own
+    pending = [a for a in articles if a.id not in anchors]
+    if pending:
+        profiles = [profile(a) for a in articles]
+        partners = story_partners(profiles, {a.id for a in pending})
+        known = dict(anchors)
+        for a in pending:
+            got = _borrowed_anchor(
+                a, all_clues[a.id], partners.get(a.id, []), all_clues, known, by_id, today
+            )
+            if got is not None:
+                anchors[a.id] = got
+        for a in pending:  # second pass: lend anchors found in the first one
+            if a.id not in anchors:
+                got = _borrowed_anchor(
+                    a, all_clues[a.id], partners.get(a.id, []), all_clues, anchors, by_id, today
+                )
+                if got is not None:
+                    anchors[a.id] = got
+    for a in articles:
+        anchors.setdefault(
+            a.id,
+            DateAnchor(
+                a.id,
+                a.file,
+                None,
+                "unknown",
+                "no date in front matter, no weekday/day-month or full date, no similar article",
+            ),
+        )
+    return anchors

@@ -1,0 +1,793 @@
+"""Find time expressions in article text and parse them into an unresolved form.
+
+`extract_raw` runs once per article at index time and its output is cached as
+JSON, so it must not depend on the article's date: every expression is parsed
+into plain fields (day, month, year, weekday, relative unit/offset, range ends,
+qualifiers) and resolution against a date happens later, in `index.timeline`.
+
+The tagger is a handful of precompiled regular expressions whose candidate
+matches are reconciled longest-first.  Matching is deliberately conservative:
+month names must be capitalised and, when they stand alone, need a context word
+("in June", "since May") so the modal "may" or the verb "March" are never dates;
+years need a context word ("in 2023", "since 2012") so counts like "2000 people"
+are not years; weekdays preceded by a capitalised word ("Good Friday") are names.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+RawExpr = dict[str, Any]
+"""One JSON-safe expression: start, end, text, kind plus kind-specific fields."""
+
+MONTHS: dict[str, int] = {
+    name.lower(): number for number, name in enumerate(calendar.month_name) if name
+}
+MONTHS.update({"sept": 9})
+MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+WEEKDAYS: dict[str, int] = {name.lower(): number for number, name in enumerate(calendar.day_name)}
+NUMBER_WORDS: dict[str, int] = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+
+_MONTH_FULL = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
+_MONTH_ABBR = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+# Capitalised only: "may" the modal verb and "march" the verb never match.
+MON = rf"(?:{_MONTH_FULL}|(?:{_MONTH_ABBR})\b\.?)"
+WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+YEAR = r"(?:19|20)\d\d"
+_NOT_NUMBER_AFTER = r"(?![\d])(?!,\d)(?!\.\d)"
+_DASH = r"\s*(?:-|–|—)\s*"
+
+# Context words that make a stand-alone month or year a date.  Only the
+# meaning-bearing ones ("since", "last", "early") are kept inside the span.
+_CTX_OUT = r"in|on|during|of|by|from|through|throughout|before|after|around|circa|until|till|as of"
+_CTX_PART = r"the end of|the start of|the beginning of|the middle of"
+_CTX_IN = r"since|last|next|this|early|late|mid|mid-"
+
+_FLAGS = re.UNICODE
+
+# Each pattern is a "core" that starts with its distinctive token (a month name,
+# a digit, "weekend") so the regex engine can skip ahead quickly, plus an
+# optional "prefix" matched backwards from the core ("between", "since late",
+# "last"): optional leading groups on the core itself made tagging 4x slower.
+_PRE = r"(?P<pre>\b(?i:between|from))\s+\Z"
+_ORD = r"(?:st|nd|rd|th)?"
+
+C_RANGE_DM = re.compile(
+    rf"(?P<d1>{DAY})(?:\s+(?:of\s+)?(?P<m1>{MON}))?"
+    rf"(?:{_DASH}|\s+(?P<conj>(?i:to|and|until|till|through))\s+)"
+    rf"(?P<d2>{DAY})\s+(?:of\s+)?(?P<m2>{MON})(?:,?\s+(?P<y>{YEAR})\b)?",
+    _FLAGS,
+)
+C_RANGE_MD = re.compile(
+    rf"(?P<m1>{MON})\s+(?P<d1>{DAY})"
+    rf"(?:{_DASH}|\s+(?P<conj>(?i:to|and|until|till|through))\s+)"
+    rf"(?:(?P<m2>{MON})\s+)?(?P<d2>{DAY}){_NOT_NUMBER_AFTER}(?:,?\s+(?P<y>{YEAR})\b)?",
+    _FLAGS,
+)
+C_DATE_DMY = re.compile(rf"(?P<d>{DAY})\s+(?:of\s+)?(?P<m>{MON})(?:,?\s+(?P<y>{YEAR})\b)?", _FLAGS)
+P_DATE_DMY = re.compile(rf"(?:(?P<wd>\b{WD}),?\s+)?(?P<the>\b(?i:the)\s+)?\Z", _FLAGS)
+C_DATE_MDY = re.compile(
+    rf"(?P<m>{MON})\s+(?P<d>{DAY}){_NOT_NUMBER_AFTER}(?:,?\s+(?P<y>{YEAR})\b)?", _FLAGS
+)
+P_WD = re.compile(rf"(?P<wd>\b{WD}),?\s+\Z", _FLAGS)
+C_ISO = re.compile(r"(?P<y>(?:19|20)\d\d)(?P<sep>[-/])(?P<m>\d\d?)(?P=sep)(?P<d>\d\d?)\b(?!-\d)")
+C_NUMERIC = re.compile(r"(?P<a>\d\d?)(?P<sep>[/.])(?P<b>\d\d?)(?P=sep)(?P<y>(?:19|20)\d\d)\b")
+C_NUMERIC_RANGE = re.compile(
+    r"(?P<a1>\d\d?)(?P<sep>[/.])(?P<b1>\d\d?)(?P=sep)(?P<y1>(?:19|20)\d\d)"
+    r"\s+(?P<conj>(?i:and|to|until|through))\s+"
+    r"(?P<a2>\d\d?)(?P=sep)(?P<b2>\d\d?)(?P=sep)(?P<y2>(?:19|20)\d\d)\b",
+    _FLAGS,
+)
+C_MONTH_RANGE = re.compile(
+    rf"(?P<m1>{MON})(?:\s+(?P<y1>{YEAR}))?\s+(?i:and|to|until|through)\s+"
+    rf"(?P<m2>{MON})(?:,?\s+(?P<y>{YEAR})\b)?",
+    _FLAGS,
+)
+C_MONTH_YEAR = re.compile(rf"(?P<m>{MON}),?\s+(?:of\s+)?(?P<y>{YEAR})\b", _FLAGS)
+P_MOD = re.compile(r"(?P<mod>\b(?i:early|late|mid))[-\s]+\Z", _FLAGS)
+C_MONTH_CTX = re.compile(rf"(?P<m>{_MONTH_FULL})\b(?!\s+(?:\d|{YEAR}))", _FLAGS)
+P_MONTH_CTX = re.compile(
+    rf"(?:\b(?i:{_CTX_OUT})\s+)?(?:(?P<part>\b(?i:{_CTX_PART}))\s+)?"
+    r"(?:(?P<ctx>\b(?i:since|last|next|this))\s+)?(?:(?P<mod>\b(?i:early|late|mid))[-\s]+)?\Z",
+    _FLAGS,
+)
+C_YEAR_RANGE = re.compile(
+    rf"(?P<y1>{YEAR})(?:{_DASH}|\s+(?P<conj>(?i:and|to|until|through))\s+)"
+    rf"(?P<y2>{YEAR}|\d\d)\b(?![-/.]\d)",
+    _FLAGS,
+)
+C_YEAR = re.compile(
+    rf"(?P<y>{YEAR})\b"
+    r"(?![-/.]\d)(?!,\d)(?!\s*(?:%|percent|per cent|people|persons|troops|soldiers|km|kilomet|"
+    r"miles|metres|meters|tons|tonnes|dollars|euros|francs|[a-z]*s\b))",
+    _FLAGS,
+)
+P_YEAR_CTX = re.compile(
+    rf"(?P<ctx>\b(?i:{_CTX_PART}|{_CTX_OUT}|{_CTX_IN}|the year|year|fiscal|spring|summer|autumn|"
+    r"fall|winter))[-\s]+(?:(?P<mod>\b(?i:early|late|mid))[-\s]+)?\Z",
+    _FLAGS,
+)
+C_WEEKDAY = re.compile(
+    rf"(?P<wd>{WD})(?!s\b)(?:\s+(?P<part>(?i:morning|afternoon|evening|night)))?\b", _FLAGS
+)
+P_WEEKDAY = re.compile(
+    r"(?P<mod>\b(?i:last|next|this coming|this past|this|the following|the previous|early|late))"
+    r"\s+\Z",
+    _FLAGS,
+)
+C_DEICTIC = re.compile(
+    r"(?=[yYtTlL])(?P<w>(?i:yesterday|today|tonight|tomorrow|last night|this morning|"
+    r"this afternoon|this evening))\b",
+    _FLAGS,
+)
+C_RELATIVE = re.compile(
+    r"(?=[tTlLnN])(?P<rel>(?i:this|last|next|the coming|the following|the previous))\s+"
+    r"(?P<unit>(?i:week|month|year|weekend))\b(?!s)",
+    _FLAGS,
+)
+P_RELATIVE = re.compile(
+    r"(?P<mod>\b(?i:earlier|later|early|late|mid|the end of|the start of|the beginning of))\s+\Z",
+    _FLAGS,
+)
+C_BEFORE = re.compile(r"(?P<dir>(?i:before|earlier|after|later))\b", _FLAGS)
+P_BEFORE = re.compile(r"(?P<det>\b(?i:the|a))\s+(?P<unit>(?i:day|week|month|year))\s+\Z", _FLAGS)
+C_WEEKEND = re.compile(r"(?i:weekend)\b(?!s)", _FLAGS)
+P_WEEKEND = re.compile(r"(?:\b(?i:over|at|during)\s+)?(?P<det>\b(?i:the))\s+\Z", _FLAGS)
+C_AGO = re.compile(r"(?i:ago)\b", _FLAGS)
+P_AGO = re.compile(
+    r"(?P<n>\b(?:\d{1,3}|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve)))\s+(?P<unit>(?i:day|week|month|year))s?\s+\Z",
+    _FLAGS,
+)
+C_VAGUE = re.compile(
+    r"(?=[rRlLnNtT])(?:(?P<adv>(?i:recently|lately|nowadays))|"
+    r"(?P<recent>(?i:recent))\s+(?P<unit1>(?i:days|weeks|months|years|decades))|"
+    r"(?i:the)\s+(?P<dir>(?i:coming|next few|next several|past few|past several|last few|"
+    r"last several))\s+(?P<unit2>(?i:days|weeks|months|years|decades))|"
+    r"(?P<near>(?i:the near future)))\b",
+    _FLAGS,
+)
+
+_SINCE_BEFORE = re.compile(r"\b(?i:since)\s+\Z")
+_FUTURE_CUE = re.compile(
+    r"\b(?:will|shall|won't|(?:is|are|was|were)\s+(?:due|set|scheduled|expected|slated|planned)\s+to|"
+    r"plans?\s+to|going\s+to)\b|'ll\b",
+    re.IGNORECASE,
+)
+_PAST_WORD = re.compile(
+    r"\b(?:\w+ed|was|were|had|began|begun|became|came|took|held|won|left|made|saw|went|"
+    r"found|grew|fell|rose|led|met|set|built|lost|fought|since)\b",
+    re.IGNORECASE,
+)
+_CAPITALISED_WORD_BEFORE = re.compile(r"([A-Z][\w'’.-]*)\s+$")
+_RECURRING_BEFORE = re.compile(r"(?i:\b(?:every|each))\s+$")
+_NAME_OK_BEFORE = frozenset(
+    {
+        "on",
+        "by",
+        "since",
+        "until",
+        "till",
+        "from",
+        "early",
+        "late",
+        "last",
+        "next",
+        "this",
+        "before",
+        "after",
+        "as",
+        "and",
+        "or",
+        "but",
+        "that",
+        "the",
+        "of",
+        "at",
+        "in",
+        "during",
+        "through",
+        "mid",
+        "recently",
+    }
+)
+
+_UNITS = {
+    "day": "day",
+    "days": "day",
+    "week": "week",
+    "weeks": "week",
+    "month": "month",
+    "months": "month",
+    "year": "year",
+    "years": "year",
+    "decades": "decade",
+    "weekend": "weekend",
+}
+
+
+def month_number(name: str) -> int:
+    """Month number of a (possibly abbreviated, dotted) English month name."""
+    return MONTHS[name.rstrip(".").lower()]
+
+
+def day_number(token: str) -> int:
+    """Day of month from "23", "23rd"."""
+    return int(re.sub(r"\D", "", token))
+
+
+def valid_day(year: int | None, month: int, day: int) -> bool:
+    """Whether the day exists in that month (any leap year when the year is unknown)."""
+    last = calendar.monthrange(year if year is not None else 2000, month)[1]
+    return 1 <= day <= last
+
+
+def _norm_mod(mod: str | None) -> str | None:
+    return mod.lower().rstrip("-") if mod else None
+
+
+def _two_digit_year(first: int, token: str) -> int:
+    """Expand "21" in "2019–21" to 2021 using the century of the first year."""
+    return int(token) if len(token) == 4 else first - first % 100 + int(token)
+
+
+# --- candidate builders: regex match -> raw dict (or None to reject) ---------
+
+
+def _range_days(m: Groups) -> RawExpr | None:
+    conj = (m.group("conj") or "").lower()
+    if conj == "and" and (m.group("pre") or "").lower() != "between":
+        return None
+    if conj in {"to", "until", "till", "through"} and (m.group("pre") or "").lower() == "between":
+        return None
+    m1_name, m2_name = m.get("m1"), m.get("m2")
+    if m1_name is None and m2_name is None:
+        return None
+    m2 = month_number(m2_name or m1_name or "")
+    m1 = month_number(m1_name) if m1_name else m2
+    d1, d2 = day_number(m.group("d1")), day_number(m.group("d2"))
+    year = int(m.group("y")) if m.group("y") else None
+    if not (valid_day(year, m1, d1) and valid_day(year, m2, d2)):
+        return None
+    if (m1, d1) >= (m2, d2) and m1 == m2:
+        return None
+    return {
+        "kind": "range",
+        "unit": "day",
+        "from": {"year": None, "month": m1, "day": d1},
+        "to": {"year": year, "month": m2, "day": d2},
+    }
+
+
+def _date(m: Groups) -> RawExpr | None:
+    month, day = month_number(m.group("m")), day_number(m.group("d"))
+    year = int(m.group("y")) if m.group("y") else None
+    if not valid_day(year, month, day):
+        return None
+    weekday = WEEKDAYS[m.group("wd").lower()] if m.group("wd") else None
+    return {"kind": "date", "day": day, "month": month, "year": year, "weekday": weekday}
+
+
+def _iso(m: Groups) -> RawExpr | None:
+    year, month, day = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+    if not (1 <= month <= 12 and valid_day(year, month, day)):
+        return None
+    return {"kind": "date", "day": day, "month": month, "year": year, "weekday": None}
+
+
+def _numeric(m: Groups) -> RawExpr | None:
+    """12/23/2025 is month-first, 23/12/2025 day-first; 03/04/2025 stays ambiguous.
+
+    The ambiguous reading is settled at resolution time from the article's own
+    style (see `index.timeline`), so both readings are kept here.
+    """
+    a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("y"))
+    mdy = 1 <= a <= 12 and valid_day(year, a, b)
+    dmy = 1 <= b <= 12 and valid_day(year, b, a)
+    if not (mdy or dmy):
+        return None
+    if m.group("sep") == "." and dmy:
+        mdy = False  # dotted numeric dates are day-first by convention
+    order = "ambiguous" if (mdy and dmy and a != b) else ("mdy" if mdy else "dmy")
+    month, day = (a, b) if order != "dmy" else (b, a)
+    return {
+        "kind": "date",
+        "day": day,
+        "month": month,
+        "year": year,
+        "weekday": None,
+        "order": order,
+    }
+
+
+def _numeric_pair(a: int, b: int, year: int) -> tuple[bool, bool]:
+    """Whether a/b/year reads as month-first and as day-first."""
+    return (1 <= a <= 12 and valid_day(year, a, b)), (1 <= b <= 12 and valid_day(year, b, a))
+
+
+def _numeric_range(m: Groups) -> RawExpr | None:
+    """Both ends of "from 12/01/2024 to 01/31/2025" share one order: either end decides."""
+    conj = m.group("conj").lower()
+    if (conj == "and") != (m.group("pre").lower() == "between"):
+        return None
+    ends = [(int(m.group(f"a{i}")), int(m.group(f"b{i}")), int(m.group(f"y{i}"))) for i in (1, 2)]
+    readings = [_numeric_pair(*e) for e in ends]
+    mdy = all(r[0] for r in readings)
+    dmy = all(r[1] for r in readings) and (m.group("sep") == "." or not mdy)
+    if not (mdy or dmy):
+        return None
+    points = []
+    for a, b, y in ends:
+        month, day = (a, b) if mdy else (b, a)
+        points.append({"year": y, "month": month, "day": day})
+    if (points[0]["year"], points[0]["month"], points[0]["day"]) >= (
+        points[1]["year"],
+        points[1]["month"],
+        points[1]["day"],
+    ):
+        return None
+    return {"kind": "range", "unit": "day", "from": points[0], "to": points[1]}
+
+
+def _month_range(m: Groups) -> RawExpr | None:
+    m1, m2 = month_number(m.group("m1")), month_number(m.group("m2"))
+    year = int(m.group("y")) if m.group("y") else None
+    y1 = int(m.group("y1")) if m.group("y1") else None
+    if y1 is None and m1 >= m2 and year is not None:
+        y1 = year - 1
+    return {
+        "kind": "range",
+        "unit": "month",
+        "from": {"year": y1, "month": m1, "day": None},
+        "to": {"year": year, "month": m2, "day": None},
+    }
+
+
+def _month_year(m: Groups) -> RawExpr | None:
+    return {
+        "kind": "month",
+        "month": month_number(m.group("m")),
+        "year": int(m.group("y")),
+        "mod": _norm_mod(m.group("mod")),
+    }
+
+
+def _month_ctx(m: Groups) -> RawExpr | None:
+    ctx = (m.group("ctx") or "").lower() or None
+    offset = {"last": -1, "next": 1, "this": 0}.get(ctx or "")
+    mod = _norm_mod(m.group("mod")) or _PART_MOD.get((m.group("part") or "").lower())
+    raw: RawExpr = {"kind": "month", "month": month_number(m.group("m")), "year": None, "mod": mod}
+    if offset is not None:
+        raw["direction"] = {-1: "past", 1: "future", 0: "this"}[offset]
+    return raw
+
+
+def _year_range(m: Groups) -> RawExpr | None:
+    conj = (m.group("conj") or "").lower()
+    pre = (m.group("pre") or "").lower()
+    if conj == "and" and pre != "between":
+        return None
+    y1 = int(m.group("y1"))
+    y2 = _two_digit_year(y1, m.group("y2"))
+    if not y1 < y2 <= y1 + 100:
+        return None
+    return {
+        "kind": "range",
+        "unit": "year",
+        "from": {"year": y1, "month": None, "day": None},
+        "to": {"year": y2, "month": None, "day": None},
+    }
+
+
+def _year_ctx(m: Groups) -> RawExpr | None:
+    ctx = m.group("ctx").lower()
+    mod = (
+        _norm_mod(m.group("mod"))
+        or _PART_MOD.get(ctx)
+        or (ctx.rstrip("-") if ctx in {"early", "late", "mid", "mid-"} else None)
+    )
+    return {"kind": "year", "year": int(m.group("y")), "mod": mod}
+
+
+def _weekday(m: Groups) -> RawExpr | None:
+    mod = (m.group("mod") or "").lower() or None
+    direction = {
+        "last": "past",
+        "this past": "past",
+        "the previous": "past",
+        "next": "future",
+        "this coming": "future",
+        "the following": "future",
+        "this": "this",
+    }.get(mod or "")
+    return {
+        "kind": "weekday",
+        "weekday": WEEKDAYS[m.group("wd").lower()],
+        "direction": direction,
+        "part": (m.group("part") or "").lower() or None,
+        "mod": mod if mod in {"early", "late"} else None,
+    }
+
+
+def _deictic(m: Groups) -> RawExpr | None:
+    word = m.group("w").lower()
+    offset = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
+    return {"kind": "relative", "unit": "day", "offset": offset}
+
+
+def _relative(m: Groups) -> RawExpr | None:
+    rel = m.group("rel").lower()
+    offset = {
+        "this": 0,
+        "last": -1,
+        "next": 1,
+        "the coming": 1,
+        "the following": 1,
+        "the previous": -1,
+    }[rel]
+    mod = (m.group("mod") or "").lower() or None
+    mod = {
+        "earlier": "early",
+        "later": "late",
+        "the end of": "late",
+        "the start of": "early",
+        "the beginning of": "early",
+    }.get(mod or "", mod)
+    return {"kind": "relative", "unit": m.group("unit").lower(), "offset": offset, "mod": mod}
+
+
+def _before(m: Groups) -> RawExpr | None:
+    direction = m.group("dir").lower()
+    offset = -1 if direction in {"before", "earlier"} else 1
+    return {
+        "kind": "relative",
+        "unit": m.group("unit").lower(),
+        "offset": offset,
+        "reference": "event",
+    }
+
+
+def _weekend(m: Groups) -> RawExpr | None:
+    return {"kind": "relative", "unit": "weekend", "offset": 0}
+
+
+def _ago(m: Groups) -> RawExpr | None:
+    token = m.group("n").lower()
+    n = int(token) if token.isdigit() else NUMBER_WORDS[token]
+    return {"kind": "relative", "unit": m.group("unit").lower(), "offset": -n}
+
+
+def _vague(m: Groups) -> RawExpr | None:
+    if m.group("adv"):
+        return {
+            "kind": "vague",
+            "direction": "past" if m.group("adv").lower() != "nowadays" else "present",
+            "unit": None,
+        }
+    if m.group("recent"):
+        return {"kind": "vague", "direction": "past", "unit": _UNITS[m.group("unit1").lower()]}
+    if m.group("near"):
+        return {"kind": "vague", "direction": "future", "unit": None}
+    direction = "future" if m.group("dir").lower().startswith(("coming", "next")) else "past"
+    return {"kind": "vague", "direction": direction, "unit": _UNITS[m.group("unit2").lower()]}
+
+
+class Groups(dict[str, "str | None"]):
+    """Named groups of a core match merged with its prefix's."""
+
+    def group(self, name: str) -> str:
+        """The group's text, "" when it did not take part (so truth tests read naturally)."""
+        return self.get(name) or ""
+
+
+Builder = Callable[[Groups], "RawExpr | None"]
+Keep = Callable[[str, str], bool]
+"""Whether a prefix group (name, value) belongs inside the expression's span."""
+
+
+def _keep(*names: str) -> Keep:
+    return lambda name, _value: name in names
+
+
+def _keep_year_ctx(name: str, value: str) -> bool:
+    if name == "mod":
+        return True
+    ctx = value.lower()
+    return ctx.rstrip("-") in _SPAN_KEEP_CTX or ctx in _PART_MOD or ctx in _SEASONS
+
+
+_KEEP_NONE: Keep = _keep()
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One tagging rule: core regex, optional backwards prefix, and how to build the dict."""
+
+    core: re.Pattern[str]
+    build: Builder
+    priority: int
+    """Breaks ties between equally long candidates: the more specific rule wins."""
+    prefix: re.Pattern[str] | None = None
+    keep: Keep = _KEEP_NONE
+    prefix_required: bool = False
+    not_after: str = ""
+    """Characters that may not directly precede the core (besides letters and digits)."""
+    trigger: re.Pattern[str] | None = None
+    """Cheap regex for the positions where the core can start; None scans with the core."""
+    lower: bool = False
+    """Run the trigger on an ASCII-lowercased copy (same offsets) of the text."""
+
+
+_PART_MOD = {
+    "the end of": "late",
+    "the start of": "early",
+    "the beginning of": "early",
+    "the middle of": "mid",
+}
+_SPAN_KEEP_CTX = frozenset({"since", "last", "next", "this", "early", "late", "mid", "mid-"})
+_SEASONS = frozenset({"fiscal", "spring", "summer", "autumn", "fall", "winter"})
+_PREFIX_WINDOW = 60
+
+T_MONTH = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+T_DIGITS = re.compile(r"\d+")
+T_RELATIVE = re.compile(r"this|last|next|the ")
+T_VAGUE = re.compile(r"recent|lately|nowadays|the ")
+T_DEICTIC = re.compile(
+    r"yesterday|today|tonight|tomorrow|last night|this morning|this afternoon|"
+    r"this evening"
+)
+T_BEFORE = re.compile(r"before|earlier|after|later")
+T_AGO = re.compile(r"ago")
+T_WEEKEND = re.compile(r"weekend")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+SPECS: tuple[Spec, ...] = (
+    Spec(C_RANGE_DM, _range_days, 9, re.compile(_PRE, _FLAGS), _keep("pre"), trigger=T_DIGITS),
+    Spec(C_RANGE_MD, _range_days, 9, re.compile(_PRE, _FLAGS), _keep("pre"), trigger=T_MONTH),
+    Spec(C_ISO, _iso, 9, not_after="-/.", trigger=T_DIGITS),
+    Spec(
+        C_NUMERIC_RANGE,
+        _numeric_range,
+        9,
+        re.compile(_PRE, _FLAGS),
+        _keep("pre"),
+        prefix_required=True,
+        not_after="/.",
+        trigger=T_DIGITS,
+    ),
+    Spec(C_NUMERIC, _numeric, 8, not_after="/.", trigger=T_DIGITS),
+    Spec(C_DATE_DMY, _date, 8, P_DATE_DMY, _keep("wd", "the"), trigger=T_DIGITS),
+    Spec(C_DATE_MDY, _date, 8, P_WD, _keep("wd"), trigger=T_MONTH),
+    Spec(
+        C_MONTH_RANGE,
+        _month_range,
+        7,
+        re.compile(_PRE, _FLAGS),
+        _keep("pre"),
+        prefix_required=True,
+        trigger=T_MONTH,
+    ),
+    Spec(
+        C_YEAR_RANGE,
+        _year_range,
+        7,
+        re.compile(_PRE, _FLAGS),
+        _keep("pre"),
+        not_after="-/.",
+        trigger=T_DIGITS,
+    ),
+    Spec(C_MONTH_YEAR, _month_year, 6, P_MOD, _keep("mod"), trigger=T_MONTH),
+    Spec(C_RELATIVE, _relative, 6, P_RELATIVE, _keep("mod"), trigger=T_RELATIVE, lower=True),
+    Spec(C_AGO, _ago, 6, P_AGO, _keep("n"), prefix_required=True, trigger=T_AGO, lower=True),
+    Spec(
+        C_BEFORE,
+        _before,
+        6,
+        P_BEFORE,
+        _keep("det"),
+        prefix_required=True,
+        trigger=T_BEFORE,
+        lower=True,
+    ),
+    Spec(C_VAGUE, _vague, 5, trigger=T_VAGUE, lower=True),
+    Spec(C_DEICTIC, _deictic, 5, trigger=T_DEICTIC, lower=True),
+    Spec(
+        C_WEEKEND,
+        _weekend,
+        4,
+        P_WEEKEND,
+        _keep("det"),
+        prefix_required=True,
+        trigger=T_WEEKEND,
+        lower=True,
+    ),
+    Spec(C_WEEKDAY, _weekday, 4, P_WEEKDAY, _keep("mod")),
+    Spec(
+        C_MONTH_CTX, _month_ctx, 3, P_MONTH_CTX, _keep("part", "ctx", "mod"), prefix_required=True
+    ),
+    Spec(
+        C_YEAR,
+        _year_ctx,
+        3,
+        P_YEAR_CTX,
+        _keep_year_ctx,
+        prefix_required=True,
+        not_after="/.,$",
+        trigger=T_DIGITS,
+    ),
+)
+
+
+_FRONT_MATTER = re.compile(r"---[ \t]*\r?\n(?:.*\r?\n)*?---[ \t]*(?:\r?\n|$)")
+
+
+def body_start(text: str) -> int:
+    """Offset where prose begins: after a leading `---` front-matter block, if any.
+
+    Front matter is metadata ("date: 2024-06-14"), already read by the corpus
+    loader; tagging it would add a spurious event to every dated article.
+    """
+    if not text.startswith("---"):
+        return 0
+    m = _FRONT_MATTER.match(text)
+    return m.end() if m else 0
+
+
+def _match_spec(spec: Spec, text: str, m: re.Match[str], floor: int) -> tuple[int, Groups] | None:
+    """Apply the word-boundary check and the backwards prefix to one core match."""
+    start = m.start()
+    if start > 0:
+        before = text[start - 1]
+        if before.isalnum() or before == "_" or before in spec.not_after:
+            return None
+    groups = Groups(m.groupdict())
+    if spec.prefix is None:
+        return start, groups
+    pm = spec.prefix.search(text, max(floor, start - _PREFIX_WINDOW), start)
+    if pm is None or pm.start() == start:
+        return None if spec.prefix_required else (start, groups)
+    span_start = start
+    for name, value in pm.groupdict().items():
+        if value is None:
+            continue
+        groups[name] = value
+        if spec.keep(name, value):
+            span_start = min(span_start, pm.start(name))
+    return span_start, groups
+
+
+def _core_matches(
+    spec: Spec, text: str, lower: str, pos: int, cache: dict[re.Pattern[str], list[int]]
+) -> Iterator[re.Match[str]]:
+    """Core matches, tried only where the spec's cheap trigger fires (positions cached)."""
+    if spec.trigger is None:
+        yield from spec.core.finditer(text, pos)
+        return
+    starts = cache.get(spec.trigger)
+    if starts is None:
+        haystack = lower if spec.lower else text
+        starts = cache[spec.trigger] = [t.start() for t in spec.trigger.finditer(haystack, pos)]
+    match = spec.core.match
+    for start in starts:
+        m = match(text, start)
+        if m is not None:
+            yield m
+
+
+def _ascii_lower(text: str) -> str:
+    """Lowercased copy with the same offsets (str.lower can change lengths, e.g. "İ")."""
+    lower = text.lower()
+    return lower if len(lower) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def _candidates(text: str) -> Iterator[tuple[int, int, int, RawExpr]]:
+    pos = body_start(text)
+    lower = _ascii_lower(text)
+    cache: dict[re.Pattern[str], list[int]] = {}
+    for spec in SPECS:
+        for m in _core_matches(spec, text, lower, pos, cache):
+            found = _match_spec(spec, text, m, pos)
+            if found is None:
+                continue
+            start, groups = found
+            if spec.core is C_WEEKDAY and not _weekday_context_ok(text, start, groups):
+                continue
+            raw = spec.build(groups)
+            if raw is not None:
+                yield start, m.end(), spec.priority, raw
+
+
+def _weekday_context_ok(text: str, start: int, groups: Groups) -> bool:
+    """Reject names ("Good Friday", "Bloody Sunday") and recurring ones ("every Monday")."""
+    if groups.get("mod"):
+        return True
+    before = text[max(0, start - 40) : start]
+    if _RECURRING_BEFORE.search(before):
+        return False
+    word = _CAPITALISED_WORD_BEFORE.search(before)
+    if word and word.group(1).lower().rstrip(".,") not in _NAME_OK_BEFORE:
+        # Capitalised word right before a weekday: part of a name unless it ends a sentence.
+        return word.group(1).endswith((".", ",", ":", ";"))
+    return True
+
+
+def _select(cands: list[tuple[int, int, int, RawExpr]]) -> list[tuple[int, int, RawExpr]]:
+    """Keep the longest (then most specific) candidates that do not overlap."""
+    cands.sort(key=lambda c: (-(c[1] - c[0]), -c[2], c[0]))
+    taken: list[tuple[int, int]] = []  # sorted, non-overlapping
+    chosen: list[tuple[int, int, RawExpr]] = []
+    for start, end, _prio, raw in cands:
+        i = bisect.bisect_left(taken, (start, end))
+        if i > 0 and taken[i - 1][1] > start:
+            continue
+        if i < len(taken) and taken[i][0] < end:
+            continue
+        taken.insert(i, (start, end))
+        chosen.append((start, end, raw))
+    chosen.sort(key=lambda c: c[0])
+    return chosen
+
+
+_SENTENCE_EDGE = re.compile(r"[.!?\n]")
+
+
+def _clause_before(text: str, start: int, limit: int = 120) -> str:
+    """The text of the same sentence before `start` (at most `limit` characters)."""
+    window = text[max(0, start - limit) : start]
+    edges = list(_SENTENCE_EDGE.finditer(window))
+    return window[edges[-1].end() :] if edges else window
+
+
+def _cues(text: str, start: int, end: int) -> dict[str, bool]:
+    """Tense cues from the surrounding clause, used to resolve ambiguous directions."""
+    before = _clause_before(text, start)
+    after = text[end : end + 60]
+    after = after[: m.start()] if (m := _SENTENCE_EDGE.search(after)) else after
+    future = bool(_FUTURE_CUE.search(before))
+    past = not future and bool(_PAST_WORD.search(before[-60:]))
+    return {"future_cue": future, "past_cue": past}
+
+
+def extract_raw(text: str) -> list[RawExpr]:
+    """Tag every time expression in `text`, unresolved and JSON-safe.
+
+    Each dict has "start", "end" (offsets into `text`), "text", "kind" and the
+    kind's fields; "open" marks "since X"; "future_cue"/"past_cue" record the
+    clause's tense for later resolution.
+    """
+    if not text:
+        return []
+    out: list[RawExpr] = []
+    for start, end, raw in _select(list(_candidates(text))):
+        if raw["kind"] != "range":
+            since = _SINCE_BEFORE.search(text, max(0, start - 12), start)
+            if since:
+                start = since.start()
+            if since or text[start:end].lower().startswith("since"):
+                raw["open"] = True
+        raw.update(_cues(text, start, end))
+        out.append({"start": start, "end": end, "text": text[start:end], **raw})
+    return out

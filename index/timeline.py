@@ -1,0 +1,701 @@
+"""Resolve time expressions against article anchors and build the event timeline.
+
+Pipeline: `index.temporal.extract_raw` (cached, date-free) -> `index.anchors`
+(each article's date) -> `resolve_expressions` (calendar dates with a
+granularity) -> one candidate event per expression, carrying the sentence or
+clause it belongs to -> merge candidates from different articles that state
+the same thing on the same dates -> order.
+
+Merging is generic: two candidates merge when they come from different
+articles, cover the same dates with the same granularity, and either the
+articles report the same story (for a single day) or their clauses share
+salient terms.  A "this week" clause of the same story that shares terms with a
+single-day event inside that week joins it (it is the same event, stated less
+precisely).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from index.anchors import (
+    RD_WEEKDAYS,
+    SAME_STORY,
+    ArticleProfile,
+    article_similarity,
+    capitalised_names,
+    content_terms,
+    fold,
+    infer_anchors,
+    profile,
+)
+from index.models import (
+    Article,
+    DateAnchor,
+    EventSource,
+    Granularity,
+    TimeExpression,
+    Timeline,
+    TimelineEvent,
+)
+from index.temporal import RawExpr
+
+Resolved = tuple[Granularity, dt.date | None, dt.date | None]
+VAGUE: Resolved = ("vague", None, None)
+
+# --- sentences and clauses -----------------------------------------------------
+
+_ABBREVIATION_TEXT = """
+    mr mrs ms dr prof capt gen col lt sgt maj cpl adm cmdr brig gov sen rep pres st jr sr
+    rev hon mt ft no nos vs etc inc ltd co corp dept univ est approx fig jan feb mar apr jun
+    jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m al
+"""
+ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
+_BOUNDARY = re.compile(r"\n+|[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Ý])")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_SEPARATORS: tuple[re.Pattern[str], ...] = (
+    re.compile(r";\s*"),
+    re.compile(r"\s+[—–]\s+"),
+    re.compile(r",\s+"),
+    re.compile(r"\s+(?:and|but|while|whereas)\s+"),
+)
+_LEADING_JUNK = re.compile(r"(?:[,;:—–\s]+|(?:and|but|while|whereas)\s+)+", re.IGNORECASE)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets; abbreviations ("Capt.", "Dec.") and initials don't split.
+
+    Line breaks always end a sentence: titles, datelines and paragraphs are
+    separate lines in the corpus.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group()[0] != "\n":
+            word = _WORD_BEFORE.search(text, max(0, m.start() - 20), m.start())
+            token = word.group(1).lower() if word else ""
+            if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                continue
+            if "." in token and len(token) <= 5 and token.replace(".", "").isalpha():
+                continue  # "U.S." style acronyms and "J.R." initials
+        end = m.end() if m.group()[0] != "\n" else m.start()
+        _push(text, start, end, spans)
+        start = m.end()
+    _push(text, start, len(text), spans)
+    return spans
+
+
+def _push(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def _split_point(text: str, a: int, b: int) -> int | None:
+    """Where to cut between two expressions: the strongest separator in text[a:b]."""
+    for pattern in _SEPARATORS:
+        m = pattern.search(text, a, b)
+        if m:
+            return m.start()
+    return None
+
+
+def context_spans(text: str, exprs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """For each expression, its sentence, or its clause when the sentence holds several.
+
+    Clauses are cut at the strongest separator (";", dash, comma, conjunction)
+    between neighbouring expressions, so each event shows what its own date
+    refers to ("formed the AES in 2023" / "withdrew ... last year").
+    """
+    sentences = sentence_spans(text)
+    starts = [s for s, _ in sentences]
+    out: list[tuple[int, int]] = []
+    by_sentence: dict[int, list[int]] = defaultdict(list)
+    for i, (s, _e) in enumerate(exprs):
+        k = max(0, _bisect_right(starts, s) - 1)
+        by_sentence[k].append(i)
+    result: dict[int, tuple[int, int]] = {}
+    for k, members in by_sentence.items():
+        sent_start, sent_end = sentences[k] if sentences else (0, len(text))
+        members.sort(key=lambda i: exprs[i][0])
+        cuts = [
+            _split_point(text, exprs[members[j]][1], exprs[members[j + 1]][0])
+            for j in range(len(members) - 1)
+        ]
+        for j, i in enumerate(members):
+            left = next((c for c in reversed(cuts[:j]) if c is not None), sent_start)
+            right = next((c for c in cuts[j:] if c is not None), sent_end)
+            result[i] = _tidy(text, left, right)
+    for i in range(len(exprs)):
+        out.append(result[i])
+    return out
+
+
+def _bisect_right(values: Sequence[int], x: int) -> int:
+    lo, hi = 0, len(values)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if x < values[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _tidy(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim separators and leading conjunctions so the clause reads on its own."""
+    junk = _LEADING_JUNK.match(text, start, end)
+    if junk:
+        start = junk.end()
+    while end > start and text[end - 1] in " ,;:—–\n\t":
+        end -= 1
+    return start, end
+
+
+# --- resolution -----------------------------------------------------------------
+
+
+def _month_last(d: dt.date) -> dt.date:
+    return d + relativedelta(day=31)
+
+
+def _year_span(year: int) -> Resolved:
+    return "year", dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _month_span(year: int, month: int) -> Resolved:
+    first = dt.date(year, month, 1)
+    return "month", first, _month_last(first)
+
+
+def nearest_year(month: int, day: int, anchor: dt.date, future: bool = False) -> dt.date | None:
+    """The day-month in the year that puts it nearest the anchor, leaning to the past.
+
+    News mostly reports what happened, so a future date counts double its
+    distance: "5 January" in a 23 December article is next month, but "20 June"
+    is the June just gone rather than the one six months ahead.  With a future
+    cue ("will meet on 5 January") the first occurrence on or after the anchor
+    is taken instead.
+    """
+    options = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            options.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not options:
+        return None
+    if future:
+        ahead = [d for d in options if d >= anchor]
+        if ahead:
+            return ahead[0]
+    return min(
+        options, key=lambda d: (abs((d - anchor).days) * (2 if d > anchor else 1), d > anchor)
+    )
+
+
+def _nearest_month(month: int, anchor: dt.date, raw: RawExpr) -> int:
+    """Year for a bare month: "last June" / "next June" / nearest to the anchor."""
+    direction = raw.get("direction")
+    if direction == "past":
+        return anchor.year if month < anchor.month else anchor.year - 1
+    if direction == "future" or (raw.get("future_cue") and direction is None):
+        return anchor.year if month > anchor.month else anchor.year + 1
+    if direction == "this":
+        return anchor.year
+    distance = (month - anchor.month) % 12
+    return (
+        anchor.year + (1 if anchor.month + distance > 12 else 0)
+        if distance < 6
+        else (anchor.year - (1 if month > anchor.month else 0))
+    )
+
+
+def _date_order(article_raw: Sequence[RawExpr]) -> str:
+    """Whether the article writes day-first or month-first dates.
+
+    Unambiguous numeric dates ("12/23/2025") decide first, then written ones
+    ("23 December" vs "December 23").
+    """
+    numeric = [r["order"] for r in article_raw if r.get("order") in ("dmy", "mdy")]
+    if numeric:
+        return max(("mdy", "dmy"), key=numeric.count)
+    dmy = mdy = 0
+    for r in article_raw:
+        text = r.get("text", "")
+        if r.get("kind") == "date" and any(c.isalpha() for c in text):
+            if text.lstrip("the ")[:1].isdigit():
+                dmy += 1
+            else:
+                mdy += 1
+    return "dmy" if dmy > mdy else "mdy"
+
+
+def _resolve_date(raw: RawExpr, anchor: dt.date | None, order: str) -> Resolved:
+    month, day = raw["month"], raw["day"]
+    if raw.get("order") == "ambiguous" and order == "dmy":
+        month, day = day, month
+    if raw.get("year") is not None:
+        return "day", (d := dt.date(raw["year"], month, day)), d
+    if anchor is None:
+        return VAGUE
+    found = nearest_year(month, day, anchor, bool(raw.get("future_cue")))
+    return ("day", found, found) if found else VAGUE
+
+
+def _resolve_range(raw: RawExpr, anchor: dt.date | None) -> Resolved:
+    a, b, unit = raw["from"], raw["to"], raw["unit"]
+    if unit == "year":
+        return "year", dt.date(a["year"], 1, 1), dt.date(b["year"], 12, 31)
+    end_year = b.get("year")
+    if unit == "month":
+        if end_year is None:
+            if anchor is None:
+                return VAGUE
+            end_year = _nearest_month(b["month"], anchor, raw)
+        start_year = a.get("year") or (end_year if a["month"] <= b["month"] else end_year - 1)
+        first = dt.date(start_year, a["month"], 1)
+        return "month", first, _month_last(dt.date(end_year, b["month"], 1))
+    if end_year is None:
+        if anchor is None:
+            return VAGUE
+        last = nearest_year(b["month"], b["day"], anchor, bool(raw.get("future_cue")))
+        if last is None:
+            return VAGUE
+    else:
+        last = dt.date(end_year, b["month"], b["day"])
+    first = dt.date(a.get("year") or last.year, a["month"], a["day"])
+    if first > last and a.get("year") is None:
+        first = first - relativedelta(years=1)
+    return "days", first, last
+
+
+def _resolve_weekday(raw: RawExpr, anchor: dt.date) -> Resolved:
+    """Most recent such weekday on or before the anchor, unless context points ahead."""
+    rd = RD_WEEKDAYS[raw["weekday"]]
+    direction = raw.get("direction")
+    if direction == "future":
+        d = anchor + relativedelta(days=1, weekday=rd(+1))
+    elif direction == "past":
+        d = anchor - relativedelta(days=1) + relativedelta(weekday=rd(-1))
+    elif raw.get("future_cue"):
+        d = anchor + relativedelta(weekday=rd(+1))
+    else:
+        d = anchor + relativedelta(weekday=rd(-1))
+    return "day", d, d
+
+
+def _resolve_relative(raw: RawExpr, anchor: dt.date) -> Resolved:
+    unit, offset = raw["unit"], int(raw["offset"])
+    if unit == "day":
+        d = anchor + relativedelta(days=offset)
+        return "day", d, d
+    if unit == "week":
+        monday = anchor + relativedelta(weeks=offset, weekday=RD_WEEKDAYS[0](-1))
+        return "week", monday, monday + relativedelta(days=6)
+    if unit == "weekend":
+        return _resolve_weekend(offset, bool(raw.get("future_cue")), anchor)
+    if unit == "month":
+        first = anchor + relativedelta(months=offset, day=1)
+        return "month", first, _month_last(first)
+    return _year_span(anchor.year + offset)
+
+
+def _resolve_weekend(offset: int, future: bool, anchor: dt.date) -> Resolved:
+    """ "The weekend": the Saturday–Sunday on or before the anchor (ahead if said so)."""
+    saturday = RD_WEEKDAYS[5]
+    if offset > 0 or future:
+        start = anchor + relativedelta(days=1 if offset > 0 else 0, weekday=saturday(+1))
+    elif anchor.weekday() == 6:
+        start = anchor - relativedelta(days=1)
+    else:
+        start = anchor + relativedelta(weekday=saturday(-1))
+        if offset < 0 and anchor.weekday() == 5:
+            start -= relativedelta(weeks=1)
+    return "days", start, start + relativedelta(days=1)
+
+
+def resolve_raw(raw: RawExpr, anchor: dt.date | None, order: str = "mdy") -> Resolved:
+    """Calendar meaning of one unresolved expression: (granularity, first_day, last_day).
+
+    Expressions that need the article date become "vague" when it is unknown.
+    "since X" becomes "open": X's first day onward.
+    """
+    kind = raw.get("kind")
+    resolved: Resolved
+    if kind == "date":
+        resolved = _resolve_date(raw, anchor, order)
+    elif kind == "range":
+        resolved = _resolve_range(raw, anchor)
+    elif kind == "year":
+        resolved = _year_span(int(raw["year"]))
+    elif kind == "month":
+        if raw.get("year") is not None:
+            resolved = _month_span(int(raw["year"]), int(raw["month"]))
+        elif anchor is None:
+            resolved = VAGUE
+        else:
+            resolved = _month_span(
+                _nearest_month(int(raw["month"]), anchor, raw), int(raw["month"])
+            )
+    elif kind == "weekday":
+        resolved = VAGUE if anchor is None else _resolve_weekday(raw, anchor)
+    elif kind == "relative":
+        resolved = VAGUE if anchor is None else _resolve_relative(raw, anchor)
+    else:
+        resolved = VAGUE
+    if raw.get("open") and resolved[1] is not None:
+        return "open", resolved[1], None
+    return resolved
+
+
+def resolve_expressions(
+    article: Article, raw: list[RawExpr], anchor: DateAnchor
+) -> list[TimeExpression]:
+    """Normalise an article's expressions against its anchor, with their sentence/clause."""
+    order = _date_order(raw)
+    contexts = context_spans(article.text, [(r["start"], r["end"]) for r in raw])
+    out = []
+    for r, (c_start, c_end) in zip(raw, contexts, strict=True):
+        granularity, first, last = resolve_raw(r, anchor.date, order)
+        out.append(
+            TimeExpression(
+                article.id,
+                r["start"],
+                r["end"],
+                r["text"],
+                granularity,
+                first,
+                last,
+                c_start,
+                c_end,
+            )
+        )
+    return out
+
+
+# --- events ------------------------------------------------------------------------
+
+_EXPLICIT_KINDS = frozenset({"date", "range", "year", "month"})
+_DIRECTION_ORDER = {"past": 0, "present": 1, "this": 1, None: 1, "future": 2}
+_UNIT_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3, "decade": 4, None: 5}
+
+
+@dataclass(slots=True)
+class _Item:
+    """One candidate event: an expression with its context and what it is about."""
+
+    expr: TimeExpression
+    article: Article
+    raw: RawExpr
+    confidence: float
+    terms: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def explicit(self) -> bool:
+        return self.raw.get("kind") in _EXPLICIT_KINDS
+
+    @property
+    def context(self) -> str:
+        return self.article.text[self.expr.sentence_start : self.expr.sentence_end]
+
+
+def _salient_terms(item: _Item) -> frozenset[str]:
+    """Content words and names of the clause, without the time expression itself."""
+    e = item.expr
+    text = item.article.text
+    clause = text[e.sentence_start : e.start] + " " + text[e.end : e.sentence_end]
+    return frozenset(content_terms(clause)) | frozenset(capitalised_names(clause))
+
+
+class _Similarity:
+    """Article similarity computed lazily and cached: only pairs that could merge ask."""
+
+    def __init__(self, articles: Mapping[str, Article]) -> None:
+        self._articles = articles
+        self._profiles: dict[str, ArticleProfile] = {}
+        self._cache: dict[tuple[str, str], float] = {}
+
+    def __call__(self, a: str, b: str) -> float:
+        key = (a, b) if a < b else (b, a)
+        if key not in self._cache:
+            self._cache[key] = article_similarity(self._profile(a), self._profile(b))
+        return self._cache[key]
+
+    def _profile(self, article_id: str) -> ArticleProfile:
+        if article_id not in self._profiles:
+            self._profiles[article_id] = profile(self._articles[article_id])
+        return self._profiles[article_id]
+
+
+def _same_statement(x: _Item, y: _Item, sim: _Similarity) -> bool:
+    """Whether two same-dated candidates from different articles state the same thing."""
+    if x.article.id == y.article.id:
+        return False
+    shared = x.terms & y.terms
+    smaller = min(len(x.terms), len(y.terms)) or 1
+    overlap = len(shared) / smaller
+    if sim(x.article.id, y.article.id) >= SAME_STORY:
+        if x.expr.granularity == "day":
+            return True
+        return len(shared) >= 2 or (len(shared) >= 1 and overlap >= 0.5)
+    return len(shared) >= 3 and overlap >= 0.5
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        self.parent[self.find(i)] = self.find(j)
+
+
+SMALL_GROUP = 64
+"""Same-dated groups up to this size compare every pair; larger ones go through a term index."""
+MAX_POSTING = 50
+
+
+def _candidate_pairs(members: Sequence[int], items: Sequence[_Item]) -> Iterator[tuple[int, int]]:
+    """Pairs worth comparing in one same-dated group.
+
+    On a 10,000-article corpus thousands of clauses say "last year"; comparing
+    them all is quadratic, so large groups only pair clauses sharing a term
+    that is not itself common within the group.
+    """
+    if len(members) <= SMALL_GROUP:
+        for pos, i in enumerate(members):
+            for j in members[pos + 1 :]:
+                yield i, j
+        return
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i in members:
+        for term in items[i].terms:
+            postings[term].append(i)
+    seen: set[tuple[int, int]] = set()
+    for posting in postings.values():
+        if len(posting) > MAX_POSTING:
+            continue
+        for pos, i in enumerate(posting):
+            for j in posting[pos + 1 :]:
+                if (i, j) not in seen:
+                    seen.add((i, j))
+                    yield i, j
+
+
+def _cluster(items: Sequence[_Item], sim: _Similarity) -> list[list[_Item]]:
+    """Group candidates into events: same dates and same statement, transitively."""
+    by_dates: dict[tuple[str, dt.date | None, dt.date | None], list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        e = item.expr
+        if e.granularity != "vague":
+            by_dates[(e.granularity, e.first_day, e.last_day)].append(i)
+    uf = _UnionFind(len(items))
+    for members in by_dates.values():
+        for i, j in _candidate_pairs(members, items):
+            if uf.find(i) != uf.find(j) and _same_statement(items[i], items[j], sim):
+                uf.union(i, j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(items)):
+        groups[uf.find(i)].append(i)
+    clusters = [[items[i] for i in g] for g in groups.values()]
+    return _attach_weeks(clusters, sim)
+
+
+def _attach_weeks(clusters: list[list[_Item]], sim: _Similarity) -> list[list[_Item]]:
+    """Fold a lone "this week" statement into the same story's single-day event in that week."""
+    days = [c for c in clusters if c[0].expr.granularity == "day"]
+    out: list[list[_Item]] = []
+    for cluster in clusters:
+        if len(cluster) == 1 and cluster[0].expr.granularity == "week":
+            week = cluster[0]
+            best: tuple[int, list[_Item]] | None = None
+            for day in days:
+                first = day[0].expr.first_day
+                assert first is not None and week.expr.first_day and week.expr.last_day
+                if not week.expr.first_day <= first <= week.expr.last_day:
+                    continue
+                others = [i for i in day if i.article.id != week.article.id]
+                if not any(sim(week.article.id, o.article.id) >= SAME_STORY for o in others):
+                    continue
+                shared = len(week.terms & frozenset().union(*(o.terms for o in others)))
+                if shared >= 2 and (best is None or shared > best[0]):
+                    best = (shared, day)
+            if best is not None:
+                best[1].append(week)
+                continue
+        out.append(cluster)
+    return out
+
+
+def _representative(cluster: Sequence[_Item]) -> _Item:
+    """The source whose sentence best states the event: explicit dates, surest anchor."""
+    return min(
+        cluster,
+        key=lambda i: (
+            not i.explicit,
+            i.expr.granularity == "week",
+            -i.confidence,
+            i.article.id,
+            i.expr.start,
+        ),
+    )
+
+
+def _event(cluster: Sequence[_Item]) -> TimelineEvent:
+    rep = _representative(cluster)
+    finest = [i for i in cluster if i.expr.granularity != "week"] or list(cluster)
+    dated = finest[0].expr
+    members = sorted(cluster, key=lambda i: (i.article.id, i.expr.start))
+    sources = tuple(
+        EventSource(
+            i.article.id,
+            i.article.file,
+            i.expr.start,
+            i.expr.end,
+            i.expr.text,
+            i.expr.sentence_start,
+            i.expr.sentence_end,
+        )
+        for i in members
+    )
+    return TimelineEvent(dated.first_day, dated.last_day, dated.granularity, rep.context, sources)
+
+
+def _sort_key(event: TimelineEvent, rep: _Item) -> tuple[object, ...]:
+    """Dated events by start, coarser first; open spans by their start; vague ones last."""
+    if event.first_day is None:
+        return (
+            1,
+            dt.date.max,
+            _DIRECTION_ORDER.get(rep.raw.get("direction"), 1),
+            _UNIT_ORDER.get(rep.raw.get("unit"), 5),
+            not rep.explicit,
+            rep.article.id,
+            rep.expr.start,
+        )
+    end = event.last_day or dt.date.max
+    span = (end - event.first_day).days
+    return (0, event.first_day, 0, -span, not rep.explicit, rep.article.id, rep.expr.start)
+
+
+def build_timeline(
+    articles: Sequence[Article], raw: Mapping[str, list[RawExpr]], today: dt.date | None = None
+) -> Timeline:
+    """Anchors for every article and the merged, ordered events they mention."""
+    today = today or dt.date.today()
+    anchors = infer_anchors(articles, raw, today)
+    by_id = {a.id: a for a in articles}
+    items: list[_Item] = []
+    for article in articles:
+        article_raw = raw.get(article.id, [])
+        anchor = anchors[article.id]
+        for r, e in zip(
+            article_raw, resolve_expressions(article, article_raw, anchor), strict=True
+        ):
+            items.append(_Item(e, article, r, anchor.confidence))
+    for item in items:
+        item.terms = _salient_terms(item)
+    clusters = _cluster(items, _Similarity(by_id))
+    keyed = []
+    for cluster in clusters:
+        event = _event(cluster)
+        keyed.append((_sort_key(event, _representative(cluster)), event))
+    keyed.sort(key=lambda k: k[0])
+    ordered_anchors = tuple(anchors[a.id] for a in articles)
+    return Timeline(ordered_anchors, tuple(e for _, e in keyed))
+
+
+# --- filtering and JSON ------------------------------------------------------------
+
+
+def filter_timeline(
+    timeline: Timeline,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    article_id: str | None = None,
+    text: str | None = None,
+) -> Timeline:
+    """Events overlapping [start, end], citing `article_id`, whose text contains `text`.
+
+    Open spans reach to the end of time; vague events have no dates and so drop
+    out as soon as a date bound is given.  Text matching ignores case and accents.
+    """
+    needle = fold(text) if text else None
+    kept = []
+    for event in timeline.events:
+        if (start or end) and event.first_day is None:
+            continue
+        last = event.last_day or dt.date.max
+        if end is not None and event.first_day is not None and event.first_day > end:
+            continue
+        if start is not None and last < start:
+            continue
+        if article_id is not None and all(s.article_id != article_id for s in event.sources):
+            continue
+        if needle is not None and needle not in fold(event.text):
+            continue
+        kept.append(event)
+    anchors = timeline.anchors
+    if article_id is not None:
+        anchors = tuple(a for a in anchors if a.article_id == article_id)
+    return Timeline(anchors, tuple(kept))
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def anchor_to_json(anchor: DateAnchor) -> dict[str, Any]:
+    return {
+        "article": anchor.article_id,
+        "file": anchor.file,
+        "date": _iso(anchor.date),
+        "date_source": anchor.date_source,
+        "evidence": anchor.evidence,
+        "confidence": anchor.confidence,
+        "borrowed_from": anchor.borrowed_from,
+    }
+
+
+def event_to_json(event: TimelineEvent) -> dict[str, Any]:
+    return {
+        "start": _iso(event.first_day),
+        "end": _iso(event.last_day),
+        "granularity": event.granularity,
+        "text": event.text,
+        "sources": [
+            {
+                "article": s.article_id,
+                "file": s.file,
+                "start": s.start,
+                "end": s.end,
+                "expression": s.expression,
+            }
+            for s in event.sources
+        ],
+    }
+
+
+def timeline_to_json(timeline: Timeline) -> dict[str, list[dict[str, Any]]]:
+    """{"anchors": [...], "events": [...]} with ISO dates; safe for json.dumps."""
+    return {
+        "anchors": [anchor_to_json(a) for a in timeline.anchors],
+        "events": [event_to_json(e) for e in timeline.events],
+    }

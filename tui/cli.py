@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print ranked passages for a query",
         description='Query syntax: words (all must match), "exact phrase", OR, NOT/-word, '
         "prefix*, word~ (fuzzy), title: source: file: place: fields, "
-        "date:2025-12 or date:[2025-12-20 to 2025-12-23].",
+        "date:2024-06 or date:[2024-06-01 to 2024-06-30].",
     )
     search.add_argument("query", nargs="*", help="the query (quote it in the shell)")
     search.add_argument("--limit", type=_positive_int, default=10, help="hits to show (default 10)")

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from index.corpus import bundled_articles_dir, parse_file, resolve_articles_dir
 from index.errors import ArticleNotFound, SummitError
@@ -110,8 +111,10 @@ class Engine:
                     title=record.title,
                     title_derived=record.title_derived,
                     place=record.place,
-                    date=anchor.date if anchor else record.date,
-                    date_source=anchor.date_source if anchor else record.date_source,
+                    date=anchor.date if anchor else record.parsed_date,
+                    date_source=anchor.date_source
+                    if anchor
+                    else cast(DateSource, record.date_source),
                     source=record.source,
                     paragraphs=record.paragraphs,
                 )

@@ -57,7 +57,7 @@ def evaluate(
                 query=item["query"],
                 must=tuple((a, int(p)) for a, p in item["must"]),
                 ranked=tuple((hit.article_id, hit.paragraph) for hit in result.hits),
-                first=tuple(item["first"]) if item.get("first") else None,  # type: ignore[arg-type]
+                first=(item["first"][0], int(item["first"][1])) if item.get("first") else None,
             )
         )
     return outcomes

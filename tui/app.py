@@ -1,0 +1,122 @@
+"""Summit Explorer's Textual app: `build_app(engine)` and `run_explorer(engine)`.
+
+The engine (package `index`) does all the work; the UI only calls its API, off
+the UI thread (see tui/screens/main.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from textual.app import App
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Input
+
+from index.engine import ArticleSummary, Engine
+from tui.commands import ArticleCommands, SummitCommands, bindings_for, command_by_id
+from tui.history import HISTORY_FILE, QueryHistory
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+
+APP_NAME = "summit-explorer"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+class SummitApp(App[int]):
+    """Search, read and put on a timeline a folder of news articles."""
+
+    TITLE = "Summit Explorer"
+    CSS_PATH = "app.tcss"
+    BINDINGS = bindings_for("app")
+    COMMANDS = App.COMMANDS | {SummitCommands, ArticleCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+
+    def __init__(self, engine: Engine, *, data_dir: Path | None = None) -> None:
+        super().__init__()
+        self.engine = engine
+        self.data_dir = data_dir if data_dir is not None else default_data_dir()
+        self.history = QueryHistory(self.data_dir / HISTORY_FILE)
+        self.article_summaries: list[ArticleSummary] = []
+        self.engine_ready = False
+        self.engine_state: str = "opening"
+        """"opening", then "ready" or "failed" (tests wait on it)."""
+        self.corpus_name = (
+            "bundled articles" if engine.is_bundled else engine.articles_dir.name or "articles"
+        )
+        self.sub_title = self.corpus_name
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen()
+
+    @property
+    def main_screen(self) -> MainScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        raise LookupError("the main screen is not running")
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen())
+
+    def _scope_node(self, scope: str) -> DOMNode:
+        main = self.main_screen
+        nodes: dict[str, DOMNode] = {
+            "app": self,
+            "screen": main,
+            "query": main.search_pane.query_input,
+            "results": main.search_pane.results,
+            "reader": main.reader,
+            "timeline": main.timeline_pane.timeline_list,
+            "timeline-pane": main.timeline_pane,
+        }
+        return nodes[scope]
+
+    def run_command(self, command_id: str) -> None:
+        """Run a command of tui.commands by id (the palette does this).
+
+        Deferred until after the next refresh: the palette restores the previous focus
+        when it closes, which would otherwise undo a pane switch.
+        """
+        self.call_after_refresh(self._run_command_now, command_id)
+
+    async def _run_command_now(self, command_id: str) -> None:
+        command = command_by_id(command_id)
+        if command.scope in ("reader", "timeline", "timeline-pane", "results"):
+            pane = {"reader": "reader", "results": "search"}.get(command.scope, "timeline")
+            self.main_screen.action_show_pane(pane)
+        action, node = command.action, self._scope_node(command.scope)
+        # resolve the namespace here: while the palette closes, "screen" is not the main screen
+        for prefix, target in (("screen.", self.main_screen), ("app.", self)):
+            if action.startswith(prefix):
+                action, node = action[len(prefix) :], target
+        if isinstance(self.focused, Input) and command.scope != "query":
+            # typing keys are disabled in the query box (see MainScreen.check_action)
+            self.main_screen.set_focus(None)
+        await self.run_action(action, node)
+
+    def open_article(self, article_id: str) -> None:
+        self.call_after_refresh(self.main_screen.open_article, article_id)
+
+
+def build_app(engine: Engine, *, data_dir: Path | None = None) -> SummitApp:
+    """The explorer for `engine` (not yet opened: the app opens it in a worker)."""
+    return SummitApp(engine, data_dir=data_dir)
+
+
+def run_explorer(engine: Engine) -> int:
+    """Run the explorer full-screen; returns the exit code (the terminal is restored)."""
+    app = build_app(engine)
+    result = app.run()
+    if app.return_code not in (None, 0):
+        return int(app.return_code)
+    return int(result or 0)

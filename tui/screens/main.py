@@ -1,0 +1,556 @@
+"""The explorer's screen: header, search pane, reader, timeline, footer.
+
+Layout (breakpoint classes set by Textual from the screen width):
+- `-wide` (>= 120 columns): search pane on the left, reader or timeline on the right.
+- `-narrow`: one pane at a time, switched with 1/2/3, Tab/Shift+Tab or the header tabs.
+
+All engine calls run in thread workers; each posts a result message back (stale
+search results are dropped by comparing their query with the query box).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from textual import on, work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, OptionList
+from textual.worker import get_current_worker
+
+from index.engine import ArticleSummary
+from index.errors import SummitError
+from index.models import Article, EventSource, Passage, SearchResult, TimelineEvent, UpdateReport
+from tui.commands import bindings_for
+from tui.textsafe import clean
+from tui.widgets.app_header import AppHeader
+from tui.widgets.pane_tabs import PANE_NAMES, PaneTab, PaneTabs
+from tui.widgets.reader import Reader, ReaderDocument, query_matches
+from tui.widgets.search_pane import SearchPane
+from tui.widgets.timeline_pane import TimelinePane
+
+if TYPE_CHECKING:
+    from tui.app import SummitApp
+
+Pane = Literal["search", "reader", "timeline"]
+WIDE_COLUMNS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where the user was, for `back`."""
+
+    pane: str
+    article_id: str | None = None
+    paragraph: int | None = None
+
+
+def error_text(exc: BaseException) -> str:
+    """A one-line message for the user (engine errors are written for that)."""
+    if isinstance(exc, SummitError):
+        return clean(str(exc), single_line=True)
+    if isinstance(exc, ImportError):
+        return "not available yet in this build"
+    return clean(f"{type(exc).__name__}: {exc}", single_line=True)
+
+
+class MainScreen(Screen[None]):
+    """The explorer. App state lives here in reactives: pane, query, article_id."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_COLUMNS, "-wide")]  # noqa: RUF012
+    BINDINGS = bindings_for("screen")
+
+    pane: reactive[str] = reactive("search")
+    """The pane with focus (narrow: the only one shown)."""
+    right_pane: reactive[str] = reactive("reader")
+    """Wide layout: which of reader/timeline shares the screen with the search pane."""
+    search_query: reactive[str] = reactive("")
+    """The query whose results are shown."""
+    article_id: reactive[str | None] = reactive(None)
+    """The article in the reader."""
+
+    # -- messages posted by workers -------------------------------------------------------
+
+    class OpenProgress(Message):
+        def __init__(self, done: int, total: int, message: str) -> None:
+            super().__init__()
+            self.done, self.total, self.message = done, total, message
+
+    class EngineOpened(Message):
+        def __init__(
+            self,
+            report: UpdateReport | None,
+            error: str | None,
+            summaries: list[ArticleSummary] | None = None,
+        ) -> None:
+            super().__init__()
+            self.report, self.error = report, error
+            self.summaries = summaries or []
+
+    class SearchDone(Message):
+        def __init__(
+            self, query: str, result: SearchResult | None, error: str | None, submitted: bool
+        ) -> None:
+            super().__init__()
+            self.query, self.result, self.error, self.submitted = query, result, error, submitted
+
+    class ArticleLoaded(Message):
+        def __init__(self, document: ReaderDocument | None, error: str | None) -> None:
+            super().__init__()
+            self.document, self.error = document, error
+
+    class TimelineLoaded(Message):
+        def __init__(self, events: tuple[TimelineEvent, ...] | None, error: str | None) -> None:
+            super().__init__()
+            self.events, self.error = events, error
+
+    class SimilarDone(Message):
+        def __init__(self, result: SearchResult) -> None:
+            super().__init__()
+            self.result = result
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._trail: list[Location] = []
+        self._pending_query: SearchPane.QueryRequested | None = None
+        self._last_result: SearchResult | None = None
+        self._timeline_error_shown = False
+
+    @property
+    def summit(self) -> SummitApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- composition -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(self.summit.corpus_name)
+        with Horizontal(id="workspace"):
+            yield SearchPane(self.summit.history, id="search")
+            yield Reader(id="reader")
+            yield TimelinePane(id="timeline")
+        yield Footer()
+
+    @property
+    def search_pane(self) -> SearchPane:
+        return self.query_one(SearchPane)
+
+    @property
+    def reader(self) -> Reader:
+        return self.query_one(Reader)
+
+    @property
+    def timeline_pane(self) -> TimelinePane:
+        return self.query_one(TimelinePane)
+
+    @property
+    def header(self) -> AppHeader:
+        return self.query_one(AppHeader)
+
+    @property
+    def is_wide(self) -> bool:
+        return self.has_class("-wide")
+
+    def on_mount(self) -> None:
+        self._apply_layout()
+        self.search_pane.query_input.focus()
+        self.header.show_loading("opening the index…")
+        self.open_engine()
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def _apply_layout(self) -> None:
+        for name in PANE_NAMES:
+            self.set_class(self.pane == name, f"-pane-{name}")
+        self.set_class(self.right_pane == "timeline", "-right-timeline")
+        visible = {self.pane} if not self.is_wide else {"search", self.right_pane}
+        self.header.query_one(PaneTabs).set_state(self.pane, visible)
+
+    def watch_pane(self, pane: str) -> None:
+        if pane in ("reader", "timeline"):
+            self.right_pane = pane
+        self._apply_layout()
+
+    def watch_right_pane(self) -> None:
+        self._apply_layout()
+
+    def on_resize(self) -> None:
+        # breakpoint classes are updated by Textual; refresh what depends on them
+        self.call_after_refresh(self._apply_layout)
+
+    def _pane_focus_target(self, pane: str) -> Widget:
+        if pane == "search":
+            results = self.search_pane.results
+            return results if results.option_count else self.search_pane.query_input
+        if pane == "reader":
+            return self.reader
+        return self.timeline_pane.timeline_list
+
+    def action_show_pane(self, pane: str) -> None:
+        if pane not in PANE_NAMES:
+            return
+        self.pane = pane
+        self._apply_layout()
+        self.call_after_refresh(self._pane_focus_target(pane).focus)
+
+    def action_cycle_pane(self, delta: int) -> None:
+        index = PANE_NAMES.index(self.pane) if self.pane in PANE_NAMES else 0
+        self.action_show_pane(PANE_NAMES[(index + delta) % len(PANE_NAMES)])
+
+    def action_focus_query(self) -> None:
+        self.pane = "search"
+        self._apply_layout()
+        self.call_after_refresh(self.search_pane.query_input.focus)
+
+    def on_descendant_focus(self, event: object) -> None:
+        self.refresh_bindings()
+        focused = self.focused
+        if focused is None:
+            return
+        for name, container in (
+            ("search", self.search_pane),
+            ("reader", self.reader),
+            ("timeline", self.timeline_pane),
+        ):
+            if focused is container or container in focused.ancestors:
+                if self.pane != name:
+                    self.pane = name
+                break
+
+    # Printable keys are text in the query box: hide (and disable) their screen bindings there.
+    _TYPING_ACTIONS = frozenset({"focus_query", "show_pane", "help", "quit"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in self._TYPING_ACTIONS and isinstance(self.focused, Input))
+
+    def action_help(self) -> None:
+        self.summit.action_help()
+
+    def action_quit(self) -> None:
+        self.app.exit(0)
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
+    @on(PaneTab.Clicked)
+    def _tab_clicked(self, event: PaneTab.Clicked) -> None:
+        self.action_show_pane(event.pane)
+
+    # -- back -----------------------------------------------------------------------------------
+
+    def _here(self) -> Location:
+        return Location(self.pane, self.article_id, self.reader.current_paragraph)
+
+    def _push_location(self) -> None:
+        here = self._here()
+        if not self._trail or self._trail[-1] != here:
+            self._trail.append(here)
+        del self._trail[:-50]
+
+    def action_back(self) -> None:
+        if not self._trail:
+            if self.pane != "search":
+                self.action_show_pane("search")
+            else:
+                self.app.bell()
+            return
+        location = self._trail.pop()
+        if location.pane == "reader" and location.article_id and (
+            location.article_id != self.article_id
+            or location.paragraph != self.reader.current_paragraph
+        ):
+            self.load_article(location.article_id, paragraph=location.paragraph)
+        self.action_show_pane(location.pane)
+
+    # -- engine: open -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="open")
+    def open_engine(self) -> None:
+        engine = self.summit.engine
+
+        def progress(done: int, total: int, message: str) -> None:
+            self.post_message(self.OpenProgress(done, total, message))
+
+        try:
+            report = engine.open(progress)
+        except Exception as exc:  # engine errors become a notification, never a crash
+            self.post_message(self.EngineOpened(None, error_text(exc)))
+            return
+        try:
+            summaries = engine.articles()
+        except Exception:
+            summaries = []
+        self.post_message(self.EngineOpened(report, None, summaries))
+
+    def on_main_screen_open_progress(self, message: OpenProgress) -> None:
+        self.header.set_progress(message.done, message.total, message.message)
+
+    def on_main_screen_engine_opened(self, message: EngineOpened) -> None:
+        if message.error is not None:
+            self.summit.engine_state = "failed"
+            self.header.set_failed(message.error)
+            self.notify(message.error, title="Cannot open the index", severity="error",
+                        timeout=10, markup=False)
+            return
+        summaries = self.summit.article_summaries = message.summaries
+        self.summit.engine_ready = True
+        self.summit.engine_state = "ready"
+        self.header.set_counts(
+            len(summaries) if summaries else None,
+            sum(s.paragraphs for s in summaries) if summaries else None,
+        )
+        report = message.report
+        for warning in (report.warnings if report else [])[:3]:
+            self.notify(clean(warning, single_line=True), title="Index", severity="warning",
+                        timeout=8, markup=False)
+        pending, self._pending_query = self._pending_query, None
+        if pending is not None and pending.query == self.search_pane.query_text:
+            self.run_search(pending.query, pending.as_you_type, pending.submitted)
+        self.load_timeline()
+
+    # -- engine: search ---------------------------------------------------------------------
+
+    @on(SearchPane.QueryRequested)
+    def _query_requested(self, event: SearchPane.QueryRequested) -> None:
+        if not self.summit.engine_ready:
+            self._pending_query = event
+            self.search_pane.set_status("The index is opening; results will follow…")
+            return
+        self.run_search(event.query, event.as_you_type, event.submitted)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, query: str, as_you_type: bool, submitted: bool) -> None:
+        worker = get_current_worker()
+        try:
+            result = self.summit.engine.search(query, limit=30, as_you_type=as_you_type)
+        except Exception as exc:
+            if not worker.is_cancelled:
+                self.post_message(self.SearchDone(query, None, error_text(exc), submitted))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.SearchDone(query, result, None, submitted))
+
+    def on_main_screen_search_done(self, message: SearchDone) -> None:
+        if message.query != self.search_pane.query_text:
+            return  # stale: the user typed on
+        if message.result is None:
+            self.search_pane.set_status(f"Search failed: {message.error}", classes="-error")
+            self.notify(message.error or "search failed", title="Search", severity="error",
+                        timeout=6, markup=False)
+            return
+        result = message.result
+        self._last_result = result
+        self.search_query = message.query
+        self.search_pane.show_result(result)
+        if result.error and message.submitted:
+            self.notify(clean(result.error, single_line=True), title="Query",
+                        severity="warning", timeout=6, markup=False)
+
+    def watch_search_query(self, query: str) -> None:
+        timeline = self.timeline_pane
+        timeline.query_text = query
+        if timeline.query_filter and self.summit.engine_ready:
+            self.load_timeline()
+
+    # -- engine: articles -------------------------------------------------------------------
+
+    def open_passage(self, passage: Passage) -> None:
+        self._push_location()
+        self.summit.history.add(self.search_pane.query_text)
+        self.load_article(passage.article_id, paragraph=passage.paragraph, passage=passage)
+        self.action_show_pane("reader")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Wide layout: the reader previews the highlighted result (no focus change)."""
+        results = self.search_pane.results
+        if event.option_list is not results or not self.is_wide or self.right_pane != "reader":
+            return
+        passage = results.current_passage
+        if passage is not None and self.focused is results:
+            self.load_article(passage.article_id, paragraph=passage.paragraph, passage=passage)
+
+    def on_results_list_passage_chosen(self, message: object) -> None:
+        passage: Passage = message.passage  # type: ignore[attr-defined]
+        self.open_passage(passage)
+
+    def open_article(self, article_id: str, *, paragraph: int | None = None) -> None:
+        self._push_location()
+        self.load_article(article_id, paragraph=paragraph)
+        self.action_show_pane("reader")
+
+    @work(thread=True, exclusive=True, group="article")
+    def load_article(
+        self,
+        article_id: str,
+        *,
+        paragraph: int | None = None,
+        passage: Passage | None = None,
+        focus: tuple[int, int] | None = None,
+    ) -> None:
+        engine = self.summit.engine
+        try:
+            article = engine.get_article(article_id)
+        except Exception as exc:
+            self.post_message(self.ArticleLoaded(None, error_text(exc)))
+            return
+        anchor = None
+        times: tuple = ()
+        try:
+            anchor = engine.anchors().get(article.id)
+            times = tuple(engine.time_expressions(article.id))
+        except Exception:
+            pass  # the timeline module may not be there: the reader works without it
+        result = self._last_result
+        hits: list[Passage] = list(result.hits) if result else []
+        terms: list[str] = []
+        for hit in hits:
+            if hit.article_id == article.id:
+                terms.extend(hit.matched_terms)
+        if passage is not None:
+            hits.append(passage)
+            terms.extend(passage.matched_terms)
+        matches = query_matches(article, hits, terms) if (result or passage) else ()
+        if focus is not None and focus not in matches:
+            matches = tuple(sorted({*matches, focus}))
+        document = ReaderDocument(
+            article=article,
+            anchor=anchor,
+            times=times,
+            matches=matches,
+            paragraph=paragraph,
+            focus=focus,
+            query=result.query if result else "",
+        )
+        self.post_message(self.ArticleLoaded(document, None))
+
+    async def on_main_screen_article_loaded(self, message: ArticleLoaded) -> None:
+        if message.document is None:
+            self.notify(message.error or "cannot open the article", title="Reader",
+                        severity="error", timeout=6, markup=False)
+            return
+        self.article_id = message.document.article.id
+        await self.reader.show_document(message.document)
+
+    @on(Reader.StepArticle)
+    def _step_article(self, event: Reader.StepArticle) -> None:
+        ids = [s.id for s in self.summit.article_summaries]
+        if not ids:
+            self.notify("The article list is not available yet", severity="warning", timeout=3)
+            return
+        index = ids.index(self.article_id) if self.article_id in ids else -1
+        new = index + event.delta
+        if not 0 <= new < len(ids):
+            self.notify("No more articles that way", timeout=2)
+            return
+        self.load_article(ids[new])
+
+    @on(Reader.PagerRequested)
+    def _pager(self, event: Reader.PagerRequested) -> None:
+        self.open_in_pager(event.article)
+
+    def open_in_pager(self, article: Article) -> None:
+        path = self.summit.engine.articles_dir / article.file
+        command = shlex.split(os.environ.get("PAGER", "")) or []
+        if not command or shutil.which(command[0]) is None:
+            less = shutil.which("less")
+            command = [less, "-R"] if less else []
+        if not command:
+            self.notify("No pager: set $PAGER or install less", severity="warning",
+                        timeout=5, markup=False)
+            return
+        try:
+            with self.app.suspend():
+                subprocess.run([*command, str(path)], check=False)
+        except SuspendNotSupported:
+            self.notify("Cannot open a pager in this session (e.g. over SSH)",
+                        severity="warning", timeout=5)
+        except OSError as exc:
+            self.notify(f"Pager failed: {exc}", severity="error", timeout=5, markup=False)
+
+    @on(Reader.SimilarRequested)
+    def _similar(self, event: Reader.SimilarRequested) -> None:
+        self.run_similar(event.article_id, event.paragraph)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_similar(self, article_id: str, paragraph: int | None) -> None:
+        try:
+            result = self.summit.engine.similar(article_id, paragraph)
+        except Exception as exc:
+            self.post_message(self.SearchDone("", None, error_text(exc), True))
+            return
+        self.post_message(self.SimilarDone(result))
+
+    def on_main_screen_similar_done(self, message: SimilarDone) -> None:
+        self._last_result = message.result
+        pane = self.search_pane
+        pane.results.show_result(message.result)
+        pane.set_status(pane.describe(message.result).append("  (similar passages)"))
+        self.action_show_pane("search")
+        pane.results.focus()
+
+    # -- engine: timeline -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="timeline")
+    def load_timeline(self) -> None:
+        pane = self.timeline_pane
+        text = pane.query_text if pane.query_filter else None
+        try:
+            timeline = self.summit.engine.timeline(article_id=pane.article_filter, text=text)
+        except Exception as exc:
+            self.post_message(self.TimelineLoaded(None, error_text(exc)))
+            return
+        self.post_message(self.TimelineLoaded(tuple(timeline.events), None))
+
+    def on_main_screen_timeline_loaded(self, message: TimelineLoaded) -> None:
+        pane = self.timeline_pane
+        if message.events is None:
+            pane.show_error(message.error or "unknown error")
+            if not self._timeline_error_shown:
+                self._timeline_error_shown = True
+                self.notify(f"Timeline unavailable: {message.error}", severity="warning",
+                            timeout=6, markup=False)
+            return
+        pane.show_events(message.events)
+
+    @on(TimelinePane.FiltersChanged)
+    def _filters_changed(self) -> None:
+        if self.summit.engine_ready:
+            self.load_timeline()
+
+    @on(Reader.TimelineRequested)
+    def _article_timeline(self, event: Reader.TimelineRequested) -> None:
+        self._push_location()
+        self.timeline_pane.filter_article(event.article_id)
+        self.action_show_pane("timeline")
+
+    def on_timeline_list_entry_chosen(self, message: object) -> None:
+        source: EventSource = message.source  # type: ignore[attr-defined]
+        self._push_location()
+        self.load_article(source.article_id, focus=(source.start, source.end))
+        self.action_show_pane("reader")
+
+    # -- history picker -----------------------------------------------------------------------
+
+    def action_query_history(self) -> None:
+        from tui.screens.history_picker import HistoryPicker
+
+        def chosen(query: str | None) -> None:
+            if query:
+                box = self.search_pane.query_input
+                box.value = query
+                box.cursor_position = len(query)
+                box.focus()
+
+        self.app.push_screen(
+            HistoryPicker(self.summit.history.matching(self.search_pane.query_text)
+                          or self.summit.history.matching("")),
+            chosen,
+        )

@@ -1,0 +1,54 @@
+"""The query box: Up/Down recall history, Escape leaves for the results, Enter submits."""
+
+from __future__ import annotations
+
+from textual.message import Message
+from textual.widgets import Input
+
+from tui.commands import bindings_for
+from tui.history import QueryHistory
+
+
+class QueryInput(Input):
+    """An Input that knows the query history. `q`, `?`, digits… are text here."""
+
+    BINDINGS = bindings_for("query")
+
+    class Leave(Message):
+        """Escape / Down: go to the results (never traps focus)."""
+
+    def __init__(self, history: QueryHistory, **kwargs: object) -> None:
+        super().__init__(
+            placeholder="Search articles…  (Enter: results · Up/Ctrl+R: history · F1: help)",
+            **kwargs,  # type: ignore[arg-type]
+        )
+        self.history = history
+        self._recalling = False
+
+    def _recall(self, value: str | None) -> bool:
+        if value is None:
+            return False
+        self._recalling = True
+        self.value = value
+        self.cursor_position = len(value)
+        self._recalling = False
+        return True
+
+    def watch_value(self, value: str) -> None:
+        if not self._recalling:
+            self.history.reset()
+
+    def action_history_previous(self) -> None:
+        if self.value and not self.history.browsing:
+            return
+        if not self._recall(self.history.previous()) and not self.history.browsing:
+            self.app.bell()
+
+    def action_history_next(self) -> None:
+        if self.history.browsing:
+            self._recall(self.history.next())
+        else:
+            self.post_message(self.Leave())
+
+    def action_leave(self) -> None:
+        self.post_message(self.Leave())

@@ -1,0 +1,92 @@
+"""Search results: one option per passage (title, source · date · place, snippet with hits)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from index.models import Passage, SearchResult
+from tui.commands import bindings_for
+from tui.textsafe import clean, safe_text
+
+
+class ResultsList(OptionList):
+    """The ranked passages of the last search. Enter (or click) opens one."""
+
+    BINDINGS = bindings_for("results")
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "results--title",
+        "results--meta",
+        "results--highlight",
+        "results--snippet",
+    }
+
+    class PassageChosen(Message):
+        def __init__(self, passage: Passage) -> None:
+            super().__init__()
+            self.passage = passage
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.hits: tuple[Passage, ...] = ()
+        self.result: SearchResult | None = None
+
+    def _row(self, passage: Passage) -> Text:
+        title_style = self.get_component_rich_style("results--title", partial=True)
+        meta_style = self.get_component_rich_style("results--meta", partial=True)
+        snippet_style = self.get_component_rich_style("results--snippet", partial=True)
+        mark = self.get_component_rich_style("results--highlight", partial=True)
+        row = safe_text(passage.title, title_style, single_line=True)
+        meta = [passage.source or passage.file]
+        meta.append(passage.date.strftime("%-d %b %Y") if passage.date else "undated")
+        if passage.place:
+            meta.append(passage.place)
+        meta.append(f"¶{passage.paragraph + 1}")
+        row.append("\n")
+        row.append(clean(" · ".join(meta), single_line=True), meta_style)
+        row.append("\n")
+        row.append_text(
+            safe_text(
+                passage.snippet,
+                snippet_style,
+                single_line=True,
+                spans=[(span.start, span.end, mark) for span in passage.highlights],
+            )
+        )
+        return row
+
+    def show_result(self, result: SearchResult) -> None:
+        """Replace the list with `result`'s hits (keeps the cursor at the top)."""
+        self.result = result
+        self.hits = result.hits
+        options: list[Option | None] = []
+        for index, passage in enumerate(result.hits):
+            if index:
+                options.append(None)
+            options.append(Option(self._row(passage), id=str(index)))
+        self.clear_options()
+        self.add_options(options)
+        if self.hits:
+            self.highlighted = 0
+
+    def clear_results(self) -> None:
+        self.result = None
+        self.hits = ()
+        self.clear_options()
+
+    @property
+    def current_passage(self) -> Passage | None:
+        if self.highlighted is None:
+            return None
+        option = self.get_option_at_index(self.highlighted)
+        return self.hits[int(option.id)] if option.id is not None else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.PassageChosen(self.hits[int(event.option.id)]))

@@ -6,6 +6,8 @@ the UI thread (see tui/screens/main.py).
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -115,6 +117,11 @@ def build_app(engine: Engine, *, data_dir: Path | None = None) -> SummitApp:
 
 def run_explorer(engine: Engine) -> int:
     """Run the explorer full-screen; returns the exit code (the terminal is restored)."""
+    if sys.stdout.isatty():
+        # An exported COLUMNS/LINES would pin the size: the app must follow the real
+        # terminal through every window change (locally and over ssh).
+        os.environ.pop("COLUMNS", None)
+        os.environ.pop("LINES", None)
     app = build_app(engine)
     result = app.run()
     if app.return_code not in (None, 0):

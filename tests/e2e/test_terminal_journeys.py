@@ -77,3 +77,22 @@ def test_help_escape_and_ctrl_q_from_query_box(terminal: Terminal) -> None:
     assert "keys and query syntax" not in screen
     terminal.send("C-q")
     terminal.wait_for("[exit 0]")
+
+
+def test_resize_reflows_between_one_pane_and_side_by_side(terminal: Terminal) -> None:
+    terminal.type("goita")
+    terminal.wait_for("Goïta")
+    terminal.send("Enter")
+    terminal.wait_for("⏎ Open")
+    terminal.send("Enter")
+    narrow = terminal.wait_for("nN Match")
+    assert "Search articles" not in narrow  # at 80 columns the reader has the screen
+    terminal.resize(160, 48)
+    wide = terminal.wait_for(lambda s: max(len(line) for line in s.splitlines()) > 120)
+    assert len(wide.splitlines()) == 48
+    terminal.wait_for(lambda s: "goita" in s and "Goïta" in s)  # query box and reader side by side
+    terminal.resize(80, 24)
+    terminal.wait_for(lambda s: max(len(line) for line in s.splitlines()) <= 80
+                      and len(s.splitlines()) == 24)
+    terminal.send("C-q")
+    terminal.wait_for("[exit 0]")

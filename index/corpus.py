@@ -10,11 +10,12 @@ import datetime as dt
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from index.errors import CorpusError
+from index.errors import CorpusError, SummitError
 from index.models import Article, Paragraph, PlaceSource
 
 ARTICLE_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
@@ -121,10 +122,17 @@ def article_kind(path: Path) -> str | None:
     return ARTICLE_SUFFIXES.get(path.suffix.lower())
 
 
-def discover_files(folder: Path) -> Iterator[Path]:
+def discover_files(folder: Path, warnings: list[str] | None = None) -> Iterator[Path]:
     """Article files under `folder`, sorted, skipping hidden folders and symlinked folders
-    (which is also how symlink loops are avoided)."""
-    for root, dirs, files in os.walk(folder, followlinks=False, onerror=None):
+    (which is also how symlink loops are avoided). Subfolders that cannot be listed are
+    skipped, with a warning appended to `warnings` when given."""
+
+    def unlistable(exc: OSError) -> None:
+        if warnings is not None and exc.filename is not None:
+            name = relative_name(Path(exc.filename), folder) if exc.filename != str(folder) else "."
+            warnings.append(f"skipped folder {printable_name(name)}: {exc.strerror or exc}")
+
+    for root, dirs, files in os.walk(folder, followlinks=False, onerror=unlistable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith("."):
@@ -147,23 +155,56 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-class SkippedFile(Exception):
-    """A file that is not loaded, with the one-line reason."""
+class SkippedFile(SummitError):
+    """A file that is not loaded, with the one-line reason (a SummitError, so a file that
+    turned binary or empty after indexing is a one-line message when opened, not a crash)."""
 
 
 def read_article_bytes(path: Path) -> bytes:
-    """The file's bytes, or SkippedFile with a reason (too large, binary, unreadable)."""
+    """The file's bytes, or SkippedFile with a reason (too large, binary, unreadable).
+
+    Reads through one open descriptor: the size check and the read see the same file,
+    at most MAX_FILE_BYTES + 1 bytes are ever read (a file growing after the check, or
+    a symlink to /dev/zero, cannot exhaust memory), and O_NONBLOCK keeps a FIFO named
+    like an article from blocking the whole index run.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            limit_mb, size_mb = MAX_FILE_BYTES // 2**20, size // 2**20
-            raise SkippedFile(f"larger than the {limit_mb} MB limit ({size_mb} MB)")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise SkippedFile(f"unreadable ({exc.strerror or exc})") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SkippedFile("not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise SkippedFile(_too_large(info.st_size))
+        data = _read_at_most(fd, MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise SkippedFile(f"unreadable ({exc.strerror or exc})") from exc
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise SkippedFile(_too_large(len(data)) + " (it grew while being read)")
     if b"\x00" in data[:_BINARY_SNIFF_BYTES]:
         raise SkippedFile("binary file (contains NUL bytes)")
     return data
+
+
+def _too_large(size: int) -> str:
+    limit_mb, size_mb = MAX_FILE_BYTES // 2**20, size // 2**20
+    return f"larger than the {limit_mb} MB limit ({size_mb} MB)"
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    remaining = limit
+    while remaining > 0:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
 
 
 def decode_text(data: bytes) -> tuple[str, str | None]:
@@ -178,11 +219,22 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
         return data.decode("latin-1"), "not valid UTF-8; decoded as Latin-1"
 
 
+def printable_name(file: str) -> str:
+    """`file` safe to print and to store as UTF-8: undecodable bytes of a file name
+    (kept by Python as surrogates) become U+FFFD."""
+    return file.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def parse_file(path: Path, folder: Path) -> Article:
     """Read and parse one file; raises SkippedFile when it cannot be used."""
     file = relative_name(path, folder)
+    if printable_name(file) != file:
+        # the name would be the article's id, stored in the index and JSON as UTF-8
+        raise SkippedFile("the file name is not valid UTF-8; rename the file to index it")
     data = read_article_bytes(path)
     text, warning = decode_text(data)
+    if not text.strip():
+        raise SkippedFile("empty (no text)")
     kind = article_kind(path) or "txt"
     article = parse_article(text, file, kind, digest=content_hash(data))
     if warning:
@@ -204,7 +256,7 @@ def load_folder(folder: Path) -> LoadResult:
         try:
             article = parse_file(path, folder)
         except SkippedFile as exc:
-            result.warnings.append(f"skipped {relative_name(path, folder)}: {exc}")
+            result.warnings.append(f"skipped {printable_name(relative_name(path, folder))}: {exc}")
             continue
         article = unique_id(article, seen_ids)
         result.warnings.extend(article.warnings)
@@ -351,9 +403,34 @@ def _find_headline(
     candidate = _MARKDOWN_HEADING.sub("", first.stripped)
     if kind == "md" and _MARKDOWN_HEADING.match(first.stripped):
         return candidate, first, False
-    if looks_like_headline(candidate) and len([line for line in lines if line.stripped]) > 1:
+    if (
+        looks_like_headline(candidate)
+        and len([line for line in lines if line.stripped]) > 1
+        and not _continues_on_next_line(lines, first)
+    ):
         return candidate, first, False
     return None, None, True
+
+
+def _continues_on_next_line(lines: list[_Line], first: _Line) -> bool:
+    """True when `first` is the opening line of a hard-wrapped paragraph, not a headline:
+    the next line follows without a blank line and is short or starts in lower case."""
+    position = lines.index(first)
+    if position + 1 >= len(lines) or not lines[position + 1].stripped:
+        return False
+    following = lines[position + 1].stripped
+    if following[0].islower():
+        return True
+    if _INLINE_DATELINE.match(following) or _PLACE_LINE.match(following):
+        return False
+    block = []
+    for line in lines[position:]:
+        if not line.stripped:
+            break
+        block.append(len(line.text))
+    # hard wrapping leaves three or more lines of nearly the same width
+    widest = max(block)
+    return len(block) >= 3 and widest <= _HARD_WRAP_WIDTH and min(block[:-1]) >= 0.7 * widest
 
 
 def looks_like_headline(line: str) -> bool:

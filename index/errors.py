@@ -20,3 +20,7 @@ class ArticleNotFound(SummitError, KeyError):
 
 class IndexBusyError(SummitError):
     """Another process holds the index write lock for longer than we are willing to wait."""
+
+
+class IndexWriteError(SummitError):
+    """The index could not be written (disk full, I/O error); the previous one is kept."""

@@ -89,7 +89,9 @@ def extract_story(html: str) -> Story:
 
 
 def _looks_like_chrome(tag: Tag) -> bool:
-    names = " ".join([*tag.get("class", []), str(tag.get("id", "")), str(tag.get("role", ""))])
+    classes = tag.get("class")  # a list of names, or a plain string from odd markup
+    class_names = [str(c) for c in classes] if isinstance(classes, list) else [str(classes or "")]
+    names = " ".join([*class_names, str(tag.get("id", "")), str(tag.get("role", ""))])
     lowered = names.lower()
     return tag.name not in {"html", "body", "article", "main"} and any(
         hint in lowered for hint in _NOISE_HINTS

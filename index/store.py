@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -35,10 +36,17 @@ from index.corpus import (
     infer_place,
     parse_file,
     place_key,
+    printable_name,
     proper_noun_counts,
     relative_name,
 )
-from index.errors import ArticleNotFound, CorpusError, IndexBusyError, SummitError
+from index.errors import (
+    ArticleNotFound,
+    CorpusError,
+    IndexBusyError,
+    IndexWriteError,
+    SummitError,
+)
 from index.models import Article, UpdateReport
 from index.schema import ARTICLE, PASSAGE, SCHEMA_VERSION, build_schema
 
@@ -85,6 +93,43 @@ class ManifestRecord:
         return dt.date.fromisoformat(self.date) if self.date else None
 
 
+_RECORD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "id": str,
+    "file": str,
+    "hash": str,
+    "size": int,
+    "mtime_ns": int,
+    "title": str,
+    "title_derived": bool,
+    "place": (str, type(None)),
+    "place_source": str,
+    "date": (str, type(None)),
+    "source": (str, type(None)),
+    "paragraphs": int,
+    "proper_nouns": dict,
+    "name_pairs": list,
+    "warnings": list,
+}
+
+
+def _well_formed(record: ManifestRecord) -> bool:
+    """Every field has the type the code relies on (the manifest is only JSON)."""
+    if not all(isinstance(getattr(record, k), t) for k, t in _RECORD_TYPES.items()):
+        return False
+    try:
+        record.parsed_date  # noqa: B018 - raises on a malformed date
+    except ValueError:
+        return False
+    return record.paragraphs >= 0
+
+
+def _well_formed_raw(raw: Any) -> bool:
+    return isinstance(raw, dict) and all(
+        isinstance(items, list) and all(isinstance(item, dict) for item in items)
+        for items in raw.values()
+    )
+
+
 def default_index_dir(articles_dir: Path) -> Path:
     """One index per corpus folder, in the user cache dir, named after the folder."""
     digest = hashlib.sha256(str(articles_dir.resolve()).encode()).hexdigest()[:12]
@@ -108,14 +153,20 @@ def parse_for_index(path_and_folder: tuple[str, str]) -> ParsedFile:
     from index.temporal import extract_raw
 
     path, folder = Path(path_and_folder[0]), Path(path_and_folder[1])
+    name = printable_name(relative_name(path, folder))
     try:
         stat = path.stat()
         article = parse_file(path, folder)
+        raw_expressions = extract_raw(article.text)
     except SkippedFile as exc:
-        return ParsedFile(None, None, [], f"skipped {relative_name(path, folder)}: {exc}")
+        return ParsedFile(None, None, [], f"skipped {name}: {exc}")
     except OSError as exc:  # vanished or changed between listing and reading
+        return ParsedFile(None, None, [], f"skipped {name}: {exc.strerror or exc}")
+    except Exception as exc:
+        # A parser bug on one strange file (deeply nested HTML, odd dates) must not
+        # stop the whole corpus from being indexed: skip the file and say why.
         return ParsedFile(
-            None, None, [], f"skipped {relative_name(path, folder)}: {exc.strerror or exc}"
+            None, None, [], f"skipped {name}: could not be parsed ({type(exc).__name__})"
         )
     record = ManifestRecord(
         id=article.id,
@@ -134,7 +185,26 @@ def parse_for_index(path_and_folder: tuple[str, str]) -> ParsedFile:
         name_pairs=[list(pair) for pair in sorted(set(_NAME_PAIR.findall(article.text)))],
         warnings=list(article.warnings),
     )
-    return ParsedFile(record, article, extract_raw(article.text), None)
+    return ParsedFile(record, article, raw_expressions, None)
+
+
+def _worker_init(lock_fd: int, parent_pid: int) -> None:
+    """Set up a forked parse worker so a killed parent never leaves the index locked.
+
+    flock() belongs to the open file, which fork shares: a worker keeping its copy of
+    the sync lock's descriptor would hold the lock after its parent is SIGKILLed. It
+    closes that copy, and exits once its parent is gone instead of idling forever.
+    """
+    if lock_fd >= 0:
+        with contextlib.suppress(OSError):
+            os.close(lock_fd)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def article_documents(article: Article) -> Iterator[dict[str, Any]]:
@@ -174,20 +244,27 @@ def cancelling_writer(writer: IndexWriter) -> Iterator[IndexWriter]:
     """Commit on success, cancel on any error: a failed update never half-commits."""
     try:
         yield writer
-    except BaseException:
-        writer.cancel()
-        raise
-    else:
         writer.commit()
+    except BaseException:
+        # also when commit itself fails (disk full): cancel releases the write lock and
+        # drops the half-written segment, so the last committed generation stays intact
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
 
 
 def _atomic_write_json(path: Path, data: Any) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # a half-written file must not fill the disk further
+        raise
 
 
 class IndexStore:
@@ -202,6 +279,7 @@ class IndexStore:
         self._raw: dict[str, list[dict[str, Any]]] = {}
         self._searcher: Any = None
         self._article_cache: dict[str, Article] = {}
+        self._lock_fd = -1
 
     # -- opening ---------------------------------------------------------------------
 
@@ -224,7 +302,14 @@ class IndexStore:
         self._check_locations()
         with self._sync_lock(progress) as exclusive:
             if exclusive:
-                report = self._sync_locked(progress, rebuild=rebuild)
+                try:
+                    report = self._sync_locked(progress, rebuild=rebuild)
+                except OSError as exc:
+                    # Disk full, I/O error, the index folder removed under us: whoosh has
+                    # cancelled its write, so the index on disk is the previous one.
+                    raise IndexWriteError(
+                        f"cannot write the index at {self.index_dir}: {exc.strerror or exc}"
+                    ) from exc
             else:
                 report = UpdateReport(reason="index busy: opened read-only")
                 self.warnings.append(
@@ -264,6 +349,7 @@ class IndexStore:
     def _sync_lock(self, progress: ProgressCallback | None) -> Iterator[bool]:
         """An exclusive lock across processes, so two updaters never interleave."""
         handle = open(self.index_dir / SYNC_LOCK, "a+")  # noqa: SIM115 - held for the block
+        self._lock_fd = handle.fileno()
         try:
             deadline = time.monotonic() + LOCK_WAIT_SECONDS
             told = False
@@ -286,6 +372,7 @@ class IndexStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
         finally:
+            self._lock_fd = -1
             handle.close()
 
     def _load_existing(self) -> bool:
@@ -299,8 +386,10 @@ class IndexStore:
             if ix.latest_generation() != manifest.get("generation"):
                 return False
             records = [ManifestRecord(**item) for item in manifest["records"]]
+            if not all(map(_well_formed, records)) or not _well_formed_raw(raw):
+                return False  # hand-edited or damaged: trusting it would fail later
             expected_docs = sum(r.paragraphs + 1 for r in records)
-            if ix.doc_count() != expected_docs or not isinstance(raw, dict):
+            if ix.doc_count() != expected_docs:
                 return False
         except Exception:
             return False
@@ -326,8 +415,10 @@ class IndexStore:
     def _create_empty(self) -> None:
         self.close()
         whoosh_dir = self.index_dir / WHOOSH_DIR
-        if whoosh_dir.exists():
+        if whoosh_dir.is_dir() and not whoosh_dir.is_symlink():
             shutil.rmtree(whoosh_dir)
+        elif whoosh_dir.exists() or whoosh_dir.is_symlink():
+            whoosh_dir.unlink()  # a stray file (or link) where the index folder belongs
         for name in (MANIFEST, TIME_EXPRESSIONS):
             with contextlib.suppress(FileNotFoundError):
                 (self.index_dir / name).unlink()
@@ -341,7 +432,7 @@ class IndexStore:
     def _update(self, progress: ProgressCallback | None) -> UpdateReport:
         assert self._ix is not None
         report = UpdateReport()
-        paths = list(discover_files(self.articles_dir))
+        paths = list(discover_files(self.articles_dir, self.warnings))
         by_file = {r.file: r for r in self._records.values()}
         present: set[str] = set()
         to_parse: list[Path] = []
@@ -352,7 +443,7 @@ class IndexStore:
             try:
                 stat = path.stat()
             except OSError as exc:
-                self.warnings.append(f"skipped {file}: {exc.strerror or exc}")
+                self.warnings.append(f"skipped {printable_name(file)}: {exc.strerror or exc}")
                 continue
             if record and record.size == stat.st_size and record.mtime_ns == stat.st_mtime_ns:
                 report.unchanged += 1
@@ -402,7 +493,11 @@ class IndexStore:
         jobs = [(str(p), str(self.articles_dir)) for p in paths]
         results: list[ParsedFile] = []
         if total >= PARALLEL_PARSE_THRESHOLD and (os.cpu_count() or 1) > 1:
-            with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            with ProcessPoolExecutor(
+                max_workers=min(4, os.cpu_count() or 1),
+                initializer=_worker_init,
+                initargs=(self._lock_fd, os.getpid()),
+            ) as pool:
                 for done, item in enumerate(pool.map(parse_for_index, jobs, chunksize=32), 1):
                     results.append(item)
                     if progress and (done % 50 == 0 or done == total):
@@ -423,13 +518,11 @@ class IndexStore:
         total: int,
     ) -> None:
         assert self._ix is not None
-        many = len(changed) >= PARALLEL_PARSE_THRESHOLD
         try:
-            writer = self._ix.writer(
-                timeout=LOCK_WAIT_SECONDS,
-                delay=0.25,
-                **({"procs": 2, "multisegment": True, "limitmb": 128} if many else {}),
-            )
+            # One writer process on purpose: whoosh's multi-process writer (procs=2) was no
+            # faster here, and its sub-writers outlive a SIGKILLed parent forever, holding
+            # the sync and write locks so every later run reports the index busy.
+            writer = self._ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.25, limitmb=128)
         except LockError as exc:
             raise IndexBusyError(
                 f"index busy: {self.index_dir} is locked by another writer"
@@ -471,6 +564,21 @@ class IndexStore:
         self._save_manifest()
 
     def _save_manifest(self) -> None:
+        """Write the manifest; on failure (disk full) keep this session usable.
+
+        The in-memory records match the committed whoosh index, so searching goes on;
+        the manifest on disk is left as it was, its generation no longer matches, and
+        the next run rebuilds instead of trusting it.
+        """
+        try:
+            self._write_manifest_files()
+        except OSError as exc:
+            self.warnings.append(
+                f"could not save the index manifest in {self.index_dir} "
+                f"({exc.strerror or exc}); the index will be rebuilt next time"
+            )
+
+    def _write_manifest_files(self) -> None:
         assert self._ix is not None
         # The time expressions go first: the manifest (with the index generation) is the
         # commit point, so a crash before it makes the next run rebuild.
@@ -541,13 +649,18 @@ class IndexStore:
             if cached is None or cached.content_hash != record.hash:
                 try:
                     cached = parse_file(self.articles_dir / record.file, self.articles_dir)
-                except (SkippedFile, OSError):
+                except Exception:
+                    # changed since it was indexed into something unreadable or unparsable:
+                    # the timeline goes on without it, the next sync reports it
                     continue
                 from dataclasses import replace
 
                 cached = replace(
-                    cached, id=record.id, place=record.place, place_source=record.place_source
-                )  # type: ignore[arg-type]
+                    cached,
+                    id=record.id,
+                    place=record.place,
+                    place_source=record.place_source,  # type: ignore[arg-type]
+                )
                 self._article_cache[record.id] = cached
             articles.append(cached)
         return articles

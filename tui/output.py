@@ -7,6 +7,7 @@ Everything that comes from an article goes through `textsafe.clean` and into a
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -41,8 +42,16 @@ def warn(message: str) -> None:
     _stderr().print(Text(f"summit: warning: {clean(message, single_line=True)}"))
 
 
+# json.dumps escapes C0 controls itself but, with ensure_ascii=False, passes DEL, C1
+# controls (U+009B is an 8-bit CSI to some terminals) and bidi overrides through raw.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # These characters can only occur inside JSON strings, where \uXXXX is equivalent.
+    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def highlighted(text: str, spans: Iterable[Span]) -> Text:
@@ -185,7 +194,8 @@ def print_timeline(timeline: Timeline) -> None:
         console.print(head)
         console.print(Text("   " + clean(" ".join(event.text.split()))))
         sources = ", ".join(
-            f"{s.article_id} “{clean(s.expression, single_line=True)}”" for s in event.sources
+            f"{clean(s.article_id, single_line=True)} “{clean(s.expression, single_line=True)}”"
+            for s in event.sources
         )
         console.print(Text("   — " + sources, style=DIM))
 
@@ -208,6 +218,7 @@ class Progress:
         self._enabled = enabled
         self._progress: RichProgress | None = None
         self._task: Any = None
+        self._told_busy = False
 
     def __enter__(self) -> Progress:
         if self._enabled:
@@ -227,6 +238,11 @@ class Progress:
             self._progress.stop()
 
     def update(self, done: int, total: int, message: str) -> None:
+        if message.startswith("index busy") and not self._told_busy:
+            # said once even without a progress bar (in a pipe), so a wait is never silent
+            self._told_busy = True
+            console = self._progress.console if self._progress is not None else _stderr()
+            console.print(Text(f"summit: {clean(message, single_line=True)}"))
         if self._progress is None:
             return
         if self._task is None:

@@ -61,17 +61,23 @@ class Engine:
         today: dt.date | None = None,
     ) -> None:
         self.articles_dir: Path = resolve_articles_dir(articles_dir)
-        self.index_dir: Path = (
+        requested = (
             Path(index_dir).expanduser().resolve()
             if index_dir is not None
             else default_index_dir(self.articles_dir)
         )
         self.today = today
         self.is_bundled = self.articles_dir == bundled_articles_dir()
-        self._store = IndexStore(self.articles_dir, self.index_dir)
+        self._store = IndexStore(self.articles_dir, requested)
         self._lock = threading.RLock()
         self._timeline: Timeline | None = None
         self._anchors: dict[str, DateAnchor] = {}
+
+    @property
+    def index_dir(self) -> Path:
+        """Where the index is: the requested folder, or a temporary one when that was
+        not writable (open() says so in its warnings)."""
+        return self._store.index_dir
 
     # -- lifecycle -----------------------------------------------------------------
 

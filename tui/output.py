@@ -168,16 +168,15 @@ def _event_dates(event: Any) -> str:
         return "(undated)"
     if first is None:
         return "?"
-    if event.granularity == "year":
+    if last is None:  # an open span: "since 2012" reads as the year, not 2012-01-01
+        start = str(first.year) if (first.month, first.day) == (1, 1) else first.isoformat()
+        return f"{start} onwards"
+    if event.granularity == "year" and first.year == last.year:
         return str(first.year)
+    if event.granularity == "year":
+        return f"{first.year} to {last.year}"
     if event.granularity == "month":
         return first.strftime("%Y-%m")
-    if last is None:
-        return (
-            f"{first.isoformat()} onwards"
-            if event.granularity != "year"
-            else f"{first.year} onwards"
-        )
     if first == last:
         return first.isoformat()
     return f"{first.isoformat()} to {last.isoformat()}"

@@ -46,7 +46,7 @@ def test_search_prints_ranked_passages_plain_in_a_pipe(index_dir: Path) -> None:
     assert "\x1b" not in result.stdout
     first_hit = result.stdout.split("\n1. ", 1)[1]
     assert first_hit.startswith("Mali, Burkina Faso and Niger call for joint")
-    assert "000_da7967d9e18fabfb ¶0" in first_hit.splitlines()[1]
+    assert "000_da7967d9e18fabfb ¶1" in first_hit.splitlines()[1]
 
 
 def test_search_json_offsets_point_at_the_passage_in_the_file(index_dir: Path) -> None:
@@ -103,7 +103,7 @@ def test_search_date_range_and_grouping(index_dir: Path) -> None:
 
 
 def test_search_similar(index_dir: Path) -> None:
-    data = json.loads(run("search", "--similar", "000:3", "--json", index_dir=index_dir).stdout)
+    data = json.loads(run("search", "--similar", "000:4", "--json", index_dir=index_dir).stdout)
     assert data["hits"] and all(not h["article"].startswith("000") for h in data["hits"])
 
 

@@ -194,9 +194,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     engine = _opened(args, quiet=args.json)
     if args.similar:
         article_id, _, paragraph = args.similar.partition(":")
-        if paragraph and not paragraph.isdigit():
-            raise UsageError(f"--similar takes ID or ID:PARAGRAPH, not {args.similar!r}")
-        result = engine.similar(article_id, int(paragraph) if paragraph else None, args.limit)
+        if paragraph and (not paragraph.isdigit() or int(paragraph) < 1):
+            raise UsageError(
+                f"--similar takes ID or ID:N with N the ¶ number shown, not {args.similar!r}"
+            )
+        # ¶ numbers are shown from 1; the engine counts paragraphs from 0 (as in --json)
+        index = int(paragraph) - 1 if paragraph else None
+        result = engine.similar(article_id, index, args.limit)
     else:
         query = " ".join(args.query).strip()
         if not query:

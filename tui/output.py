@@ -81,7 +81,7 @@ def print_search(result: SearchResult, *, group_by_article: bool = False) -> Non
         console.print()
         console.print(Text(f"{hit.rank}. {clean(hit.title, single_line=True)}", style="bold"))
         meta = _line(
-            f"{hit.article_id} ¶{hit.paragraph}",
+            f"{hit.article_id} ¶{hit.paragraph + 1}",
             hit.place,
             hit.date.isoformat() if hit.date else None,
             f"score {hit.score:.2f}",
@@ -112,7 +112,7 @@ def print_article(article: Article, anchor: DateAnchor | None) -> None:
     console.print(Text(_anchor_line(anchor), style=DIM))
     for paragraph in article.paragraphs:
         console.print()
-        console.print(Text(f"[{paragraph.index}] ", style=DIM) + Text(clean(paragraph.text)))
+        console.print(Text(f"¶{paragraph.index + 1} ", style=DIM) + Text(clean(paragraph.text)))
 
 
 def article_json(article: Article, anchor: DateAnchor | None) -> dict[str, Any]:

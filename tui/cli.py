@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from index.engine import Engine
 from index.errors import SummitError
-from index.models import SearchResult, Timeline, UpdateReport
+from index.models import Timeline, UpdateReport
 from tui import output
 
 EXIT_OK, EXIT_NO_RESULTS, EXIT_USAGE = 0, 1, 2
@@ -207,43 +207,10 @@ def cmd_search(args: argparse.Namespace) -> int:
             raise UsageError('search needs a query, e.g. summit search "joint battalion"')
         result = engine.search(query, args.limit, group_by_article=args.group_by == "article")
     if args.json:
-        output.print_json(search_json(result))
+        output.print_json(output.search_json(result))
     else:
         output.print_search(result, group_by_article=args.group_by == "article")
     return EXIT_OK if result.hits else EXIT_NO_RESULTS
-
-
-def search_json(result: SearchResult) -> dict[str, Any]:
-    return {
-        "query": result.query,
-        "searched": result.searched,
-        "total": result.total,
-        "total_is_estimate": result.total_is_estimate,
-        "corrected": result.corrected,
-        "suggestion": result.suggestion,
-        "notes": list(result.notes),
-        "error": result.error,
-        "variants": {term: list(spellings) for term, spellings in result.variants},
-        "hits": [
-            {
-                "rank": hit.rank,
-                "article": hit.article_id,
-                "file": hit.file,
-                "title": hit.title,
-                "paragraph": hit.paragraph,
-                "start": hit.start,
-                "end": hit.end,
-                "score": round(hit.score, 4),
-                "snippet": hit.snippet,
-                "highlights": [[s.start, s.end] for s in hit.highlights],
-                "matched": list(hit.matched_terms),
-                "place": hit.place,
-                "date": hit.date.isoformat() if hit.date else None,
-                "source": hit.source,
-            }
-            for hit in result.hits
-        ],
-    }
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -134,6 +134,39 @@ def article_json(article: Article, anchor: DateAnchor | None) -> dict[str, Any]:
     }
 
 
+def search_json(result: SearchResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "searched": result.searched,
+        "total": result.total,
+        "total_is_estimate": result.total_is_estimate,
+        "corrected": result.corrected,
+        "suggestion": result.suggestion,
+        "notes": list(result.notes),
+        "error": result.error,
+        "variants": {term: list(spellings) for term, spellings in result.variants},
+        "hits": [
+            {
+                "rank": hit.rank,
+                "article": hit.article_id,
+                "file": hit.file,
+                "title": hit.title,
+                "paragraph": hit.paragraph,
+                "start": hit.start,
+                "end": hit.end,
+                "score": round(hit.score, 4),
+                "snippet": hit.snippet,
+                "highlights": [[s.start, s.end] for s in hit.highlights],
+                "matched": list(hit.matched_terms),
+                "place": hit.place,
+                "date": hit.date.isoformat() if hit.date else None,
+                "source": hit.source,
+            }
+            for hit in result.hits
+        ],
+    }
+
+
 def summary_json(summary: ArticleSummary) -> dict[str, Any]:
     return {
         "id": summary.id,

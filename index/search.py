@@ -7,8 +7,12 @@ search itself.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
 import re
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,8 +22,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from whoosh import qparser
 from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS
+from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.index import Index
-from whoosh.searching import Hit, Searcher
+from whoosh.searching import Hit, Searcher, TimeLimit
 
 from index.analysis import fold, stem
 from index.highlight import make_snippet, match_spans
@@ -33,6 +39,21 @@ PREFIX_EXPANSION_LIMIT = 64
 """As-you-type expands the last word to at most this many index terms (the most
 frequent), so a one-letter prefix never turns into a query over the whole lexicon."""
 FUZZY_MAX_EDITS = 2
+FUZZY_EXPANSION_LIMIT = 32
+"""A fuzzy term (word~) matches at most this many index terms: the nearest, then the
+most frequent (whoosh alone would expand it to every term within the distance)."""
+PREFIX_POSTINGS_BUDGET = 10_000
+"""As-you-type keeps the most frequent expansions only while their passage counts add up
+to this (at least one word): each keystroke then reads a bounded share of the index,
+whatever its size. Enter runs the query without this bound."""
+AS_YOU_TYPE_SECONDS = 0.03
+"""As-you-type stops scoring after this long and shows the best hits found so far
+(the total is then an estimate); Enter runs the complete search."""
+COUNT_CAP = 1000
+"""Passages counted exactly; past this the total is an estimate ("about N"), so a
+common word never costs a second full pass over its matches."""
+COUNT_SCAN_LIMIT = 4 * COUNT_CAP
+_CACHE_SIZE = 256
 
 AnchorsProvider = Callable[[], Mapping[str, DateAnchor]]
 
@@ -55,6 +76,9 @@ class PassageSearcher:
         pairs = [(a, b) for r in self._records.values() for a, b in r.name_pairs]
         self.variants = VariantTable(variant_groups(pairs))
         self._parser = self._make_parser()
+        self._prefix_cache: OrderedDict[str, list[tuple[int, str]]] = OrderedDict()
+        self._allowed_cache: OrderedDict[frozenset[str], set[int]] = OrderedDict()
+        self._lexicons: dict[str, list[str]] = {}
 
     def close(self) -> None:
         self._searcher.close()
@@ -71,18 +95,26 @@ class PassageSearcher:
     # -- vocabulary --------------------------------------------------------------------
 
     @cached_property
-    def _vocabulary(self) -> tuple[list[str], dict[str, int]]:
-        """Real (folded, unstemmed) words of the corpus and their passage frequencies."""
-        reader = self._searcher.reader()
-        words: list[str] = []
-        frequency: dict[str, int] = {}
-        for term_bytes in reader.lexicon("words"):
-            word = term_bytes.decode("utf-8")
-            if len(word) < 3 or word.isdigit() or not stem(word):
-                continue
-            words.append(word)
-            frequency[word] = reader.doc_frequency("words", word)
-        return words, frequency
+    def _vocabulary(self) -> list[str]:
+        """Real (folded, unstemmed) words of the corpus (frequencies are looked up only
+        for the few candidates of a correction)."""
+        return [
+            word
+            for word in self._lexicon("words")
+            if len(word) >= 3 and not word.isdigit() and word not in STOP_WORDS
+        ]  # (a folded word's stem is empty exactly when it is a stop word)
+
+    def _lexicon(self, fieldname: str) -> list[str]:
+        """Every term of a field, sorted; read once per index generation. (Terms only:
+        reading each term's info too, as iter_field does, is ten times slower.)"""
+        cached = self._lexicons.get(fieldname)
+        if cached is None:
+            cached = [
+                term.decode("utf-8") if isinstance(term, bytes) else term
+                for term in self._searcher.reader().lexicon(fieldname)
+            ]
+            self._lexicons[fieldname] = cached
+        return cached
 
     def _in_index(self, word: str) -> bool:
         word_stem = stem(word)
@@ -92,7 +124,7 @@ class PassageSearcher:
 
     def correction(self, word: str) -> str | None:
         """The corpus word nearest to `word` (fewest edits, then most frequent)."""
-        words, frequency = self._vocabulary
+        words = self._vocabulary
         folded = fold(word)
         max_edits = 1 if len(folded) <= 5 else FUZZY_MAX_EDITS
         candidates = process.extract(
@@ -100,7 +132,8 @@ class PassageSearcher:
         )
         if not candidates:
             return None
-        best = min(candidates, key=lambda c: (c[1], -frequency.get(c[0], 0), c[0]))
+        frequency = self._searcher.doc_frequency
+        best = min(candidates, key=lambda c: (c[1], -frequency("words", c[0]), c[0]))
         return best[0]
 
     # -- planning ----------------------------------------------------------------------
@@ -119,44 +152,81 @@ class PassageSearcher:
             message = "could not parse the query; searched its words"
             notes.append(message)
             prepared.error = prepared.error or message
-        parsed = self._cap_expansions(parsed)
-        parsed = _prefer_adjacent(parsed, prepared)
+        parsed = self._cap_expansions(parsed, as_you_type=as_you_type)
+        parsed = _prefer_adjacent(parsed, prepared, self._searcher.doc_frequency)
         widened, variants = self._widen_variants(parsed)
         for term, spellings in variants:
             notes.append(f"{term}: also searched {', '.join(spellings)}")
         stems, folded = self._highlight_terms(widened)
         return _Plan(prepared, widened, stems, folded, tuple(notes), tuple(variants))
 
-    def _cap_expansions(self, query: wq.Query) -> wq.Query:
+    def _cap_expansions(self, query: wq.Query, *, as_you_type: bool = False) -> wq.Query:
         """Prefix and fuzzy terms become a bounded Or of real terms."""
 
         def visit(node: wq.Query) -> wq.Query:
             if isinstance(node, wq.FuzzyTerm):
-                node.maxdist = min(node.maxdist, FUZZY_MAX_EDITS)
-                return node
+                return self._expanded_fuzzy(node)
             if isinstance(node, wq.Prefix):
-                return self._expanded_prefix(node.fieldname, node.text)
+                return self._expanded_prefix(node.fieldname, node.text, as_you_type)
             return node.apply(visit) if node.is_leaf() is False else node
 
         return visit(query)
 
-    def _expanded_prefix(self, fieldname: str, prefix: str) -> wq.Query:
+    def _expanded_prefix(self, fieldname: str, prefix: str, as_you_type: bool = False) -> wq.Query:
         """`confedera*` → the stems of the corpus words that start with it.
 
         Expanding against the unstemmed `words` field matters: "confedera" is no prefix
         of the stem "confeder", but it is of "confederal" and "confederation"."""
-        reader = self._searcher.reader()
         folded = fold(prefix)
-        words: list[tuple[int, str]] = []
-        for term in reader.expand_prefix("words", folded):
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
-            words.append((reader.doc_frequency("words", word), word))
-        words.sort(reverse=True)
-        stems = dict.fromkeys(s for _, w in words[:PREFIX_EXPANSION_LIMIT] if (s := stem(w)))
+        words = self._prefix_words(folded)
+        if as_you_type:
+            words = _within_budget(words)
+        stems = dict.fromkeys(s for _, w in words if (s := stem(w)))
         fieldnames = TEXT_FIELDS if fieldname in TEXT_FIELDS else (fieldname,)
         if not stems:
             return wq.Term(fieldname, folded)  # matches nothing, and says so honestly
         return wq.Or([wq.Term(name, text) for text in stems for name in fieldnames])
+
+    def _prefix_words(self, folded: str) -> list[tuple[int, str]]:
+        """The PREFIX_EXPANSION_LIMIT most frequent words starting with `folded`, as
+        (frequency, word), most frequent first.
+
+        Walks only the prefix's stretch of the lexicon and takes each frequency from the
+        term info it reads (no second lookup per word); cached per index generation, as
+        backspacing and retyping asks for the same prefixes again."""
+        cached = self._prefix_cache.get(folded)
+        if cached is not None:
+            self._prefix_cache.move_to_end(folded)
+            return cached
+        words: list[tuple[int, str]] = []
+        for term, info in self._searcher.reader().iter_prefix("words", folded):
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            words.append((info.doc_frequency(), word))
+        kept = heapq.nlargest(PREFIX_EXPANSION_LIMIT, words)
+        _remember(self._prefix_cache, folded, kept)
+        return kept
+
+    def _expanded_fuzzy(self, node: wq.FuzzyTerm) -> wq.Query:
+        """word~N as an Or of at most FUZZY_EXPANSION_LIMIT real terms (the nearest, then
+        the most frequent), scored as whoosh scores its expansion; found with rapidfuzz
+        instead of whoosh's pure-Python automaton, which also had no cap."""
+        text = node.text if isinstance(node.text, str) else node.text.decode("utf-8")
+        maxdist = min(int(node.maxdist), FUZZY_MAX_EDITS)
+        terms = self._lexicon(node.fieldname)
+        low, high = 0, len(terms)
+        if node.prefixlength:
+            head = text[: node.prefixlength]
+            low = bisect.bisect_left(terms, head)
+            high = bisect.bisect_left(terms, head + "\U0010ffff", lo=low)
+        candidates = process.extract(
+            text, terms[low:high], scorer=Levenshtein.distance, score_cutoff=maxdist, limit=None
+        )
+        frequency = self._searcher.doc_frequency
+        ranked = sorted(candidates, key=lambda c: (c[1], -frequency(node.fieldname, c[0]), c[0]))
+        kept = [wq.Term(node.fieldname, term) for term, _, _ in ranked[:FUZZY_EXPANSION_LIMIT]]
+        if not kept:
+            kept = [wq.Term(node.fieldname, text)]  # matches nothing, as whoosh's would
+        return _ExpandedFuzzy(kept, boost=node.boost)
 
     def _widen_variants(
         self, query: wq.Query
@@ -164,6 +234,8 @@ class PassageSearcher:
         widened: dict[str, tuple[str, ...]] = {}
 
         def visit(node: wq.Query) -> wq.Query:
+            if isinstance(node, _ExpandedFuzzy):
+                return node  # word~ stays a fuzzy match of the typed word, as before
             if isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
                 text = node.text if isinstance(node.text, str) else node.text.decode()
                 others = self.variants.variants_of(text)
@@ -230,7 +302,13 @@ class PassageSearcher:
         group_by_article: bool = False,
         as_you_type: bool = False,
         anchors: AnchorsProvider | None = None,
+        shown_anchors: AnchorsProvider | None = None,
     ) -> SearchResult:
+        """`anchors` gives the articles' dates for `date:` filters (and, unless
+        `shown_anchors` is given, for the dates shown); `shown_anchors` may be a cheap
+        provider (e.g. the dates known so far) so the first search need not wait for
+        every article's date to be worked out."""
+        shown = shown_anchors or anchors
         plan = self._plan(text, as_you_type=as_you_type)
         if is_empty(plan.prepared):
             return SearchResult(
@@ -249,7 +327,7 @@ class PassageSearcher:
             return SearchResult(
                 text, plan.prepared.text, 0, False, (), tuple(notes), error=plan.prepared.error
             )
-        result = self._run(plan, limit, allowed, group_by_article, anchors)
+        result = self._run(plan, limit, allowed, group_by_article, shown, as_you_type)
         suggestion = None
         corrected = False
         searched = plan.prepared.text
@@ -259,7 +337,7 @@ class PassageSearcher:
                 suggestion = fixed
                 if result[1] == 0:
                     retry = self._plan(fixed, as_you_type=False)
-                    retry_result = self._run(retry, limit, allowed, group_by_article, anchors)
+                    retry_result = self._run(retry, limit, allowed, group_by_article, shown)
                     if retry_result[1] > 0:
                         notes.append(
                             f'no results for "{plan.prepared.text}"; searched "{fixed}" instead'
@@ -324,16 +402,21 @@ class PassageSearcher:
         allowed: set[str] | None,
         group_by_article: bool,
         anchors: AnchorsProvider | None,
+        as_you_type: bool = False,
     ) -> tuple[list[Passage], int, bool]:
-        restriction: wq.Query = wq.Term("kind", PASSAGE)
-        if allowed is not None:
-            restriction = wq.And(
-                [restriction, wq.Or([wq.Term("article_id", a) for a in sorted(allowed)])]
-            )
+        allow = self._allowed_docs(allowed) if allowed is not None else None
         fetch = max(1, limit) * (4 if group_by_article else 1)
-        results = self._searcher.search(plan.query, limit=fetch, filter=restriction)
-        exact = results.has_exact_length()
-        total = len(results) if exact else results.estimated_length()
+        if as_you_type:
+            results, complete = self._search_briefly(plan.query, fetch, allow)
+        else:
+            results = self._searcher.search(
+                plan.query, limit=fetch, filter=allow, mask=self._article_docs
+            )
+            complete = True
+        if complete:
+            total, exact = self._count(plan.query, results, allow)
+        else:
+            total, exact = self._estimate(plan.query, results), False
         known = anchors() if anchors else {}
         hits: list[Passage] = []
         seen: set[str] = set()
@@ -348,6 +431,79 @@ class PassageSearcher:
         if group_by_article:
             total = len(seen) if len(hits) < limit else total
         return hits, total, exact
+
+    # -- restrictions and counts -------------------------------------------------------
+
+    @cached_property
+    def _article_docs(self) -> set[int]:
+        """The whole-article documents, masked out of every passage search. Read once per
+        index generation: a filter query (kind:passage) was re-evaluated on every search,
+        a set of every passage built anew per keystroke. (A plain set, never changed:
+        whoosh takes no frozenset.)"""
+        return set(self._searcher.docs_for_query(wq.Term("kind", ARTICLE)))
+
+    def _allowed_docs(self, article_ids: set[str]) -> set[int]:
+        """Document numbers of the given articles (for date: and place: filters); the
+        last few sets are cached, as each keystroke of a filtered query repeats them."""
+        key = frozenset(article_ids)
+        cached = self._allowed_cache.get(key)
+        if cached is not None:
+            self._allowed_cache.move_to_end(key)
+            return cached
+        reader = self._searcher.reader()
+        docs: set[int] = set()
+        for article_id in sorted(key):
+            if reader.doc_frequency("article_id", article_id):
+                docs.update(reader.postings("article_id", article_id).all_ids())
+        _remember(self._allowed_cache, key, docs, size=8)
+        return docs
+
+    def _search_briefly(
+        self, query: wq.Query, fetch: int, allow: set[int] | None
+    ) -> tuple[Any, bool]:
+        """(results, complete?): the search without block-quality tricks (which cost more
+        than they save on the wide Or of an expanded prefix), stopped after
+        AS_YOU_TYPE_SECONDS with the best hits found until then."""
+        top = TopCollector(limit=fetch, usequality=False)
+        deadline = time.perf_counter() + AS_YOU_TYPE_SECONDS
+        collector = _DeadlineCollector(top, allow, self._article_docs, deadline)
+        try:
+            self._searcher.search_with_collector(query, collector)
+        except TimeLimit:
+            return collector.results(), False
+        return collector.results(), True
+
+    def _estimate(self, query: wq.Query, results: Any) -> int:
+        """An upper estimate of the passages (whoosh's, less the whole-article documents)."""
+        reader = self._searcher.reader()
+        share = 1 - len(self._article_docs) / max(1, reader.doc_count())
+        return max(results.scored_length(), int(query.estimate_size(reader) * share))
+
+    def _count(self, query: wq.Query, results: Any, allow: set[int] | None) -> tuple[int, bool]:
+        """(passages matching, exact?) without a second full query when avoidable.
+
+        Whoosh's `len(results)` re-runs the whole query when the search skipped blocks
+        (it always claims an exact length behind a filter). Here: the collector's own
+        count when it saw every match; else count up to COUNT_CAP passages and, past
+        that, extrapolate whoosh's upper estimate by the share of passages seen."""
+        child = getattr(results.collector, "child", results.collector)
+        if child.computes_count():
+            return child.count(), True
+        counted = scanned = 0
+        mask = self._article_docs
+        for docnum in self._searcher.docs_for_query(query):
+            scanned += 1
+            if docnum in mask or (allow is not None and docnum not in allow):
+                if scanned < COUNT_SCAN_LIMIT:
+                    continue
+                break
+            counted += 1
+            if counted >= COUNT_CAP or scanned >= COUNT_SCAN_LIMIT:
+                break
+        else:
+            return counted, True
+        estimate = query.estimate_size(self._searcher.reader()) * counted // max(1, scanned)
+        return max(counted, results.scored_length(), estimate), False
 
     def _passage(
         self, hit: Hit, rank: int, plan: _Plan, anchors: Mapping[str, DateAnchor]
@@ -390,8 +546,9 @@ class PassageSearcher:
         anchors: AnchorsProvider | None = None,
     ) -> SearchResult:
         """Passages of other articles that share the key terms of this passage or article."""
-        kind = PASSAGE if paragraph is not None else ARTICLE
-        conditions = [wq.Term("article_id", article_id), wq.Term("kind", kind)]
+        # An article's key terms are those of its passages together (the same text as
+        # its whole-article document, which then need not index a body of its own).
+        conditions = [wq.Term("article_id", article_id), wq.Term("kind", PASSAGE)]
         if paragraph is not None:
             conditions.append(wq.NumericRange("paragraph", paragraph, paragraph))
         docnums = list(self._searcher.docs_for_query(wq.And(conditions)))
@@ -429,15 +586,49 @@ class PassageSearcher:
         )
 
 
+class _DeadlineCollector(FilterCollector):
+    """Whoosh's FilterCollector (allow / restrict document sets) that gives up at a
+    deadline. (whoosh's TimeLimitCollector, wrapped around a filter, skips the filter.)"""
+
+    def __init__(
+        self, child: TopCollector, allow: set[int] | None, restrict: set[int], deadline: float
+    ) -> None:
+        super().__init__(child, allow=allow, restrict=restrict)
+        self.deadline = deadline
+
+    def collect_matches(self) -> None:
+        child, allow, restrict = self.child, self._allow, self._restrict
+        clock, deadline = time.perf_counter, self.deadline
+        for seen, sub_docnum in enumerate(child.matches()):
+            if not seen % 32 and clock() > deadline:
+                raise TimeLimit
+            docnum = self.offset + sub_docnum
+            if (allow is not None and docnum not in allow) or docnum in restrict:
+                continue
+            child.collect(sub_docnum)
+
+
+class _ExpandedFuzzy(wq.Or):
+    """The capped expansion of a fuzzy term (kept apart from name-variant widening)."""
+
+
 ADJACENCY_BOOST = 1.5
+ADJACENCY_MAX_PASSAGES = 5_000
 
 
-def _prefer_adjacent(parsed: wq.Query, prepared: PreparedQuery) -> wq.Query:
+def _prefer_adjacent(
+    parsed: wq.Query, prepared: PreparedQuery, doc_frequency: Callable[[str, str], int]
+) -> wq.Query:
     """Several bare words rank higher where they stand together ("joint battalion"),
-    without requiring it: AndMaybe adds the phrase's score only where it matches."""
+    without requiring it: AndMaybe adds the phrase's score only where it matches.
+
+    Not when every word is very common: checking word positions in each of tens of
+    thousands of passages costs seconds in whoosh (ADJACENCY_MAX_PASSAGES)."""
     words = [stem(w) for w in prepared.plain_words]
     words = [w for w in words if w]
     if len(words) < 2 or len(words) != len(prepared.text.split()):
+        return parsed
+    if min(doc_frequency("body", w) for w in words) > ADJACENCY_MAX_PASSAGES:
         return parsed
     phrase = wq.Phrase("body", words, slop=1, boost=ADJACENCY_BOOST)
     return wq.AndMaybe(parsed, phrase)
@@ -459,3 +650,21 @@ def _prefix_last_word(text: str) -> str:
 def highlight_spans_in(text: str, stems: Iterable[str]) -> list[Span]:
     """Highlights for arbitrary text (the reader's whole article) from a result's terms."""
     return match_spans(text, frozenset(stems))
+
+
+def _within_budget(words: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The leading (most frequent) words whose frequencies fit PREFIX_POSTINGS_BUDGET."""
+    kept: list[tuple[int, str]] = []
+    total = 0
+    for frequency, word in words:
+        if kept and total + frequency > PREFIX_POSTINGS_BUDGET:
+            break
+        kept.append((frequency, word))
+        total += frequency
+    return kept
+
+
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int = _CACHE_SIZE) -> None:
+    cache[key] = value
+    if len(cache) > size:
+        cache.popitem(last=False)

@@ -8,11 +8,13 @@ imports Textual.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import pickle
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from index.corpus import bundled_articles_dir, parse_file, resolve_articles_dir
 from index.errors import ArticleNotFound, SummitError
@@ -25,10 +27,16 @@ from index.models import (
     Timeline,
     UpdateReport,
 )
-from index.store import IndexStore, default_index_dir
+from index.paths import default_index_dir
+
+if TYPE_CHECKING:
+    from index.store import IndexStore
 
 ProgressCallback = Callable[[int, int, str], None]
 """progress(done, total, message): called from the thread doing the work."""
+
+TIMELINE_CACHE = "timeline.pickle"
+_TIMELINE_MODULES = ("timeline.py", "anchors.py", "temporal.py", "models.py")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +76,22 @@ class Engine:
         )
         self.today = today
         self.is_bundled = self.articles_dir == bundled_articles_dir()
-        self._store = IndexStore(self.articles_dir, requested)
+        self._requested_index_dir = requested
+        self._store_instance: IndexStore | None = None
         self._lock = threading.RLock()
         self._timeline: Timeline | None = None
         self._anchors: dict[str, DateAnchor] = {}
+        self._timeline_thread: threading.Thread | None = None
+
+    @property
+    def _store(self) -> IndexStore:
+        """Created on first use: index.store imports whoosh (~50–70 ms), which the app
+        must not pay before its first frame (it opens the engine in a worker)."""
+        if self._store_instance is None:
+            from index.store import IndexStore
+
+            self._store_instance = IndexStore(self.articles_dir, self._requested_index_dir)
+        return self._store_instance
 
     @property
     def index_dir(self) -> Path:
@@ -89,6 +109,7 @@ class Engine:
             report = self._store.sync(progress=progress, rebuild=rebuild)
             self._timeline = None
             self._anchors = {}
+            self._timeline_thread = None
             return report
 
     @property
@@ -104,6 +125,10 @@ class Engine:
         return list(self._store.warnings)
 
     # -- articles ------------------------------------------------------------------
+
+    def article_count(self) -> int:
+        """How many articles are indexed (cheap: no timeline; for `summit index`)."""
+        return len(self._store.manifest_records())
 
     def articles(self) -> list[ArticleSummary]:
         anchors = self.anchors()
@@ -161,6 +186,7 @@ class Engine:
             group_by_article=group_by_article,
             as_you_type=as_you_type,
             anchors=self.anchors,
+            shown_anchors=self._anchors_so_far,
         )
 
     def similar(
@@ -204,11 +230,53 @@ class Engine:
         )
         return resolve_expressions(article, self._store.raw_expressions(article.id), anchor)
 
+    def _anchors_so_far(self) -> dict[str, DateAnchor]:
+        """The dates worked out so far, never waiting: before the timeline is ready a
+        search shows front-matter dates while the timeline is built in the background."""
+        if self._timeline is None and self._timeline_thread is None:
+            self._timeline_thread = threading.Thread(
+                target=self._ensure_timeline, name="summit-timeline", daemon=True
+            )
+            self._timeline_thread.start()
+        return self._anchors
+
     def _ensure_timeline(self) -> Timeline:
         with self._lock:
             if self._timeline is None:
-                self._timeline, self._anchors = self._build_timeline()
+                key = self._timeline_key()
+                cached = self._load_timeline(key)
+                self._timeline, self._anchors = cached or self._build_timeline()
+                if cached is None:
+                    self._save_timeline(key, (self._timeline, self._anchors))
             return self._timeline
+
+    def _timeline_key(self) -> str:
+        """Index generation + today's date + the timeline code: a cached timeline is
+        reused only when none of them changed."""
+        today = self.today or dt.date.today()
+        digest = hashlib.sha256(repr((self._store.generation, today)).encode())
+        here = Path(__file__).resolve().parent
+        for name in _TIMELINE_MODULES:
+            digest.update((here / name).read_bytes())
+        return digest.hexdigest()
+
+    def _load_timeline(self, key: str) -> tuple[Timeline, dict[str, DateAnchor]] | None:
+        try:
+            with open(self.index_dir / TIMELINE_CACHE, "rb") as handle:
+                stored_key, value = pickle.load(handle)  # our own file in our index dir
+        except Exception:
+            return None
+        return value if stored_key == key else None
+
+    def _save_timeline(self, key: str, value: tuple[Timeline, dict[str, DateAnchor]]) -> None:
+        path = self.index_dir / TIMELINE_CACHE
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            with open(tmp, "wb") as handle:
+                pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+        except OSError:
+            pass  # a cache: never fatal
 
     def _build_timeline(self) -> tuple[Timeline, dict[str, DateAnchor]]:
         from index.timeline import build_timeline

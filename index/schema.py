@@ -7,7 +7,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import folding_analyzer, keyword_analyzer, stemming_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 PASSAGE = "passage"
 ARTICLE = "article"

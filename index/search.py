@@ -42,8 +42,8 @@ FUZZY_MAX_EDITS = 2
 FUZZY_EXPANSION_LIMIT = 32
 """A fuzzy term (word~) matches at most this many index terms: the nearest, then the
 most frequent (whoosh alone would expand it to every term within the distance)."""
-PREFIX_POSTINGS_BUDGET = 10_000
-"""As-you-type keeps the most frequent expansions only while their passage counts add up
+PREFIX_POSTINGS_BUDGET = 1_000
+"""As-you-type keeps the most frequent expansions only while their article counts add up
 to this (at least one word): each keystroke then reads a bounded share of the index,
 whatever its size. Enter runs the query without this bound."""
 AS_YOU_TYPE_SECONDS = 0.03

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -25,7 +24,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_cache_dir
 from whoosh import index as whoosh_index
 from whoosh.index import Index, LockError
 from whoosh.writing import IndexWriter
@@ -52,7 +50,6 @@ from index.schema import ARTICLE, PASSAGE, SCHEMA_VERSION, build_schema
 
 ProgressCallback = Callable[[int, int, str], None]
 
-APP_NAME = "summit-explorer"
 MANIFEST = "manifest.json"
 TIME_EXPRESSIONS = "time_expressions.json"
 WHOOSH_DIR = "whoosh"
@@ -128,13 +125,6 @@ def _well_formed_raw(raw: Any) -> bool:
         isinstance(items, list) and all(isinstance(item, dict) for item in items)
         for items in raw.values()
     )
-
-
-def default_index_dir(articles_dir: Path) -> Path:
-    """One index per corpus folder, in the user cache dir, named after the folder."""
-    digest = hashlib.sha256(str(articles_dir.resolve()).encode()).hexdigest()[:12]
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", articles_dir.name)[:40] or "articles"
-    return Path(user_cache_dir(APP_NAME)) / "indexes" / f"{slug}-{digest}"
 
 
 # -- parsing work units (module level so a process pool can pickle them) --------------
@@ -224,7 +214,8 @@ def article_documents(article: Article) -> Iterator[dict[str, Any]]:
         "paragraph": -1,
         "start": 0,
         "end": len(article.text),
-        "body": "\n".join(p.text for p in article.paragraphs),
+        # No body: passages are what is searched, and `similar` reads an article's key
+        # terms from its passages. The real words (vocabulary) are indexed once, here.
         "words": article.title + "\n" + "\n".join(p.text for p in article.paragraphs),
     }
     for paragraph in article.paragraphs:
@@ -235,7 +226,6 @@ def article_documents(article: Article) -> Iterator[dict[str, Any]]:
             "start": paragraph.start,
             "end": paragraph.end,
             "body": paragraph.text,
-            "words": paragraph.text,
         }
 
 
@@ -257,7 +247,9 @@ def _atomic_write_json(path: Path, data: Any) -> None:
     tmp = path.with_name(path.name + ".tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+            # dumps, not dump: json.dump streams through the pure-Python encoder (3.0 s
+            # for the manifest and time expressions of 10k articles; dumps: 0.6 s)
+            handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -286,6 +278,13 @@ class IndexStore:
     @property
     def is_open(self) -> bool:
         return self._ix is not None
+
+    @property
+    def generation(self) -> int:
+        """The whoosh generation of the open index (changes with every commit)."""
+        self._require_open()
+        assert self._ix is not None
+        return int(self._ix.latest_generation())
 
     def close(self) -> None:
         if self._searcher is not None:

@@ -10,8 +10,9 @@ import pytest
 
 from index.engine import Engine
 from index.errors import CorpusError
+from index.paths import default_index_dir
 from index.schema import SCHEMA_VERSION
-from index.store import MANIFEST, WHOOSH_DIR, default_index_dir
+from index.store import MANIFEST, WHOOSH_DIR
 from tests.conftest import BUNDLED, TODAY
 
 

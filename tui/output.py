@@ -233,7 +233,7 @@ def print_timeline(timeline: Timeline) -> None:
 
 
 def update_summary(engine: Engine, report: UpdateReport) -> str:
-    articles = len(engine.articles())
+    articles = engine.article_count()
     if report.rebuilt:
         what = f"built ({report.reason})"
     elif report.touched:

@@ -130,8 +130,10 @@ class Engine:
         """How many articles are indexed (cheap: no timeline; for `summit index`)."""
         return len(self._store.manifest_records())
 
-    def articles(self) -> list[ArticleSummary]:
-        anchors = self.anchors()
+    def articles(self, *, wait_for_dates: bool = True) -> list[ArticleSummary]:
+        """Every article. Inferred dates need the timeline; with `wait_for_dates=False`
+        the summaries carry the dates known so far (front matter until it is built)."""
+        anchors = self.anchors() if wait_for_dates else self._anchors_so_far()
         summaries = []
         for record in self._store.manifest_records():
             anchor = anchors.get(record.id)

@@ -109,9 +109,14 @@ class MainScreen(Screen[None]):
             self.document, self.error = document, error
 
     class TimelineLoaded(Message):
-        def __init__(self, events: tuple[TimelineEvent, ...] | None, error: str | None) -> None:
+        def __init__(
+            self,
+            events: tuple[TimelineEvent, ...] | None,
+            error: str | None,
+            summaries: list[ArticleSummary] | None = None,
+        ) -> None:
             super().__init__()
-            self.events, self.error = events, error
+            self.events, self.error, self.summaries = events, error, summaries
 
     class SimilarDone(Message):
         def __init__(self, result: SearchResult) -> None:
@@ -163,7 +168,9 @@ class MainScreen(Screen[None]):
         self._apply_layout()
         self.search_pane.query_input.focus()
         self.header.show_loading("opening the index…")
-        self.open_engine()
+        # after the first frame: opening holds the GIL for a while (JSON, whoosh) and
+        # the user should see the UI at once
+        self.call_after_refresh(self.open_engine)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -285,7 +292,8 @@ class MainScreen(Screen[None]):
             self.post_message(self.EngineOpened(None, error_text(exc)))
             return
         try:
-            summaries = engine.articles()
+            # the dates the timeline infers arrive with it (load_timeline refreshes them)
+            summaries = engine.articles(wait_for_dates=False)
         except Exception:
             summaries = []
         self.post_message(self.EngineOpened(report, None, summaries))
@@ -504,10 +512,11 @@ class MainScreen(Screen[None]):
         text = pane.query_text if pane.query_filter else None
         try:
             timeline = self.summit.engine.timeline(article_id=pane.article_filter, text=text)
+            summaries = self.summit.engine.articles()  # now with the inferred dates
         except Exception as exc:
             self.post_message(self.TimelineLoaded(None, error_text(exc)))
             return
-        self.post_message(self.TimelineLoaded(tuple(timeline.events), None))
+        self.post_message(self.TimelineLoaded(tuple(timeline.events), None, summaries))
 
     def on_main_screen_timeline_loaded(self, message: TimelineLoaded) -> None:
         pane = self.timeline_pane
@@ -518,6 +527,8 @@ class MainScreen(Screen[None]):
                 self.notify(f"Timeline unavailable: {message.error}", severity="warning",
                             timeout=6, markup=False)
             return
+        if message.summaries:
+            self.summit.article_summaries = message.summaries
         pane.show_events(message.events)
 
     @on(TimelinePane.FiltersChanged)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import itertools
 import json
 import os
 import re
@@ -18,11 +19,12 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index, LockError
@@ -45,7 +47,7 @@ from index.errors import (
     IndexWriteError,
     SummitError,
 )
-from index.models import Article, UpdateReport
+from index.models import Article, PlaceSource, UpdateReport
 from index.schema import ARTICLE, PASSAGE, SCHEMA_VERSION, build_schema
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -55,6 +57,8 @@ TIME_EXPRESSIONS = "time_expressions.json"
 WHOOSH_DIR = "whoosh"
 SYNC_LOCK = "sync.lock"
 LOCK_WAIT_SECONDS = 30.0
+PARSE_WINDOW = 64
+"""Parsed articles in flight at most: the parent writes them as they come."""
 PARALLEL_PARSE_THRESHOLD = 200
 _NAME_PAIR = re.compile(r"\b([A-Z][\w'’]*|al|el|ad|ag)[-\s]([A-Z][\w'’]+)")
 
@@ -132,6 +136,8 @@ def _well_formed_raw(raw: Any) -> bool:
 
 @dataclass(slots=True)
 class ParsedFile:
+    file: str
+    """The path relative to the articles folder (also when the file was skipped)."""
     record: ManifestRecord | None
     article: Article | None
     raw_expressions: list[dict[str, Any]]
@@ -143,20 +149,21 @@ def parse_for_index(path_and_folder: tuple[str, str]) -> ParsedFile:
     from index.temporal import extract_raw
 
     path, folder = Path(path_and_folder[0]), Path(path_and_folder[1])
-    name = printable_name(relative_name(path, folder))
+    file = relative_name(path, folder)
+    name = printable_name(file)
     try:
         stat = path.stat()
         article = parse_file(path, folder)
         raw_expressions = extract_raw(article.text)
     except SkippedFile as exc:
-        return ParsedFile(None, None, [], f"skipped {name}: {exc}")
+        return ParsedFile(file, None, None, [], f"skipped {name}: {exc}")
     except OSError as exc:  # vanished or changed between listing and reading
-        return ParsedFile(None, None, [], f"skipped {name}: {exc.strerror or exc}")
+        return ParsedFile(file, None, None, [], f"skipped {name}: {exc.strerror or exc}")
     except Exception as exc:
         # A parser bug on one strange file (deeply nested HTML, odd dates) must not
         # stop the whole corpus from being indexed: skip the file and say why.
         return ParsedFile(
-            None, None, [], f"skipped {name}: could not be parsed ({type(exc).__name__})"
+            file, None, None, [], f"skipped {name}: could not be parsed ({type(exc).__name__})"
         )
     record = ManifestRecord(
         id=article.id,
@@ -175,7 +182,7 @@ def parse_for_index(path_and_folder: tuple[str, str]) -> ParsedFile:
         name_pairs=[list(pair) for pair in sorted(set(_NAME_PAIR.findall(article.text)))],
         warnings=list(article.warnings),
     )
-    return ParsedFile(record, article, raw_expressions, None)
+    return ParsedFile(file, record, article, raw_expressions, None)
 
 
 def _worker_init(lock_fd: int, parent_pid: int) -> None:
@@ -229,18 +236,84 @@ def article_documents(article: Article) -> Iterator[dict[str, Any]]:
         }
 
 
-@contextlib.contextmanager
-def cancelling_writer(writer: IndexWriter) -> Iterator[IndexWriter]:
-    """Commit on success, cancel on any error: a failed update never half-commits."""
-    try:
-        yield writer
-        writer.commit()
-    except BaseException:
-        # also when commit itself fails (disk full): cancel releases the write lock and
-        # drops the half-written segment, so the last committed generation stays intact
-        with contextlib.suppress(Exception):
-            writer.cancel()
-        raise
+class _Batch:
+    """One update's writes: documents go to the writer at once, manifest changes wait
+    for the commit (so a failed or cancelled update leaves the manifest as it was)."""
+
+    def __init__(
+        self, store: IndexStore, by_file: dict[str, ManifestRecord], removed: list[ManifestRecord]
+    ) -> None:
+        self.store = store
+        self.by_file = by_file
+        self.removed = list(removed)
+        self.replaced: list[ManifestRecord] = []
+        """Records of changed files, superseded by their new record on commit."""
+        self.added: list[tuple[ManifestRecord, list[dict[str, Any]]]] = []
+        self.ids = {r.id for r in store._records.values()} - {r.id for r in removed}
+        self._writer: IndexWriter | None = None
+        for record in removed:
+            self.writer.delete_by_term("article_id", record.id)
+
+    @property
+    def writer(self) -> IndexWriter:
+        if self._writer is None:
+            self._writer = self.store._open_writer()
+        return self._writer
+
+    @property
+    def written(self) -> bool:
+        return self._writer is not None
+
+    def take(self, item: ParsedFile, report: UpdateReport) -> None:
+        if item.warning:
+            self.store.warnings.append(item.warning)
+            old = self.by_file.get(item.file)
+            if old is not None:  # could no longer be read: drop it like a deleted file
+                self.writer.delete_by_term("article_id", old.id)
+                self.removed.append(old)
+                self.ids.discard(old.id)
+            return
+        assert item.record is not None and item.article is not None
+        old = self.by_file.get(item.record.file)
+        if old is not None and old.hash == item.record.hash:
+            # touched but identical: remember the new mtime, skip re-indexing
+            old.mtime_ns, old.size = item.record.mtime_ns, item.record.size
+            report.unchanged += 1
+            return
+        article = item.article
+        if old is not None:
+            self.writer.delete_by_term("article_id", old.id)
+            self.ids.discard(old.id)
+            self.replaced.append(old)
+            report.changed += 1
+        else:
+            report.added += 1
+        if article.id in self.ids:  # a.txt next to a.md: keep the suffix
+            article = replace(article, id=article.file)
+            item.record.id = article.id
+        self.ids.add(article.id)
+        for document in article_documents(article):
+            self.writer.add_document(**document)
+        self.added.append((item.record, item.raw_expressions))
+
+    def commit(self) -> None:
+        if self._writer is None:
+            return
+        # whoosh cancels a commit that fails (disk full) itself; the caller's cancel()
+        # covers everything before it, so a failed update never half-commits
+        self._writer.commit()
+        records, raw = self.store._records, self.store._raw
+        for record in [*self.removed, *self.replaced]:
+            records.pop(record.id, None)
+            raw.pop(record.id, None)
+        for record, expressions in self.added:
+            records[record.id] = record
+            raw[record.id] = expressions
+
+    def cancel(self) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(Exception):
+                self._writer.cancel()
 
 
 def _atomic_write_json(path: Path, data: Any) -> None:
@@ -270,7 +343,6 @@ class IndexStore:
         self._records: dict[str, ManifestRecord] = {}
         self._raw: dict[str, list[dict[str, Any]]] = {}
         self._searcher: Any = None
-        self._article_cache: dict[str, Article] = {}
         self._lock_fd = -1
 
     # -- opening ---------------------------------------------------------------------
@@ -429,13 +501,15 @@ class IndexStore:
     # -- updating --------------------------------------------------------------------
 
     def _update(self, progress: ProgressCallback | None) -> UpdateReport:
+        """Re-index what changed. Files are parsed in worker processes and added to the
+        writer as they arrive, so memory holds a bounded window of parsed articles, not
+        the corpus; the manifest changes only once the whoosh commit succeeded."""
         assert self._ix is not None
         report = UpdateReport()
-        paths = list(discover_files(self.articles_dir, self.warnings))
         by_file = {r.file: r for r in self._records.values()}
         present: set[str] = set()
         to_parse: list[Path] = []
-        for path in paths:
+        for path in discover_files(self.articles_dir, self.warnings):
             file = relative_name(path, self.articles_dir)
             present.add(file)
             record = by_file.get(file)
@@ -449,35 +523,21 @@ class IndexStore:
             else:
                 to_parse.append(path)
         removed = [r for r in self._records.values() if r.file not in present]
-        parsed = self._parse_all(to_parse, progress)
-        changed: list[ParsedFile] = []
-        for item in parsed:
-            if item.warning:
-                self.warnings.append(item.warning)
-                continue
-            assert item.record is not None
-            old = by_file.get(item.record.file)
-            if old is not None and old.hash == item.record.hash:
-                # touched but identical: remember the new mtime, skip re-indexing
-                old.mtime_ns, old.size = item.record.mtime_ns, item.record.size
-                report.unchanged += 1
-                continue
-            changed.append(item)
-        # a file that could no longer be read is dropped from the index like a deleted one
-        unreadable = {
-            r.file
-            for r in self._records.values()
-            if r.file in present and any(w.startswith(f"skipped {r.file}:") for w in self.warnings)
-        }
-        removed += [r for r in self._records.values() if r.file in unreadable]
-        for item in changed:
-            if item.record is not None and item.record.file in by_file:
-                report.changed += 1
-            else:
-                report.added += 1
-        report.removed = len(removed)
-        if changed or removed:
-            self._write(changed, removed, progress, total=len(changed))
+        batch = _Batch(self, by_file, removed)
+        total = len(to_parse)
+        try:
+            for done, item in enumerate(self._parsed_stream(to_parse), 1):
+                batch.take(item, report)
+                if progress and (done % 50 == 0 or done == total):
+                    progress(done, total, f"indexing {done}/{total}")
+            batch.commit()
+        except BaseException:
+            batch.cancel()
+            raise
+        report.removed = len(batch.removed)
+        if batch.written:
+            self._ix = whoosh_index.open_dir(str(self.index_dir / WHOOSH_DIR))
+            self._save_manifest()
         elif to_parse:
             self._save_manifest()  # mtimes refreshed
         for record in self._records.values():
@@ -485,82 +545,38 @@ class IndexStore:
         self._infer_places()
         return report
 
-    def _parse_all(
-        self, paths: Sequence[Path], progress: ProgressCallback | None
-    ) -> list[ParsedFile]:
-        total = len(paths)
+    def _parsed_stream(self, paths: Sequence[Path]) -> Iterator[ParsedFile]:
+        """ParsedFiles in order; with many files, from a pool with a bounded window."""
         jobs = [(str(p), str(self.articles_dir)) for p in paths]
-        results: list[ParsedFile] = []
-        if total >= PARALLEL_PARSE_THRESHOLD and (os.cpu_count() or 1) > 1:
-            with ProcessPoolExecutor(
-                max_workers=min(4, os.cpu_count() or 1),
-                initializer=_worker_init,
-                initargs=(self._lock_fd, os.getpid()),
-            ) as pool:
-                for done, item in enumerate(pool.map(parse_for_index, jobs, chunksize=32), 1):
-                    results.append(item)
-                    if progress and (done % 50 == 0 or done == total):
-                        progress(done, total * 2, f"reading articles {done}/{total}")
-        else:
-            for done, job in enumerate(jobs, 1):
-                results.append(parse_for_index(job))
-                if progress and (done % 50 == 0 or done == total):
-                    progress(done, total * 2, f"reading articles {done}/{total}")
-        return results
+        if len(jobs) < PARALLEL_PARSE_THRESHOLD or (os.cpu_count() or 1) < 2:
+            yield from map(parse_for_index, jobs)
+            return
+        with ProcessPoolExecutor(
+            max_workers=min(4, os.cpu_count() or 1),
+            initializer=_worker_init,
+            initargs=(self._lock_fd, os.getpid()),
+        ) as pool:
+            window: deque[Future[ParsedFile]] = deque()
+            pending = iter(jobs)
+            for job in itertools.islice(pending, PARSE_WINDOW):
+                window.append(pool.submit(parse_for_index, job))
+            while window:
+                item = window.popleft().result()
+                for job in itertools.islice(pending, 1):
+                    window.append(pool.submit(parse_for_index, job))
+                yield item
 
-    def _write(
-        self,
-        changed: list[ParsedFile],
-        removed: list[ManifestRecord],
-        progress: ProgressCallback | None,
-        *,
-        total: int,
-    ) -> None:
+    def _open_writer(self) -> IndexWriter:
         assert self._ix is not None
         try:
             # One writer process on purpose: whoosh's multi-process writer (procs=2) was no
             # faster here, and its sub-writers outlive a SIGKILLed parent forever, holding
             # the sync and write locks so every later run reports the index busy.
-            writer = self._ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.25, limitmb=128)
+            return self._ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.25, limitmb=64)
         except LockError as exc:
             raise IndexBusyError(
                 f"index busy: {self.index_dir} is locked by another writer"
             ) from exc
-        seen_ids = {r.id for r in self._records.values() if r not in removed}
-        with cancelling_writer(writer):
-            for record in removed:
-                writer.delete_by_term("article_id", record.id)
-            for done, item in enumerate(changed, 1):
-                assert item.record is not None and item.article is not None
-                old = next((r for r in self._records.values() if r.file == item.record.file), None)
-                if old is not None:
-                    writer.delete_by_term("article_id", old.id)
-                    seen_ids.discard(old.id)
-                article = item.article
-                if article.id in seen_ids:  # a.txt next to a.md: keep the suffix
-                    from dataclasses import replace
-
-                    article = replace(article, id=article.file)
-                    item.record.id = article.id
-                seen_ids.add(article.id)
-                for document in article_documents(article):
-                    writer.add_document(**document)
-                if progress and (done % 50 == 0 or done == total):
-                    progress(total + done, total * 2, f"indexing {done}/{total}")
-        for record in removed:
-            self._records.pop(record.id, None)
-            self._raw.pop(record.id, None)
-        for item in changed:
-            assert item.record is not None
-            stale = [key for key, r in self._records.items() if r.file == item.record.file]
-            for key in stale:
-                self._records.pop(key)
-                self._raw.pop(key, None)
-            self._records[item.record.id] = item.record
-            self._raw[item.record.id] = item.raw_expressions
-        self._article_cache.clear()
-        self._ix = whoosh_index.open_dir(str(self.index_dir / WHOOSH_DIR))
-        self._save_manifest()
 
     def _save_manifest(self) -> None:
         """Write the manifest; on failure (disk full) keep this session usable.
@@ -640,28 +656,21 @@ class IndexStore:
         return self._raw.get(article_id, [])
 
     def articles_for_timeline(self) -> list[Article]:
-        """Every article, parsed (cached by content hash between calls)."""
+        """Every article, parsed afresh. Not kept: the engine caches the timeline built
+        from them, and holding every article would cost hundreds of MB at 10k."""
         self._require_open()
         articles = []
         for record in self.manifest_records():
-            cached = self._article_cache.get(record.id)
-            if cached is None or cached.content_hash != record.hash:
-                try:
-                    cached = parse_file(self.articles_dir / record.file, self.articles_dir)
-                except Exception:
-                    # changed since it was indexed into something unreadable or unparsable:
-                    # the timeline goes on without it, the next sync reports it
-                    continue
-                from dataclasses import replace
-
-                cached = replace(
-                    cached,
-                    id=record.id,
-                    place=record.place,
-                    place_source=record.place_source,  # type: ignore[arg-type]
-                )
-                self._article_cache[record.id] = cached
-            articles.append(cached)
+            try:
+                article = parse_file(self.articles_dir / record.file, self.articles_dir)
+            except Exception:
+                # changed since it was indexed into something unreadable or unparsable:
+                # the timeline goes on without it, the next sync reports it
+                continue
+            place_source = cast(PlaceSource, record.place_source)
+            articles.append(
+                replace(article, id=record.id, place=record.place, place_source=place_source)
+            )
         return articles
 
     def searcher(self) -> Any:

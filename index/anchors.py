@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from rapidfuzz import fuzz, process
@@ -67,9 +67,28 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form ("Éloïse" -> "eloise") for comparisons."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+    """Case- and accent-insensitive form ("Éloïse" -> "eloise") for comparisons.
+
+    Only the non-ASCII runs are decomposed and stripped of their marks: most of
+    an article is ASCII, and this runs over every article.
+    """
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return _NON_ASCII.sub(_strip_marks, decomposed).replace("’", "'")
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+@functools.lru_cache(maxsize=16384)
+def _strip_run(run: str) -> str:
+    return "".join(c for c in run if not unicodedata.combining(c))
+
+
+def _strip_marks(m: re.Match[str]) -> str:
+    return _strip_run(m.group())
 
 
 @functools.lru_cache(maxsize=65536)
@@ -95,26 +114,31 @@ def content_terms(text: str) -> list[str]:
 
     The text is folded once, not word by word: this runs over every article.
     """
-    out = []
-    for m in _WORD.finditer(fold(text)):
-        for part in m.group().split("-"):
-            if len(part) >= 3 and part not in STOPWORDS:
-                out.append(stem(part))
+    out: list[str] = []
+    for word in _WORD.findall(fold(text)):
+        out.extend(_word_terms(word))
     return out
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _word_terms(word: str) -> tuple[str, ...]:
+    """The stemmed content parts of one folded word ("cross-border" -> cross, border)."""
+    return tuple(stem(part) for part in word.split("-") if len(part) >= 3 and part not in STOPWORDS)
 
 
 def capitalised_names(text: str) -> list[str]:
     """Folded capitalised words that are not sentence-initial function words."""
     out = []
-    for m in _WORD.finditer(text):
-        word = m.group()
-        if not word[0].isupper():
-            continue
-        folded = _fold_word(word).removesuffix("'s")
-        if folded in STOPWORDS or len(folded) < 3:
-            continue
-        out.append(folded)
+    for word in _WORD.findall(text):
+        if word[0].isupper() and (name := _name_of(word)) is not None:
+            out.append(name)
     return out
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _name_of(word: str) -> str | None:
+    folded = _fold_word(word).removesuffix("'s")
+    return None if folded in STOPWORDS or len(folded) < 3 else folded
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,31 +149,59 @@ class ArticleProfile:
     place: str | None
     names: frozenset[str]
     terms: frozenset[str]
+    long_names: frozenset[str] = field(init=False, repr=False, compare=False)
+    """Names of 5+ letters: the only ones matched by near-identical spelling."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "long_names", frozenset(n for n in self.names if len(n) >= 5))
 
 
 def profile(article: Article, top_terms: int = 40) -> ArticleProfile:
-    """Summarise an article for similarity; cheap enough for 10,000 articles."""
+    """Summarise an article for similarity; cheap enough for 10,000 articles.
+
+    Words are counted before they are stemmed (each distinct word once); ties
+    between equally frequent terms keep first-occurrence order, as counting the
+    stems directly would.
+    """
     place = article.place or article.dateline
     place_key = fold(re.split(r"[,—–-]", place)[0]).strip() if place else None
-    counts = Counter(content_terms(article.text))
-    terms = frozenset(t for t, _ in counts.most_common(top_terms))
-    return ArticleProfile(
-        article.id, place_key or None, frozenset(capitalised_names(article.text)), terms
-    )
+    counts: dict[str, int] = {}
+    for word, n in Counter(_WORD.findall(fold(article.text))).items():
+        for term in _word_terms(word):
+            counts[term] = counts.get(term, 0) + n
+    terms = frozenset(t for t, _ in Counter(counts).most_common(top_terms))
+    names = frozenset(nm for w in set(_WORD.findall(article.text)) if (nm := _name_word(w)))
+    return ArticleProfile(article.id, place_key or None, names, terms)
 
 
-def _fuzzy_shared(a: frozenset[str], b: frozenset[str]) -> int:
+def _name_word(word: str) -> str | None:
+    return _name_of(word) if word[0].isupper() else None
+
+
+def _fuzzy_shared(
+    a: frozenset[str], b: frozenset[str], b_long: frozenset[str] | None = None
+) -> int:
     """Names in `a` with an exact or near-identical spelling in `b` ("Pham" ~ "Phamm")."""
-    shared = 0
-    longer = [n for n in b if len(n) >= 5]
-    for name in a:
-        if name in b or (
-            len(name) >= 5
-            and longer
-            and process.extractOne(name, longer, scorer=fuzz.ratio, score_cutoff=80)
-        ):
-            shared += 1
+    shared = len(a & b)
+    longer = list(b_long if b_long is not None else (n for n in b if len(n) >= 5))
+    if longer:
+        for name in a:
+            if (
+                len(name) >= 5
+                and name not in b
+                and process.extractOne(name, longer, scorer=fuzz.ratio, score_cutoff=80)
+            ):
+                shared += 1
     return shared
+
+
+def _score(a: ArticleProfile, b: ArticleProfile, shared_names: int) -> float:
+    name_sim = shared_names / math.sqrt(max(1, len(a.names) * len(b.names)))
+    term_sim = len(a.terms & b.terms) / math.sqrt(max(1, len(a.terms) * len(b.terms)))
+    score = 0.5 * min(1.0, name_sim) + 0.4 * term_sim
+    if a.place and b.place:
+        score += 0.1 if a.place == b.place else -0.1
+    return max(0.0, min(1.0, score))
 
 
 def article_similarity(a: ArticleProfile, b: ArticleProfile) -> float:
@@ -158,12 +210,40 @@ def article_similarity(a: ArticleProfile, b: ArticleProfile) -> float:
     Overlaps are normalised by the geometric mean of the set sizes so a short
     report of a story still matches a long one.
     """
-    name_sim = _fuzzy_shared(a.names, b.names) / math.sqrt(max(1, len(a.names) * len(b.names)))
-    term_sim = len(a.terms & b.terms) / math.sqrt(max(1, len(a.terms) * len(b.terms)))
-    score = 0.5 * min(1.0, name_sim) + 0.4 * term_sim
-    if a.place and b.place:
-        score += 0.1 if a.place == b.place else -0.1
-    return max(0.0, min(1.0, score))
+    return _score(a, b, _fuzzy_shared(a.names, b.names, b.long_names))
+
+
+def same_story(a: ArticleProfile, b: ArticleProfile, fuzzy_allowance: int | None = None) -> bool:
+    """Whether `article_similarity(a, b) >= SAME_STORY`, mostly without fuzzy matching.
+
+    The score only grows with the number of shared names, so exact matches alone
+    (a lower bound) or every remaining long name matching (an upper bound)
+    usually settle it.  `fuzzy_allowance` caps that upper bound: on large
+    corpora, where near-identical spellings add a name or two at most, a pair that
+    could only pass with more is taken as a different story.  The arithmetic is
+    `_score`'s, step for step, so the bounds round exactly as the score does.
+    """
+    exact = len(a.names & b.names)
+    name_norm = math.sqrt(max(1, len(a.names) * len(b.names)))
+    term_part = 0.4 * (len(a.terms & b.terms) / math.sqrt(max(1, len(a.terms) * len(b.terms))))
+    place = (0.1 if a.place == b.place else -0.1) if a.place and b.place else 0.0
+
+    def passes(shared: int) -> bool:
+        score = 0.5 * min(1.0, shared / name_norm) + term_part
+        if place:
+            score += place
+        return max(0.0, min(1.0, score)) >= SAME_STORY
+
+    if passes(exact):
+        return True
+    if not b.long_names:
+        return False
+    open_names = len(a.long_names - b.names)
+    if fuzzy_allowance is not None:
+        open_names = min(open_names, fuzzy_allowance)
+    if not open_names or not passes(exact + open_names):
+        return False
+    return passes(_fuzzy_shared(a.names, b.names, b.long_names))
 
 
 def story_partners(
@@ -189,13 +269,27 @@ def story_partners(
             if len(posting) <= max_df:
                 shared.update(j for j in posting if j != i)
         scored = []
-        for j, _n in shared.most_common(limit * 3):
+        for j, _n in sorted(shared.items(), key=lambda c: (-c[1], c[0]))[: limit * 3]:
             sim = article_similarity(p, profiles[j])
             if sim >= SAME_STORY:
                 scored.append((round(sim, 3), profiles[j].article_id))
         scored.sort(key=lambda s: (-s[0], s[1]))
         out[p.article_id] = scored[:limit]
     return out
+
+
+class Profiles:
+    """Article profiles, each computed on first use and then kept (shared by passes)."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self._articles = {a.id: a for a in articles}
+        self._done: dict[str, ArticleProfile] = {}
+
+    def __getitem__(self, article_id: str) -> ArticleProfile:
+        got = self._done.get(article_id)
+        if got is None:
+            got = self._done[article_id] = profile(self._articles[article_id])
+        return got
 
 
 # --- clues -------------------------------------------------------------------
@@ -425,13 +519,16 @@ def _borrowed_anchor(
 
 
 def infer_anchors(
-    articles: Sequence[Article], raw: Mapping[str, list[RawExpr]], today: dt.date
+    articles: Sequence[Article],
+    raw: Mapping[str, list[RawExpr]],
+    today: dt.date,
+    profiles: Profiles | None = None,
 ) -> dict[str, DateAnchor]:
     """Date every article, explaining how; keyed by article id.
 
     Articles without a clue of their own borrow from the same story, in two
     passes so an article dated by front matter or its own text can lend to
-    several others.
+    several others.  `profiles` lets a caller share the article profiles.
     """
     by_id = {a.id: a for a in articles}
     all_clues = {a.id: clues_of(raw.get(a.id, [])) for a in articles}
@@ -449,8 +546,8 @@ def infer_anchors(
             anchors[a.id] = own
     pending = [a for a in articles if a.id not in anchors]
     if pending:
-        profiles = [profile(a) for a in articles]
-        partners = story_partners(profiles, {a.id for a in pending})
+        cache = profiles if profiles is not None else Profiles(articles)
+        partners = story_partners([cache[a.id] for a in articles], {a.id for a in pending})
         known = dict(anchors)
         for a in pending:
             got = _borrowed_anchor(

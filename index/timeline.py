@@ -27,14 +27,12 @@ from dateutil.relativedelta import relativedelta
 
 from index.anchors import (
     RD_WEEKDAYS,
-    SAME_STORY,
-    ArticleProfile,
-    article_similarity,
+    Profiles,
     capitalised_names,
     content_terms,
     fold,
     infer_anchors,
-    profile,
+    same_story,
 )
 from index.models import (
     Article,
@@ -419,37 +417,52 @@ def _salient_terms(item: _Item) -> frozenset[str]:
 
 
 class _Similarity:
-    """Article similarity computed lazily and cached: only pairs that could merge ask."""
+    """Whether two articles report the same story, asked only by pairs that could merge.
 
-    def __init__(self, articles: Mapping[str, Article]) -> None:
-        self._articles = articles
-        self._profiles: dict[str, ArticleProfile] = {}
-        self._cache: dict[tuple[str, str], float] = {}
+    Pairs are always compared in corpus order (earlier article first), so the
+    answer does not depend on which candidate asked first.
+    """
 
-    def __call__(self, a: str, b: str) -> float:
-        key = (a, b) if a < b else (b, a)
-        if key not in self._cache:
-            self._cache[key] = article_similarity(self._profile(a), self._profile(b))
-        return self._cache[key]
+    def __init__(self, articles: Sequence[Article], profiles: Profiles) -> None:
+        self._order = {a.id: i for i, a in enumerate(articles)}
+        self._n = len(articles)
+        self._profiles = profiles
+        self._allowance = FUZZY_ALLOWANCE if len(articles) > LARGE_CORPUS else None
+        self._cache: dict[int, bool] = {}
 
-    def _profile(self, article_id: str) -> ArticleProfile:
-        if article_id not in self._profiles:
-            self._profiles[article_id] = profile(self._articles[article_id])
-        return self._profiles[article_id]
+    def __call__(self, a: str, b: str) -> bool:
+        i, j = self._order[a], self._order[b]
+        if i > j:
+            a, b, i, j = b, a, j, i
+        key = i * self._n + j
+        got = self._cache.get(key)
+        if got is None:
+            got = self._cache[key] = same_story(
+                self._profiles[a], self._profiles[b], self._allowance
+            )
+        return got
+
+
+LARGE_CORPUS = 200
+"""From this many articles, same-story tests cap how many names fuzzy spelling may add."""
+FUZZY_ALLOWANCE = 3
 
 
 def _same_statement(x: _Item, y: _Item, sim: _Similarity) -> bool:
-    """Whether two same-dated candidates from different articles state the same thing."""
+    """Whether two same-dated candidates from different articles state the same thing.
+
+    Same story (for a single day) or shared salient terms; the clause terms are
+    compared first as they often settle it without the article similarity.
+    """
     if x.article.id == y.article.id:
         return False
-    shared = x.terms & y.terms
-    smaller = min(len(x.terms), len(y.terms)) or 1
-    overlap = len(shared) / smaller
-    if sim(x.article.id, y.article.id) >= SAME_STORY:
-        if x.expr.granularity == "day":
-            return True
-        return len(shared) >= 2 or (len(shared) >= 1 and overlap >= 0.5)
-    return len(shared) >= 3 and overlap >= 0.5
+    shared = len(x.terms & y.terms)
+    overlap = shared / (min(len(x.terms), len(y.terms)) or 1)
+    if shared >= 3 and overlap >= 0.5:
+        return True
+    if x.expr.granularity != "day" and not (shared >= 2 or (shared >= 1 and overlap >= 0.5)):
+        return False
+    return sim(x.article.id, y.article.id)
 
 
 class _UnionFind:
@@ -487,15 +500,47 @@ def _candidate_pairs(members: Sequence[int], items: Sequence[_Item]) -> Iterator
     for i in members:
         for term in items[i].terms:
             postings[term].append(i)
-    seen: set[tuple[int, int]] = set()
     for posting in postings.values():
         if len(posting) > MAX_POSTING:
             continue
         for pos, i in enumerate(posting):
             for j in posting[pos + 1 :]:
-                if (i, j) not in seen:
-                    seen.add((i, j))
-                    yield i, j
+                yield i, j  # a pair sharing two rare terms comes twice: harmless, and no set
+
+
+def _merge_day(
+    members: Sequence[int], items: Sequence[_Item], sim: _Similarity, uf: _UnionFind
+) -> None:
+    """`_same_statement` over every pair of a small single-day group, article by article.
+
+    For a single day the same story settles it, so each pair of articles is
+    asked once; only pairs of different stories compare their clauses.
+    """
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i in members:
+        by_article[items[i].article.id].append(i)
+    groups = list(by_article.items())
+    for pos, (a, mine) in enumerate(groups):
+        for b, theirs in groups[pos + 1 :]:
+            if sim(a, b):
+                for j in theirs:
+                    uf.union(j, mine[0])
+                for i in mine[1:]:
+                    uf.union(i, mine[0])
+                continue
+            for i in mine:
+                x = items[i]
+                if len(x.terms) < 3:
+                    continue
+                for j in theirs:
+                    if _shares_terms(x, items[j]) and uf.find(i) != uf.find(j):
+                        uf.union(i, j)
+
+
+def _shares_terms(x: _Item, y: _Item) -> bool:
+    """Clauses sharing at least three salient terms, half of the shorter one's."""
+    shared = len(x.terms & y.terms)
+    return shared >= 3 and shared / (min(len(x.terms), len(y.terms)) or 1) >= 0.5
 
 
 def _cluster(items: Sequence[_Item], sim: _Similarity) -> list[list[_Item]]:
@@ -506,7 +551,10 @@ def _cluster(items: Sequence[_Item], sim: _Similarity) -> list[list[_Item]]:
         if e.granularity != "vague":
             by_dates[(e.granularity, e.first_day, e.last_day)].append(i)
     uf = _UnionFind(len(items))
-    for members in by_dates.values():
+    for (granularity, _first, _last), members in by_dates.items():
+        if granularity == "day" and len(members) <= SMALL_GROUP:
+            _merge_day(members, items, sim, uf)
+            continue
         for i, j in _candidate_pairs(members, items):
             if uf.find(i) != uf.find(j) and _same_statement(items[i], items[j], sim):
                 uf.union(i, j)
@@ -518,20 +566,34 @@ def _cluster(items: Sequence[_Item], sim: _Similarity) -> list[list[_Item]]:
 
 
 def _attach_weeks(clusters: list[list[_Item]], sim: _Similarity) -> list[list[_Item]]:
-    """Fold a lone "this week" statement into the same story's single-day event in that week."""
-    days = [c for c in clusters if c[0].expr.granularity == "day"]
+    """Fold a lone "this week" statement into the same story's single-day event in that week.
+
+    Day events are looked up by date (a week has seven), not scanned.
+    """
+    days_on: dict[dt.date, list[tuple[int, list[_Item]]]] = defaultdict(list)
+    for n, c in enumerate(clusters):
+        if c[0].expr.granularity == "day":
+            first = c[0].expr.first_day
+            assert first is not None
+            days_on[first].append((n, c))
     out: list[list[_Item]] = []
     for cluster in clusters:
         if len(cluster) == 1 and cluster[0].expr.granularity == "week":
             week = cluster[0]
+            assert week.expr.first_day and week.expr.last_day
+            span = (week.expr.last_day - week.expr.first_day).days
+            inside = sorted(
+                (
+                    found
+                    for k in range(span + 1)
+                    for found in days_on.get(week.expr.first_day + dt.timedelta(days=k), ())
+                ),
+                key=lambda found: found[0],
+            )
             best: tuple[int, list[_Item]] | None = None
-            for day in days:
-                first = day[0].expr.first_day
-                assert first is not None and week.expr.first_day and week.expr.last_day
-                if not week.expr.first_day <= first <= week.expr.last_day:
-                    continue
+            for _n, day in inside:
                 others = [i for i in day if i.article.id != week.article.id]
-                if not any(sim(week.article.id, o.article.id) >= SAME_STORY for o in others):
+                if not any(sim(week.article.id, o.article.id) for o in others):
                     continue
                 shared = len(week.terms & frozenset().union(*(o.terms for o in others)))
                 if shared >= 2 and (best is None or shared > best[0]):
@@ -599,8 +661,8 @@ def build_timeline(
 ) -> Timeline:
     """Anchors for every article and the merged, ordered events they mention."""
     today = today or dt.date.today()
-    anchors = infer_anchors(articles, raw, today)
-    by_id = {a.id: a for a in articles}
+    profiles = Profiles(articles)
+    anchors = infer_anchors(articles, raw, today, profiles)
     items: list[_Item] = []
     for article in articles:
         article_raw = raw.get(article.id, [])
@@ -611,7 +673,7 @@ def build_timeline(
             items.append(_Item(e, article, r, anchor.confidence))
     for item in items:
         item.terms = _salient_terms(item)
-    clusters = _cluster(items, _Similarity(by_id))
+    clusters = _cluster(items, _Similarity(articles, profiles))
     keyed = []
     for cluster in clusters:
         event = _event(cluster)

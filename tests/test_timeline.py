@@ -241,3 +241,22 @@ def test_sentence_splitting_keeps_abbreviations_and_initials() -> None:
         "Next came talks.",
         "A new line",
     ]
+
+
+def test_generated_corpus_of_2000_articles_builds_a_consistent_timeline(tmp_path: Path) -> None:
+    """At scale (blocking, capped fuzzy matching) every expression still lands in one event."""
+    from bench.generate import generate
+
+    articles = load_folder(generate(2000, tmp_path / "corpus")).articles
+    raw = {a.id: extract_raw(a.text) for a in articles}
+    timeline = build_timeline(articles, raw, TODAY)
+    assert len(articles) == 2000 and len(timeline.anchors) == 2000
+    cited = [(s.article_id, s.start) for e in timeline.events for s in e.sources]
+    expected = [(a.id, r["start"]) for a in articles for r in raw[a.id]]
+    assert sorted(cited) == sorted(expected)  # each expression in exactly one event
+    assert len(timeline.events) < len(expected)  # some statements merged...
+    assert any(len({s.article_id for s in e.sources}) > 1 for e in timeline.events)  # ...across
+    dated = [e for e in timeline.events if e.first_day is not None]
+    assert [e.first_day for e in dated] == sorted(e.first_day for e in dated if e.first_day)
+    assert all(e.granularity == "vague" for e in timeline.events[len(dated) :])
+    assert sum(a.date_source == "unknown" for a in timeline.anchors) < 100

@@ -173,7 +173,7 @@ def _open_with_report(
         report = engine.open(progress.update, rebuild=rebuild)
     for warning in report.warnings:
         output.warn(warning)
-    if not engine.articles():
+    if not engine.article_count():
         raise SummitError(f"no articles (*.txt, *.md, *.html) found in {engine.articles_dir}")
     return engine, report
 

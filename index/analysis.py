@@ -52,6 +52,7 @@ def keyword_analyzer() -> Analyzer:
 _TOKEN = re.compile(TOKEN_PATTERN)
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Case- and accent-fold a word the way the index does."""
     decomposed = unicodedata.normalize("NFKD", text.lower())

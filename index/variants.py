@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from index.analysis import fold, stem
@@ -88,8 +89,17 @@ def variant_groups(name_pairs: Iterable[tuple[str, str]]) -> list[frozenset[str]
 
     for names in followers.values():
         ordered = sorted(names)
-        for index, first in enumerate(ordered):
-            for second in ordered[index + 1 :]:
+        for index, first in enumerate(ordered[:-1]):
+            # rapidfuzz scans the rest in C and keeps only the near ones: a common first
+            # word ("President") can be followed by hundreds of names
+            near = process.extract(
+                first,
+                ordered[index + 1 :],
+                scorer=Levenshtein.distance,
+                score_cutoff=MAX_EDITS,
+                limit=None,
+            )
+            for second, _, _ in near:
                 if similar_spellings(first, second) and stem(first) != stem(second):
                     parent[find(first)] = find(second)
     groups: dict[str, set[str]] = defaultdict(set)

@@ -54,6 +54,7 @@ def test_search_json_offsets_point_at_the_passage_in_the_file(index_dir: Path) -
     data = json.loads(result.stdout)
     assert data["query"] == "goita" and data["total"] >= 1
     assert {hit["article"][:3] for hit in data["hits"]} == {"003", "004"}
+    assert {hit["date"] for hit in data["hits"]} == {"2025-12-23"}  # inferred, not given
     for hit in data["hits"]:
         assert set(hit) >= {
             "article",

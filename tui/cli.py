@@ -192,6 +192,9 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     engine = _opened(args, quiet=args.json)
+    # hits carry their article's date, inferred ones included: wait for the anchors
+    # (built once, then cached with the index) rather than print only what is known so far
+    engine.anchors()
     if args.similar:
         article_id, _, paragraph = args.similar.partition(":")
         if paragraph and (not paragraph.isdigit() or int(paragraph) < 1):

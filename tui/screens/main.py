@@ -530,6 +530,10 @@ class MainScreen(Screen[None]):
         if message.summaries:
             self.summit.article_summaries = message.summaries
         pane.show_events(message.events)
+        last = self._last_result
+        if last and any(hit.date is None for hit in last.hits) and self.search_query:
+            # results shown before the dates were inferred: show them again, dated
+            self.run_search(self.search_query, True, False)
 
     @on(TimelinePane.FiltersChanged)
     def _filters_changed(self) -> None:

@@ -81,7 +81,6 @@ class Engine:
         self._lock = threading.RLock()
         self._timeline: Timeline | None = None
         self._anchors: dict[str, DateAnchor] = {}
-        self._timeline_thread: threading.Thread | None = None
 
     @property
     def _store(self) -> IndexStore:
@@ -109,7 +108,6 @@ class Engine:
             report = self._store.sync(progress=progress, rebuild=rebuild)
             self._timeline = None
             self._anchors = {}
-            self._timeline_thread = None
             return report
 
     @property
@@ -233,13 +231,9 @@ class Engine:
         return resolve_expressions(article, self._store.raw_expressions(article.id), anchor)
 
     def _anchors_so_far(self) -> dict[str, DateAnchor]:
-        """The dates worked out so far, never waiting: before the timeline is ready a
-        search shows front-matter dates while the timeline is built in the background."""
-        if self._timeline is None and self._timeline_thread is None:
-            self._timeline_thread = threading.Thread(
-                target=self._ensure_timeline, name="summit-timeline", daemon=True
-            )
-            self._timeline_thread.start()
+        """The dates worked out so far, never waiting: until something asks for the
+        timeline (the app does so in a worker, the CLI before searching), hits carry
+        the dates given in front matter only."""
         return self._anchors
 
     def _ensure_timeline(self) -> Timeline:

@@ -29,7 +29,15 @@ from textual.worker import get_current_worker
 
 from index.engine import ArticleSummary
 from index.errors import SummitError
-from index.models import Article, EventSource, Passage, SearchResult, TimelineEvent, UpdateReport
+from index.models import (
+    Article,
+    DateAnchor,
+    EventSource,
+    Passage,
+    SearchResult,
+    TimelineEvent,
+    UpdateReport,
+)
 from tui.commands import bindings_for
 from tui.textsafe import clean
 from tui.widgets.app_header import AppHeader
@@ -61,6 +69,10 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, ImportError):
         return "not available yet in this build"
     return clean(f"{type(exc).__name__}: {exc}", single_line=True)
+
+
+TIMELINE_DELAY = 1.0
+"""Seconds after the index opens before the timeline loads (unless it is on screen)."""
 
 
 class MainScreen(Screen[None]):
@@ -114,9 +126,11 @@ class MainScreen(Screen[None]):
             events: tuple[TimelineEvent, ...] | None,
             error: str | None,
             summaries: list[ArticleSummary] | None = None,
+            anchors: dict[str, DateAnchor] | None = None,
         ) -> None:
             super().__init__()
             self.events, self.error, self.summaries = events, error, summaries
+            self.anchors = anchors
 
     class SimilarDone(Message):
         def __init__(self, result: SearchResult) -> None:
@@ -129,6 +143,7 @@ class MainScreen(Screen[None]):
         self._pending_query: SearchPane.QueryRequested | None = None
         self._last_result: SearchResult | None = None
         self._timeline_error_shown = False
+        self._timeline_requested = False
 
     @property
     def summit(self) -> SummitApp:
@@ -184,7 +199,16 @@ class MainScreen(Screen[None]):
     def watch_pane(self, pane: str) -> None:
         if pane in ("reader", "timeline"):
             self.right_pane = pane
+        if pane == "timeline":
+            self._load_timeline_once()
         self._apply_layout()
+
+    def _load_timeline_once(self) -> None:
+        """The first load of the timeline, whichever comes first: the pane is shown, or
+        TIMELINE_DELAY passed after the index opened. Later loads follow the filters."""
+        if self.summit.engine_ready and not self._timeline_requested:
+            self._timeline_requested = True
+            self.load_timeline()
 
     def watch_right_pane(self) -> None:
         self._apply_layout()
@@ -322,7 +346,12 @@ class MainScreen(Screen[None]):
         pending, self._pending_query = self._pending_query, None
         if pending is not None and pending.query == self.search_pane.query_text:
             self.run_search(pending.query, pending.as_you_type, pending.submitted)
-        self.load_timeline()
+        if self.pane == "timeline":
+            self._load_timeline_once()
+        else:
+            # a moment later: loading the timeline competes for the interpreter with
+            # the first search, and the first results matter more
+            self.set_timer(TIMELINE_DELAY, self._load_timeline_once)
 
     # -- engine: search ---------------------------------------------------------------------
 
@@ -513,10 +542,11 @@ class MainScreen(Screen[None]):
         try:
             timeline = self.summit.engine.timeline(article_id=pane.article_filter, text=text)
             summaries = self.summit.engine.articles()  # now with the inferred dates
+            anchors = self.summit.engine.anchors()
         except Exception as exc:
             self.post_message(self.TimelineLoaded(None, error_text(exc)))
             return
-        self.post_message(self.TimelineLoaded(tuple(timeline.events), None, summaries))
+        self.post_message(self.TimelineLoaded(tuple(timeline.events), None, summaries, anchors))
 
     def on_main_screen_timeline_loaded(self, message: TimelineLoaded) -> None:
         pane = self.timeline_pane
@@ -530,10 +560,8 @@ class MainScreen(Screen[None]):
         if message.summaries:
             self.summit.article_summaries = message.summaries
         pane.show_events(message.events)
-        last = self._last_result
-        if last and any(hit.date is None for hit in last.hits) and self.search_query:
-            # results shown before the dates were inferred: show them again, dated
-            self.run_search(self.search_query, True, False)
+        if message.anchors:
+            self.search_pane.results.redate(message.anchors)
 
     @on(TimelinePane.FiltersChanged)
     def _filters_changed(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -9,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from index.models import Passage, SearchResult
+from index.models import DateAnchor, Passage, SearchResult
 from tui.commands import bindings_for
 from tui.textsafe import clean, safe_text
 
@@ -64,15 +66,35 @@ class ResultsList(OptionList):
         """Replace the list with `result`'s hits (keeps the cursor at the top)."""
         self.result = result
         self.hits = result.hits
+        self._fill(result.hits)
+        if self.hits:
+            self.highlighted = 0
+
+    def redate(self, anchors: Mapping[str, DateAnchor]) -> None:
+        """Give undated hits the dates inferred since they were found, keeping the cursor
+        where it is (results can arrive before the timeline has dated the articles)."""
+        dated = tuple(
+            replace(hit, date=anchors[hit.article_id].date)
+            if hit.date is None and hit.article_id in anchors
+            else hit
+            for hit in self.hits
+        )
+        if dated == self.hits or self.result is None:
+            return
+        cursor = self.highlighted
+        self.hits = dated
+        self.result = replace(self.result, hits=dated)
+        self._fill(dated)
+        self.highlighted = cursor
+
+    def _fill(self, hits: tuple[Passage, ...]) -> None:
         options: list[Option | None] = []
-        for index, passage in enumerate(result.hits):
+        for index, passage in enumerate(hits):
             if index:
                 options.append(None)
             options.append(Option(self._row(passage), id=str(index)))
         self.clear_options()
         self.add_options(options)
-        if self.hits:
-            self.highlighted = 0
 
     def clear_results(self) -> None:
         self.result = None

@@ -79,6 +79,10 @@ class Engine:
         self._requested_index_dir = requested
         self._store_instance: IndexStore | None = None
         self._lock = threading.RLock()
+        # one search at a time: a whoosh searcher and its caches are not made for
+        # concurrent use, and the app's search workers can overlap (a cancelled thread
+        # worker runs to its end)
+        self._search_lock = threading.Lock()
         self._timeline: Timeline | None = None
         self._anchors: dict[str, DateAnchor] = {}
 
@@ -180,22 +184,24 @@ class Engine:
         `as_you_type` treats the last word as a prefix and skips slow extras.
         `group_by_article` keeps the best passage per article.
         """
-        return self._store.searcher().search(
-            query,
-            limit,
-            group_by_article=group_by_article,
-            as_you_type=as_you_type,
-            anchors=self.anchors,
-            shown_anchors=self._anchors_so_far,
-        )
+        with self._search_lock:
+            return self._store.searcher().search(
+                query,
+                limit,
+                group_by_article=group_by_article,
+                as_you_type=as_you_type,
+                anchors=self.anchors,
+                shown_anchors=self._anchors_so_far,
+            )
 
     def similar(
         self, article_id: str, paragraph: int | None = None, limit: int = 10
     ) -> SearchResult:
         """Passages from other articles that share this passage's (or article's) key terms."""
-        return self._store.searcher().similar(
-            self.resolve_id(article_id), paragraph, limit, anchors=self.anchors
-        )
+        with self._search_lock:
+            return self._store.searcher().similar(
+                self.resolve_id(article_id), paragraph, limit, anchors=self.anchors
+            )
 
     # -- timeline ------------------------------------------------------------------
 

@@ -76,6 +76,13 @@ async def type_query(pilot: Pilot[object], text: str) -> None:
     await settle(pilot)
 
 
+async def open_first_result(pilot: Pilot[object], query: str) -> None:
+    """Type `query`, go to the results and open the first one in the reader."""
+    await type_query(pilot, query)
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+
+
 def main_screen(pilot: Pilot[object]) -> MainScreen:
     app = pilot.app
     assert isinstance(app, SummitApp)

@@ -15,6 +15,7 @@ from tests.app_fixtures import (
     fixture_corpus,
     main_screen,
     make_app,
+    open_first_result,
     screen_segments_text,
     screen_text,
     settle,
@@ -97,9 +98,7 @@ async def test_reader_t_shows_article_on_timeline(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
         screen = main_screen(pilot)
-        await type_query(pilot, "joint battalion")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await open_first_result(pilot, "joint battalion")
         article_id = screen.article_id
         assert article_id
         await pilot.press("t")
@@ -107,9 +106,7 @@ async def test_reader_t_shows_article_on_timeline(tmp_path: Path) -> None:
         pane = screen.timeline_pane
         assert screen.pane == "timeline" and pane.article_filter == article_id
         events = [r.event for r in pane.timeline_list.rows if r.event]
-        assert events and all(
-            any(s.article_id == article_id for s in e.sources) for e in events
-        )
+        assert events and all(any(s.article_id == article_id for s in e.sources) for e in events)
         await pilot.press("a")
         await settle(pilot)
         assert pane.article_filter is None
@@ -270,9 +267,7 @@ async def test_resize_reflows(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
         screen = main_screen(pilot)
-        await type_query(pilot, "joint battalion")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await open_first_result(pilot, "joint battalion")
         assert screen.has_class("-narrow")
         assert _visible(screen, "#reader") and not _visible(screen, "#search")
 
@@ -372,9 +367,7 @@ async def test_copy_passage_with_citation(tmp_path: Path) -> None:
     app = make_app(tmp_path, fixture_corpus(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
-        await type_query(pilot, "forty vessels")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await open_first_result(pilot, "forty vessels")
         await pilot.press("y")
         await settle(pilot)
         assert "forty vessels" in app.clipboard

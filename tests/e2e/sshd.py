@@ -34,6 +34,10 @@ READER_TEXT = "gave no details in his comments"
 # -- the program under test ------------------------------------------------------
 
 
+READY = "Search articles"
+"""Text the explorer shows once it is up and waiting for a query."""
+
+
 def summit_path() -> Path:
     """The installed `summit` of this interpreter's environment (the real CLI)."""
     found = shutil.which("summit", path=str(Path(sys.executable).parent))
@@ -45,16 +49,18 @@ def summit_path() -> Path:
 def isolated_env(home: Path) -> dict[str, str]:
     """HOME and XDG dirs inside the test's tmp dir: no key or cache lands in the real home."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SSH_", "XDG_"))}
-    env.update({
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}",
-        "LANG": "C.UTF-8",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "HOME": str(home),
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "XDG_STATE_HOME": str(home / "state"),
+            "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+            "LANG": "C.UTF-8",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -93,8 +99,11 @@ def make_key(directory: Path, name: str) -> Path:
     keygen = require_tool("ssh-keygen")
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / name
-    subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(path)],
-                   check=True, timeout=30)
+    subprocess.run(
+        [keygen, "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(path)],
+        check=True,
+        timeout=30,
+    )
     return path
 
 
@@ -113,17 +122,42 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
     raise AssertionError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
-def ssh_command(port: int, key: Path, *remote: str, user: str = "root",
-                options: tuple[str, ...] = (), tty: str = "-t") -> list[str]:
+def ssh_command(
+    port: int,
+    key: Path,
+    *remote: str,
+    user: str = "root",
+    options: tuple[str, ...] = (),
+    tty: str = "-t",
+) -> list[str]:
     """The real OpenSSH client, ignoring every user and system config and known_hosts."""
     ssh = require_tool("ssh")
     return [
-        ssh, "-F", "/dev/null", *([tty] if tty else []), "-p", str(port), "-i", str(key),
-        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-        "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",
-        "-o", "ConnectTimeout=10", "-o", "SendEnv=COLORTERM NO_COLOR LANG",
+        ssh,
+        "-F",
+        "/dev/null",
+        *([tty] if tty else []),
+        "-p",
+        str(port),
+        "-i",
+        str(key),
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "LogLevel=ERROR",
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "IdentityAgent=none",
+        "-o",
+        "ConnectTimeout=10",
+        "-o",
+        "SendEnv=COLORTERM NO_COLOR LANG",
         *options,
-        f"{user}@127.0.0.1", *remote,
+        f"{user}@127.0.0.1",
+        *remote,
     ]
 
 
@@ -200,6 +234,7 @@ def explorer_pids(marker: str) -> list[int]:
 
 def client_pid(pane_pid: int) -> int:
     """The ssh client started by a tmux pane's shell."""
+
     def find() -> int | None:
         for pid in children(pane_pid):
             argv = cmdline(pid)
@@ -257,7 +292,9 @@ class PrivateSshd:
             config = self._write_config(env)
             self.proc = subprocess.Popen(
                 [SSHD, "-D", "-f", str(config), "-E", str(self.log)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.STDOUT,
             )
             try:
                 wait_for_port(self.port, timeout=5)
@@ -268,34 +305,44 @@ class PrivateSshd:
 
     def _write_config(self, env: dict[str, str]) -> Path:
         set_env = " ".join(
-            f"{name}={env[name]}" for name in
-            ("PATH", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+            f"{name}={env[name]}"
+            for name in (
+                "PATH",
+                "XDG_DATA_HOME",
+                "XDG_CONFIG_HOME",
+                "XDG_CACHE_HOME",
+                "XDG_STATE_HOME",
+            )
             if name in env
         )
         config = self.root / "sshd_config"
-        config.write_text("\n".join([
-            f"Port {self.port}",
-            "ListenAddress 127.0.0.1",
-            f"HostKey {self.host_key}",
-            f"PidFile {self.root / 'sshd.pid'}",
-            f"AuthorizedKeysFile {self.authorized}",
-            "StrictModes no",
-            "UsePAM no",
-            "PermitRootLogin prohibit-password",
-            "PubkeyAuthentication yes",
-            "PasswordAuthentication no",
-            "KbdInteractiveAuthentication no",
-            "AcceptEnv LANG LC_* COLORTERM NO_COLOR",
-            f"SetEnv {set_env}",
-            "PrintMotd no",
-            "PrintLastLog no",
-            "X11Forwarding no",
-            "AllowTcpForwarding no",
-            "ClientAliveInterval 5",
-            "ClientAliveCountMax 2",
-            "LogLevel VERBOSE",
-            "",
-        ]))
+        config.write_text(
+            "\n".join(
+                [
+                    f"Port {self.port}",
+                    "ListenAddress 127.0.0.1",
+                    f"HostKey {self.host_key}",
+                    f"PidFile {self.root / 'sshd.pid'}",
+                    f"AuthorizedKeysFile {self.authorized}",
+                    "StrictModes no",
+                    "UsePAM no",
+                    "PermitRootLogin prohibit-password",
+                    "PubkeyAuthentication yes",
+                    "PasswordAuthentication no",
+                    "KbdInteractiveAuthentication no",
+                    "AcceptEnv LANG LC_* COLORTERM NO_COLOR",
+                    f"SetEnv {set_env}",
+                    "PrintMotd no",
+                    "PrintLastLog no",
+                    "X11Forwarding no",
+                    "AllowTcpForwarding no",
+                    "ClientAliveInterval 5",
+                    "ClientAliveCountMax 2",
+                    "LogLevel VERBOSE",
+                    "",
+                ]
+            )
+        )
         return config
 
     def close(self) -> None:
@@ -315,8 +362,14 @@ class PrivateSshd:
 class SummitServer:
     """`summit serve` on a free port (--port 0), its stdout and log captured to files."""
 
-    def __init__(self, root: Path, authorized_keys: Path, env: dict[str, str],
-                 *extra: str, index_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        authorized_keys: Path,
+        env: dict[str, str],
+        *extra: str,
+        index_dir: Path | None = None,
+    ) -> None:
         root.mkdir(parents=True, exist_ok=True)
         self.root = root
         self.out_path = root / f"serve-{os.urandom(3).hex()}.out"
@@ -326,8 +379,9 @@ class SummitServer:
             command += ["--index-dir", str(index_dir)]
         command += ["serve", "--port", "0", "--authorized-keys", str(authorized_keys), *extra]
         with self.out_path.open("wb") as out, self.err_path.open("wb") as err:
-            self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out,
-                                         stderr=err, env=env, cwd=root)
+            self.proc = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, cwd=root
+            )
         try:
             self.port = self._wait_for_port()
         except BaseException:
@@ -361,8 +415,11 @@ class SummitServer:
         return [int(m) for m in re.findall(r"session-start .*?pid=(\d+)", self.log())]
 
     def wait_for_sessions(self, count: int, timeout: float = 15.0) -> list[int]:
-        wait_until(lambda: len(self.session_pids()) >= count, timeout,
-                   f"{count} session(s) in the log:\n{self.log()}")
+        wait_until(
+            lambda: len(self.session_pids()) >= count,
+            timeout,
+            f"{count} session(s) in the log:\n{self.log()}",
+        )
         return self.session_pids()
 
     def ssh(self, key: Path, *remote: str, **kwargs: object) -> list[str]:

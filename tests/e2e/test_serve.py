@@ -24,6 +24,7 @@ import pytest
 
 from tests.e2e.sshd import (
     HEADLINE,
+    READY,
     SummitServer,
     alive,
     build_index,
@@ -40,9 +41,6 @@ from tests.e2e.terminal import Terminal, require_tool
 from tui.ptysession import PtyProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(90)]
-
-READY = "Search articles"
-"""Text the explorer shows once it is up and waiting for a query."""
 
 
 @pytest.fixture(scope="module")
@@ -74,17 +72,29 @@ def keys(home: Path) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def server(home: Path, env: dict[str, str], keys: dict[str, Path],
-           index_dir: Path) -> Iterator[SummitServer]:
-    with SummitServer(home / "shared-server", keys["authorized"], env,
-                      "--max-sessions", "8", index_dir=index_dir) as running:
+def server(
+    home: Path, env: dict[str, str], keys: dict[str, Path], index_dir: Path
+) -> Iterator[SummitServer]:
+    with SummitServer(
+        home / "shared-server", keys["authorized"], env, "--max-sessions", "8", index_dir=index_dir
+    ) as running:
         yield running
 
 
-def open_session(server: SummitServer, key: Path, env: dict[str, str],
-                 width: int = 80, height: int = 24, **client_env: str) -> Terminal:
-    return Terminal(server.ssh(key), width=width, height=height,
-                    env={"HOME": env["HOME"], "COLORTERM": "truecolor", **client_env})
+def open_session(
+    server: SummitServer,
+    key: Path,
+    env: dict[str, str],
+    width: int = 80,
+    height: int = 24,
+    **client_env: str,
+) -> Terminal:
+    return Terminal(
+        server.ssh(key),
+        width=width,
+        height=height,
+        env={"HOME": env["HOME"], "COLORTERM": "truecolor", **client_env},
+    )
 
 
 def new_session_pid(server: SummitServer, before: int) -> int:
@@ -95,8 +105,7 @@ def pty_size(pid: int) -> tuple[int, int]:
     """(columns, rows) of the pty the explorer has as stdin: what it was told."""
     fd = os.open(os.readlink(f"/proc/{pid}/fd/0"), os.O_RDONLY | os.O_NOCTTY)
     try:
-        rows, cols, _x, _y = struct.unpack(
-            "HHHH", fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8))
+        rows, cols, _x, _y = struct.unpack("HHHH", fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8))
     finally:
         os.close(fd)
     return cols, rows
@@ -109,8 +118,9 @@ def widest_line(screen: str) -> int:
 # -- journeys on the shared server -----------------------------------------------
 
 
-def test_search_open_and_quit(server: SummitServer, keys: dict[str, Path],
-                              env: dict[str, str]) -> None:
+def test_search_open_and_quit(
+    server: SummitServer, keys: dict[str, Path], env: dict[str, str]
+) -> None:
     before = len(server.session_pids())
     with open_session(server, keys["known"], env) as term:
         term.wait_for(READY)
@@ -126,8 +136,7 @@ def test_search_open_and_quit(server: SummitServer, keys: dict[str, Path],
     assert "login peer=127.0.0.1" in log and "key=SHA256:" in log
 
 
-def test_resize_reflows(server: SummitServer, keys: dict[str, Path],
-                        env: dict[str, str]) -> None:
+def test_resize_reflows(server: SummitServer, keys: dict[str, Path], env: dict[str, str]) -> None:
     before = len(server.session_pids())
     with open_session(server, keys["known"], env) as term:
         term.wait_for(READY)
@@ -141,9 +150,9 @@ def test_resize_reflows(server: SummitServer, keys: dict[str, Path],
         assert len(screen.splitlines()) <= 40
 
 
-def test_client_terminal_settings_reach_the_explorer(server: SummitServer,
-                                                     keys: dict[str, Path],
-                                                     env: dict[str, str]) -> None:
+def test_client_terminal_settings_reach_the_explorer(
+    server: SummitServer, keys: dict[str, Path], env: dict[str, str]
+) -> None:
     before = len(server.session_pids())
     with open_session(server, keys["known"], env, NO_COLOR="1", TERM="screen-256color") as term:
         term.wait_for(READY)
@@ -158,7 +167,10 @@ def test_client_terminal_settings_reach_the_explorer(server: SummitServer,
 def test_unknown_key_is_refused(server: SummitServer, keys: dict[str, Path]) -> None:
     result = subprocess.run(
         server.ssh(keys["stranger"], tty="-T", options=("-o", "BatchMode=yes")),
-        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
     )
     assert result.returncode != 0
     assert "Permission denied" in result.stderr
@@ -166,45 +178,68 @@ def test_unknown_key_is_refused(server: SummitServer, keys: dict[str, Path]) -> 
 
 
 def test_password_is_refused(server: SummitServer, keys: dict[str, Path]) -> None:
-    options = ("-o", "BatchMode=yes",
-               "-o", "PreferredAuthentications=password,keyboard-interactive")
+    options = (
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "PreferredAuthentications=password,keyboard-interactive",
+    )
     result = subprocess.run(
         server.ssh(keys["known"], tty="-T", options=options),
-        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
     )
     assert result.returncode != 0
     assert "Permission denied (publickey)" in result.stderr
 
 
-def test_no_terminal_and_commands_are_refused(server: SummitServer,
-                                              keys: dict[str, Path]) -> None:
-    no_tty = subprocess.run(server.ssh(keys["known"], tty="-T"), capture_output=True,
-                            text=True, timeout=30, stdin=subprocess.DEVNULL)
+def test_no_terminal_and_commands_are_refused(server: SummitServer, keys: dict[str, Path]) -> None:
+    no_tty = subprocess.run(
+        server.ssh(keys["known"], tty="-T"),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
     assert no_tty.returncode == 1
     assert "summit serve needs a terminal: use ssh -t" in no_tty.stdout
-    command = subprocess.run(server.ssh(keys["known"], "cat", "/etc/passwd", tty="-T"),
-                             capture_output=True, text=True, timeout=30,
-                             stdin=subprocess.DEVNULL)
+    command = subprocess.run(
+        server.ssh(keys["known"], "cat", "/etc/passwd", tty="-T"),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
     assert command.returncode == 1
     assert "root:" not in command.stdout
     assert "runs no commands" in command.stdout
 
 
-def test_forwarding_and_subsystems_are_refused(server: SummitServer,
-                                               keys: dict[str, Path]) -> None:
+def test_forwarding_and_subsystems_are_refused(server: SummitServer, keys: dict[str, Path]) -> None:
     batch = ("-o", "BatchMode=yes")
     forward = subprocess.run(
         server.ssh(keys["known"], tty="-T", options=(*batch, "-W", f"127.0.0.1:{server.port}")),
-        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
     assert forward.returncode != 0 and "forwarding failed" in forward.stderr
     sftp = subprocess.run(
         server.ssh(keys["known"], "sftp", tty="-T", options=(*batch, "-s")),
-        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
     assert sftp.returncode != 0 and "subsystem request failed" in sftp.stderr
 
 
-def test_killed_client_ends_its_session(server: SummitServer, keys: dict[str, Path],
-                                        env: dict[str, str]) -> None:
+def test_killed_client_ends_its_session(
+    server: SummitServer, keys: dict[str, Path], env: dict[str, str]
+) -> None:
     before = len(server.session_pids())
     with open_session(server, keys["known"], env) as term:
         term.wait_for(READY)
@@ -215,12 +250,12 @@ def test_killed_client_ends_its_session(server: SummitServer, keys: dict[str, Pa
     assert server.proc.poll() is None, "the server keeps serving"
 
 
-def test_five_sessions_at_once(server: SummitServer, keys: dict[str, Path],
-                               env: dict[str, str]) -> None:
+def test_five_sessions_at_once(
+    server: SummitServer, keys: dict[str, Path], env: dict[str, str]
+) -> None:
     before = len(server.session_pids())
     with ExitStack() as stack:
-        terms = [stack.enter_context(open_session(server, keys["known"], env))
-                 for _ in range(5)]
+        terms = [stack.enter_context(open_session(server, keys["known"], env)) for _ in range(5)]
         for term in terms:
             term.wait_for(READY, timeout=40)
         pids = server.wait_for_sessions(before + 5)[before:]
@@ -233,15 +268,23 @@ def test_five_sessions_at_once(server: SummitServer, keys: dict[str, Path],
 # -- servers of their own --------------------------------------------------------
 
 
-def test_max_sessions_turns_the_next_client_away(home: Path, env: dict[str, str],
-                                                 keys: dict[str, Path],
-                                                 index_dir: Path) -> None:
+def test_max_sessions_turns_the_next_client_away(
+    home: Path, env: dict[str, str], keys: dict[str, Path], index_dir: Path
+) -> None:
     with ExitStack() as stack:
-        server = stack.enter_context(SummitServer(
-            home / "busy-server", keys["authorized"], env, "--max-sessions", "2",
-            index_dir=index_dir))
-        first, second = (stack.enter_context(open_session(server, keys["known"], env))
-                         for _ in range(2))
+        server = stack.enter_context(
+            SummitServer(
+                home / "busy-server",
+                keys["authorized"],
+                env,
+                "--max-sessions",
+                "2",
+                index_dir=index_dir,
+            )
+        )
+        first, second = (
+            stack.enter_context(open_session(server, keys["known"], env)) for _ in range(2)
+        )
         first.wait_for(READY)
         second.wait_for(READY)
         third = stack.enter_context(open_session(server, keys["known"], env))
@@ -250,26 +293,28 @@ def test_max_sessions_turns_the_next_client_away(home: Path, env: dict[str, str]
         assert READY in first.screen()
 
 
-def test_host_key_is_generated_once_and_reused(tmp_path: Path, keys: dict[str, Path],
-                                               index_dir: Path) -> None:
+def test_host_key_is_generated_once_and_reused(
+    tmp_path: Path, keys: dict[str, Path], index_dir: Path
+) -> None:
     env = isolated_env(tmp_path)
-    with SummitServer(tmp_path / "one", keys["authorized"], env,
-                      index_dir=index_dir) as first:
+    with SummitServer(tmp_path / "one", keys["authorized"], env, index_dir=index_dir) as first:
         fingerprint = first.fingerprint()
     key_file = tmp_path / "data" / "summit-explorer" / "ssh_host_ed25519_key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    with SummitServer(tmp_path / "two", keys["authorized"], env,
-                      index_dir=index_dir) as second:
+    with SummitServer(tmp_path / "two", keys["authorized"], env, index_dir=index_dir) as second:
         assert second.fingerprint() == fingerprint
     assert "ssh -p" in second.output() and "localhost" in second.output()
 
 
-def test_sigint_stops_the_server_and_its_sessions(home: Path, env: dict[str, str],
-                                                  keys: dict[str, Path],
-                                                  index_dir: Path) -> None:
-    with SummitServer(home / "stopping-server", keys["authorized"], env,
-                      index_dir=index_dir) as server, \
-            open_session(server, keys["known"], env) as term:
+def test_sigint_stops_the_server_and_its_sessions(
+    home: Path, env: dict[str, str], keys: dict[str, Path], index_dir: Path
+) -> None:
+    with (
+        SummitServer(
+            home / "stopping-server", keys["authorized"], env, index_dir=index_dir
+        ) as server,
+        open_session(server, keys["known"], env) as term,
+    ):
         term.wait_for(READY)
         pid = server.wait_for_sessions(1)[0]
         server.proc.send_signal(signal.SIGINT)
@@ -281,9 +326,11 @@ def test_sigint_stops_the_server_and_its_sessions(home: Path, env: dict[str, str
 
 def test_missing_authorized_keys_is_one_clear_line(tmp_path: Path) -> None:
     result = subprocess.run(
-        [str(summit_path()), "serve", "--port", "0",
-         "--authorized-keys", str(tmp_path / "nope")],
-        capture_output=True, text=True, timeout=30, env=isolated_env(tmp_path),
+        [str(summit_path()), "serve", "--port", "0", "--authorized-keys", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=isolated_env(tmp_path),
         stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 2
@@ -295,16 +342,27 @@ def tmux_flags(term: Terminal) -> dict[str, str]:
     """What tmux believes about the pane's terminal modes (after the client exited)."""
     names = ("alternate_on", "cursor_flag", "mouse_any_flag", "mouse_sgr_flag")
     shown = subprocess.run(
-        ["tmux", "-L", term.socket, "display-message", "-p", "-t", term.name,
-         " ".join(f"#{{{name}}}" for name in names)],
-        capture_output=True, text=True, timeout=10, check=True,
+        [
+            "tmux",
+            "-L",
+            term.socket,
+            "display-message",
+            "-p",
+            "-t",
+            term.name,
+            " ".join(f"#{{{name}}}" for name in names),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=True,
     ).stdout.split()
     return dict(zip(names, shown, strict=True))
 
 
-def test_crashed_explorer_leaves_a_clean_terminal(server: SummitServer,
-                                                  keys: dict[str, Path],
-                                                  env: dict[str, str]) -> None:
+def test_crashed_explorer_leaves_a_clean_terminal(
+    server: SummitServer, keys: dict[str, Path], env: dict[str, str]
+) -> None:
     before = len(server.session_pids())
     with open_session(server, keys["known"], env) as term:
         term.wait_for(READY)
@@ -312,18 +370,30 @@ def test_crashed_explorer_leaves_a_clean_terminal(server: SummitServer,
         assert tmux_flags(term)["alternate_on"] == "1"
         os.kill(pid, signal.SIGKILL)
         term.wait_for("[exit 137]")
-        assert tmux_flags(term) == {"alternate_on": "0", "cursor_flag": "1",
-                                    "mouse_any_flag": "0", "mouse_sgr_flag": "0"}
+        assert tmux_flags(term) == {
+            "alternate_on": "0",
+            "cursor_flag": "1",
+            "mouse_any_flag": "0",
+            "mouse_sgr_flag": "0",
+        }
     with open_session(server, keys["known"], env) as term:
         term.wait_for(READY)  # the server serves on after a session crashed
 
 
-def test_idle_session_is_closed_with_a_message(home: Path, env: dict[str, str],
-                                               keys: dict[str, Path],
-                                               index_dir: Path) -> None:
-    with SummitServer(home / "idle-server", keys["authorized"], env,
-                      "--idle-timeout", "3", index_dir=index_dir) as server, \
-            open_session(server, keys["known"], env) as term:
+def test_idle_session_is_closed_with_a_message(
+    home: Path, env: dict[str, str], keys: dict[str, Path], index_dir: Path
+) -> None:
+    with (
+        SummitServer(
+            home / "idle-server",
+            keys["authorized"],
+            env,
+            "--idle-timeout",
+            "3",
+            index_dir=index_dir,
+        ) as server,
+        open_session(server, keys["known"], env) as term,
+    ):
         term.wait_for(READY)
         pid = server.wait_for_sessions(1)[0]
         screen = term.wait_for("[exit", timeout=20)
@@ -362,13 +432,20 @@ class Collected:
         async def poll() -> None:
             while text.encode() not in self.data:
                 await asyncio.sleep(0.02)
+
         await asyncio.wait_for(poll(), timeout)
 
 
 async def test_pty_child_owns_its_terminal_and_sees_window_changes() -> None:
     out = Collected()
-    proc = PtyProcess([sys.executable, "-c", PTY_CHILD], env=dict(os.environ),
-                      columns=100, rows=30, on_output=out.add, on_exit=lambda: None)
+    proc = PtyProcess(
+        [sys.executable, "-c", PTY_CHILD],
+        env=dict(os.environ),
+        columns=100,
+        rows=30,
+        on_output=out.add,
+        on_exit=lambda: None,
+    )
     try:
         await out.wait_for("LEADER True FOREGROUND True 100x30")
         proc.resize(120, 40)
@@ -384,8 +461,14 @@ async def test_pty_child_owns_its_terminal_and_sees_window_changes() -> None:
 async def test_pty_output_pauses_without_buffering() -> None:
     out = Collected()
     loud = "import sys; sys.stdout.write('x' * 2_000_000); sys.stdout.flush()"
-    proc = PtyProcess([sys.executable, "-c", loud], env=dict(os.environ),
-                      columns=80, rows=24, on_output=out.add, on_exit=lambda: None)
+    proc = PtyProcess(
+        [sys.executable, "-c", loud],
+        env=dict(os.environ),
+        columns=80,
+        rows=24,
+        on_output=out.add,
+        on_exit=lambda: None,
+    )
     proc.pause_output()
     try:
         await asyncio.sleep(1.0)

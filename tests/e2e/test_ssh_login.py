@@ -16,6 +16,7 @@ import pytest
 
 from tests.e2e.sshd import (
     HEADLINE,
+    READY,
     PrivateSshd,
     build_index,
     client_pid,
@@ -32,9 +33,6 @@ from tests.e2e.sshd import (
 from tests.e2e.terminal import Terminal, require_tool
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(90)]
-
-READY = "Search articles"
-"""Text the explorer shows once it is up and waiting for a query."""
 
 
 def _require_root() -> None:
@@ -71,16 +69,21 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
 
 def login(sshd: PrivateSshd, key: Path, index_dir: Path, home: Path) -> Terminal:
     remote = [str(summit_path()), "--index-dir", str(index_dir)]
-    return Terminal(ssh_command(sshd.port, key, *remote), width=80, height=24,
-                    env={"HOME": str(home), "COLORTERM": "truecolor"})
+    return Terminal(
+        ssh_command(sshd.port, key, *remote),
+        width=80,
+        height=24,
+        env={"HOME": str(home), "COLORTERM": "truecolor"},
+    )
 
 
 def widest_line(screen: str) -> int:
     return max((len(line.rstrip()) for line in screen.splitlines()), default=0)
 
 
-def test_ssh_t_summit_search_read_resize_quit(sshd: PrivateSshd, client_key: Path,
-                                              index_dir: Path, home: Path) -> None:
+def test_ssh_t_summit_search_read_resize_quit(
+    sshd: PrivateSshd, client_key: Path, index_dir: Path, home: Path
+) -> None:
     with login(sshd, client_key, index_dir, home) as term:
         term.wait_for(READY)
         [pid] = explorer_pids(str(index_dir))
@@ -96,15 +99,20 @@ def test_ssh_t_summit_search_read_resize_quit(sshd: PrivateSshd, client_key: Pat
         assert widest_line(screen) <= 120 and len(screen.splitlines()) <= 40
         term.send("C-q")
         term.wait_for("[exit 0]", timeout=15)
-        wait_until(lambda: not explorer_pids(str(index_dir)), 5,
-                   f"the remote explorer {pid} is gone")
+        wait_until(
+            lambda: not explorer_pids(str(index_dir)), 5, f"the remote explorer {pid} is gone"
+        )
 
 
-def test_killed_client_leaves_no_orphan(sshd: PrivateSshd, client_key: Path,
-                                        index_dir: Path, home: Path) -> None:
+def test_killed_client_leaves_no_orphan(
+    sshd: PrivateSshd, client_key: Path, index_dir: Path, home: Path
+) -> None:
     with login(sshd, client_key, index_dir, home) as term:
         term.wait_for(READY)
         assert len(explorer_pids(str(index_dir))) == 1
         os.kill(client_pid(term.pane_pid()), signal.SIGKILL)
-        wait_until(lambda: not explorer_pids(str(index_dir)), 5,
-                   "the remote explorer is gone after the client was killed")
+        wait_until(
+            lambda: not explorer_pids(str(index_dir)),
+            5,
+            "the remote explorer is gone after the client was killed",
+        )

@@ -11,17 +11,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import itertools
 import json
 import os
-import re
 import shutil
 import tempfile
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -31,13 +26,12 @@ from whoosh.index import Index, LockError
 from whoosh.writing import IndexWriter
 
 from index.corpus import (
-    SkippedFile,
+    article_id_for,
     discover_files,
     infer_place,
     parse_file,
     place_key,
     printable_name,
-    proper_noun_counts,
     relative_name,
 )
 from index.errors import (
@@ -47,8 +41,18 @@ from index.errors import (
     IndexWriteError,
     SummitError,
 )
+from index.indexing import (
+    IndexJob,
+    ParallelIndexer,
+    ParsedFile,
+    add_article,
+    commit_with_segments,
+    parse_for_index,
+    remove_stale_parts,
+    worker_count,
+)
 from index.models import Article, PlaceSource, UpdateReport
-from index.schema import ARTICLE, PASSAGE, SCHEMA_VERSION, build_schema
+from index.schema import SCHEMA_VERSION, build_schema
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -57,10 +61,6 @@ TIME_EXPRESSIONS = "time_expressions.json"
 WHOOSH_DIR = "whoosh"
 SYNC_LOCK = "sync.lock"
 LOCK_WAIT_SECONDS = 30.0
-PARSE_WINDOW = 64
-"""Parsed articles in flight at most: the parent writes them as they come."""
-PARALLEL_PARSE_THRESHOLD = 200
-_NAME_PAIR = re.compile(r"\b([A-Z][\w'’]*|al|el|ad|ag)[-\s]([A-Z][\w'’]+)")
 
 
 @dataclass(slots=True)
@@ -131,113 +131,8 @@ def _well_formed_raw(raw: Any) -> bool:
     )
 
 
-# -- parsing work units (module level so a process pool can pickle them) --------------
-
-
-@dataclass(slots=True)
-class ParsedFile:
-    file: str
-    """The path relative to the articles folder (also when the file was skipped)."""
-    record: ManifestRecord | None
-    article: Article | None
-    raw_expressions: list[dict[str, Any]]
-    warning: str | None
-
-
-def parse_for_index(path_and_folder: tuple[str, str]) -> ParsedFile:
-    """Parse one file and extract what the index stores for it (runs in a worker process)."""
-    from index.temporal import extract_raw
-
-    path, folder = Path(path_and_folder[0]), Path(path_and_folder[1])
-    file = relative_name(path, folder)
-    name = printable_name(file)
-    try:
-        stat = path.stat()
-        article = parse_file(path, folder)
-        raw_expressions = extract_raw(article.text)
-    except SkippedFile as exc:
-        return ParsedFile(file, None, None, [], f"skipped {name}: {exc}")
-    except OSError as exc:  # vanished or changed between listing and reading
-        return ParsedFile(file, None, None, [], f"skipped {name}: {exc.strerror or exc}")
-    except Exception as exc:
-        # A parser bug on one strange file (deeply nested HTML, odd dates) must not
-        # stop the whole corpus from being indexed: skip the file and say why.
-        return ParsedFile(
-            file, None, None, [], f"skipped {name}: could not be parsed ({type(exc).__name__})"
-        )
-    record = ManifestRecord(
-        id=article.id,
-        file=article.file,
-        hash=article.content_hash,
-        size=stat.st_size,
-        mtime_ns=stat.st_mtime_ns,
-        title=article.title,
-        title_derived=article.title_derived,
-        place=article.place,
-        place_source=article.place_source,
-        date=article.date.isoformat() if article.date else None,
-        source=article.source,
-        paragraphs=len(article.paragraphs),
-        proper_nouns=proper_noun_counts(article.text),
-        name_pairs=[list(pair) for pair in sorted(set(_NAME_PAIR.findall(article.text)))],
-        warnings=list(article.warnings),
-    )
-    return ParsedFile(file, record, article, raw_expressions, None)
-
-
-def _worker_init(lock_fd: int, parent_pid: int) -> None:
-    """Set up a forked parse worker so a killed parent never leaves the index locked.
-
-    flock() belongs to the open file, which fork shares: a worker keeping its copy of
-    the sync lock's descriptor would hold the lock after its parent is SIGKILLed. It
-    closes that copy, and exits once its parent is gone instead of idling forever.
-    """
-    if lock_fd >= 0:
-        with contextlib.suppress(OSError):
-            os.close(lock_fd)
-
-    def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def article_documents(article: Article) -> Iterator[dict[str, Any]]:
-    """The whoosh documents for one article: one per paragraph, one for the whole."""
-    source_words = f"{article.source or ''} {article.file}"
-    common = {
-        "article_id": article.id,
-        "file": article.file,
-        "title": article.title,
-        "source": source_words,
-        "source_label": article.source_label,
-        "place": article.place or "",
-    }
-    yield {
-        **common,
-        "kind": ARTICLE,
-        "paragraph": -1,
-        "start": 0,
-        "end": len(article.text),
-        # No body: passages are what is searched, and `similar` reads an article's key
-        # terms from its passages. The real words (vocabulary) are indexed once, here.
-        "words": article.title + "\n" + "\n".join(p.text for p in article.paragraphs),
-    }
-    for paragraph in article.paragraphs:
-        yield {
-            **common,
-            "kind": PASSAGE,
-            "paragraph": paragraph.index,
-            "start": paragraph.start,
-            "end": paragraph.end,
-            "body": paragraph.text,
-        }
-
-
 class _Batch:
-    """One update's writes: documents go to the writer at once, manifest changes wait
+    """One update's writes: documents go to the index at once, manifest changes wait
     for the commit (so a failed or cancelled update leaves the manifest as it was)."""
 
     def __init__(
@@ -249,7 +144,9 @@ class _Batch:
         self.replaced: list[ManifestRecord] = []
         """Records of changed files, superseded by their new record on commit."""
         self.added: list[tuple[ManifestRecord, list[dict[str, Any]]]] = []
-        self.ids = {r.id for r in store._records.values()} - {r.id for r in removed}
+        self.segments: list[Any] = []
+        """Finished segments written by worker processes, added by the commit."""
+        self.committed = False
         self._writer: IndexWriter | None = None
         for record in removed:
             self.writer.delete_by_term("article_id", record.id)
@@ -260,48 +157,43 @@ class _Batch:
             self._writer = self.store._open_writer()
         return self._writer
 
-    @property
-    def written(self) -> bool:
-        return self._writer is not None
-
-    def take(self, item: ParsedFile, report: UpdateReport) -> None:
+    def take(self, item: ParsedFile, report: UpdateReport, article: Article | None = None) -> None:
+        """Account for one parsed file; `article` is written here unless a worker
+        already wrote it into its segment."""
         if item.warning:
             self.store.warnings.append(item.warning)
             old = self.by_file.get(item.file)
             if old is not None:  # could no longer be read: drop it like a deleted file
                 self.writer.delete_by_term("article_id", old.id)
                 self.removed.append(old)
-                self.ids.discard(old.id)
             return
-        assert item.record is not None and item.article is not None
+        assert item.record is not None
         old = self.by_file.get(item.record.file)
-        if old is not None and old.hash == item.record.hash:
+        if old is not None and item.unchanged:
             # touched but identical: remember the new mtime, skip re-indexing
             old.mtime_ns, old.size = item.record.mtime_ns, item.record.size
             report.unchanged += 1
             return
-        article = item.article
         if old is not None:
             self.writer.delete_by_term("article_id", old.id)
-            self.ids.discard(old.id)
             self.replaced.append(old)
             report.changed += 1
         else:
             report.added += 1
-        if article.id in self.ids:  # a.txt next to a.md: keep the suffix
-            article = replace(article, id=article.file)
-            item.record.id = article.id
-        self.ids.add(article.id)
-        for document in article_documents(article):
-            self.writer.add_document(**document)
+        if article is not None:
+            add_article(self.writer, article)
         self.added.append((item.record, item.raw_expressions))
 
     def commit(self) -> None:
         if self._writer is None:
             return
+        if not (self.removed or self.added):
+            self._writer.cancel()  # only touched files: keep the generation (and caches)
+            return
         # whoosh cancels a commit that fails (disk full) itself; the caller's cancel()
         # covers everything before it, so a failed update never half-commits
-        self._writer.commit()
+        commit_with_segments(self._writer, self.segments)
+        self.committed = True
         records, raw = self.store._records, self.store._raw
         for record in [*self.removed, *self.replaced]:
             records.pop(record.id, None)
@@ -311,7 +203,7 @@ class _Batch:
             raw[record.id] = expressions
 
     def cancel(self) -> None:
-        if self._writer is not None:
+        if self._writer is not None and not self.committed:
             with contextlib.suppress(Exception):
                 self._writer.cancel()
 
@@ -343,7 +235,6 @@ class IndexStore:
         self._records: dict[str, ManifestRecord] = {}
         self._raw: dict[str, list[dict[str, Any]]] = {}
         self._searcher: Any = None
-        self._lock_fd = -1
 
     # -- opening ---------------------------------------------------------------------
 
@@ -420,7 +311,6 @@ class IndexStore:
     def _sync_lock(self, progress: ProgressCallback | None) -> Iterator[bool]:
         """An exclusive lock across processes, so two updaters never interleave."""
         handle = open(self.index_dir / SYNC_LOCK, "a+")  # noqa: SIM115 - held for the block
-        self._lock_fd = handle.fileno()
         try:
             deadline = time.monotonic() + LOCK_WAIT_SECONDS
             told = False
@@ -443,7 +333,6 @@ class IndexStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
         finally:
-            self._lock_fd = -1
             handle.close()
 
     def _load_existing(self) -> bool:
@@ -501,14 +390,14 @@ class IndexStore:
     # -- updating --------------------------------------------------------------------
 
     def _update(self, progress: ProgressCallback | None) -> UpdateReport:
-        """Re-index what changed. Files are parsed in worker processes and added to the
-        writer as they arrive, so memory holds a bounded window of parsed articles, not
-        the corpus; the manifest changes only once the whoosh commit succeeded."""
+        """Re-index what changed. Many files are parsed and indexed by worker processes
+        (see index.indexing); the manifest changes only once the whoosh commit
+        succeeded."""
         assert self._ix is not None
         report = UpdateReport()
         by_file = {r.file: r for r in self._records.values()}
         present: set[str] = set()
-        to_parse: list[Path] = []
+        to_parse: list[tuple[Path, str]] = []
         for path in discover_files(self.articles_dir, self.warnings):
             file = relative_name(path, self.articles_dir)
             present.add(file)
@@ -521,21 +410,21 @@ class IndexStore:
             if record and record.size == stat.st_size and record.mtime_ns == stat.st_mtime_ns:
                 report.unchanged += 1
             else:
-                to_parse.append(path)
+                to_parse.append((path, file))
         removed = [r for r in self._records.values() if r.file not in present]
+        jobs = self._jobs(to_parse, by_file, removed)
         batch = _Batch(self, by_file, removed)
-        total = len(to_parse)
         try:
-            for done, item in enumerate(self._parsed_stream(to_parse), 1):
-                batch.take(item, report)
-                if progress and (done % 50 == 0 or done == total):
-                    progress(done, total, f"indexing {done}/{total}")
+            for done, (item, article) in enumerate(self._parsed(batch, jobs), 1):
+                batch.take(item, report, article)
+                if progress and (done % 50 == 0 or done == len(jobs)):
+                    progress(done, len(jobs), f"indexing {done}/{len(jobs)}")
             batch.commit()
         except BaseException:
             batch.cancel()
             raise
         report.removed = len(batch.removed)
-        if batch.written:
+        if batch.committed:
             self._ix = whoosh_index.open_dir(str(self.index_dir / WHOOSH_DIR))
             self._save_manifest()
         elif to_parse:
@@ -545,33 +434,53 @@ class IndexStore:
         self._infer_places()
         return report
 
-    def _parsed_stream(self, paths: Sequence[Path]) -> Iterator[ParsedFile]:
-        """ParsedFiles in order; with many files, from a pool with a bounded window."""
-        jobs = [(str(p), str(self.articles_dir)) for p in paths]
-        if len(jobs) < PARALLEL_PARSE_THRESHOLD or (os.cpu_count() or 1) < 2:
+    def _jobs(
+        self,
+        to_parse: list[tuple[Path, str]],
+        by_file: dict[str, ManifestRecord],
+        removed: list[ManifestRecord],
+    ) -> list[IndexJob]:
+        """One job per file, with its id chosen here (workers index in parallel, so ids
+        cannot be settled as files arrive): a file keeps the id it had; a new one gets
+        its path without the suffix, or its whole path when that id is taken
+        (a.txt next to a.md)."""
+        gone = {r.id for r in removed}
+        taken = {r.id for r in self._records.values() if r.id not in gone}
+        jobs = []
+        folder = str(self.articles_dir)
+        for path, file in to_parse:
+            old = by_file.get(file)
+            if old is not None:
+                jobs.append(IndexJob(str(path), folder, old.id, old.hash))
+                continue
+            article_id = article_id_for(file)
+            if article_id in taken:
+                article_id = file
+            taken.add(article_id)
+            jobs.append(IndexJob(str(path), folder, article_id))
+        return jobs
+
+    def _parsed(
+        self, batch: _Batch, jobs: Sequence[IndexJob]
+    ) -> Iterator[tuple[ParsedFile, Article | None]]:
+        """Parsed files in order of arrival, with the article when the caller must
+        write it (a worker process has written it already otherwise)."""
+        workers = worker_count(len(jobs))
+        if not workers:
             yield from map(parse_for_index, jobs)
             return
-        with ProcessPoolExecutor(
-            max_workers=min(4, os.cpu_count() or 1),
-            initializer=_worker_init,
-            initargs=(self._lock_fd, os.getpid()),
-        ) as pool:
-            window: deque[Future[ParsedFile]] = deque()
-            pending = iter(jobs)
-            for job in itertools.islice(pending, PARSE_WINDOW):
-                window.append(pool.submit(parse_for_index, job))
-            while window:
-                item = window.popleft().result()
-                for job in itertools.islice(pending, 1):
-                    window.append(pool.submit(parse_for_index, job))
-                yield item
+        batch.writer  # noqa: B018 - the write lock, before workers write segments
+        remove_stale_parts(self.index_dir / WHOOSH_DIR)
+        indexer = ParallelIndexer(self.index_dir / WHOOSH_DIR, jobs, workers)
+        for item in indexer:
+            yield item, None
+        batch.segments = indexer.segments
 
     def _open_writer(self) -> IndexWriter:
         assert self._ix is not None
         try:
-            # One writer process on purpose: whoosh's multi-process writer (procs=2) was no
-            # faster here, and its sub-writers outlive a SIGKILLed parent forever, holding
-            # the sync and write locks so every later run reports the index busy.
+            # whoosh's own multi-process writer is not used: its forked sub-writers
+            # outlive a SIGKILLed parent, holding the locks (see index.indexing).
             return self._ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.25, limitmb=64)
         except LockError as exc:
             raise IndexBusyError(

@@ -107,3 +107,58 @@ def test_default_index_dir_is_per_folder_in_the_user_cache(tmp_path: Path) -> No
     first = default_index_dir(BUNDLED)
     assert "summit-explorer" in str(first) and first.name.startswith("articles-")
     assert default_index_dir(tmp_path) != first
+
+
+# -- indexing on both cores ------------------------------------------------------------
+
+
+def _hits(engine: Engine, queries: tuple[str, ...]) -> list[object]:
+    seen: list[object] = [(a.id, a.title, a.paragraphs) for a in engine.articles()]
+    for query in queries:
+        result = engine.search(query, 50)
+        seen.append((query, result.total, sorted((h.article_id, h.paragraph) for h in result.hits)))
+    return seen
+
+
+PARALLEL_QUERIES = ("council budget", '"harbour bridge"', "flood OR storm", "museu*", "mayor")
+
+
+@pytest.mark.timeout(120)
+def test_worker_processes_index_what_one_process_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import indexing
+    from tests.hostile import write_news_corpus
+
+    articles = write_news_corpus(tmp_path / "articles", count=24)
+    (articles / "dup.txt").write_text("Twin\n\nThe otter crossed the harbour bridge.\n")
+    (articles / "dup.md").write_text("Twin\n\nThe badger crossed the harbour bridge.\n")
+    serial = _engine(articles, tmp_path / "serial")
+    serial.open()
+    # small chunks: several workers, several segments, on 26 files
+    monkeypatch.setattr(indexing, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(indexing, "MIN_CHUNK", 4)
+    parallel = _engine(articles, tmp_path / "parallel")
+    report = parallel.open()
+    assert report.added == 26
+    segments = list((tmp_path / "parallel" / WHOOSH_DIR).glob("*.seg"))
+    assert len(segments) > 1  # really written by workers
+    assert not list((tmp_path / "parallel" / WHOOSH_DIR).glob("part-*"))  # scratch removed
+    assert _hits(parallel, PARALLEL_QUERIES) == _hits(serial, PARALLEL_QUERIES)
+    assert {a.id for a in parallel.articles()} >= {"dup", "dup.txt"}
+
+    # an update through the workers replaces changed files, drops removed ones
+    first = next(p for p in sorted(articles.rglob("*.md")) if not p.stem.startswith("dup"))
+    first.write_text("Changed\n\nThe wolverine reached the council on Monday.\n")
+    (articles / "dup.md").unlink()
+    for number in range(5):
+        (articles / f"extra-{number}.txt").write_text(f"Extra {number}\n\nA heron nests.\n")
+    update = parallel.open()
+    assert (update.added, update.changed, update.removed) == (5, 1, 1)
+    reopened = _engine(articles, tmp_path / "parallel")
+    assert not reopened.open().rebuilt
+    assert {h.article_id for h in reopened.search("wolverine", 10).hits} == {
+        first.relative_to(articles).with_suffix("").as_posix()
+    }
+    assert reopened.search("heron", 20).total == 5
+    assert reopened.search("badger", 20).total == 0

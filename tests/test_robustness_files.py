@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import index.corpus as corpus
-import index.store as store
+import index.indexing as indexing
 from index.corpus import SkippedFile, parse_file, read_article_bytes
 from index.engine import Engine
 from tests import hostile
@@ -254,14 +254,14 @@ def test_file_deleted_while_indexing(tmp_path: Path, monkeypatch: pytest.MonkeyP
     folder.mkdir()
     _write_article(folder / "a.txt", "otter")
     _write_article(folder / "b.txt", "badger")
-    real_parse = store.parse_file
+    real_parse = indexing.parse_file
 
     def vanishing_parse(path: Path, base: Path):  # type: ignore[no-untyped-def]
         if path.name == "b.txt":
             path.unlink()  # listed, then gone before it is read
         return real_parse(path, base)
 
-    monkeypatch.setattr(store, "parse_file", vanishing_parse)
+    monkeypatch.setattr(indexing, "parse_file", vanishing_parse)
     engine = Engine(folder, tmp_path / "index")
     engine.open()
     assert "No such file" in _warning_for(engine, "b.txt")
@@ -277,7 +277,7 @@ def test_file_changed_while_indexing_is_reindexed_next_time(
     folder = tmp_path / "articles"
     folder.mkdir()
     _write_article(folder / "a.txt", "otter")
-    real_parse = store.parse_file
+    real_parse = indexing.parse_file
 
     def changing_parse(path: Path, base: Path):  # type: ignore[no-untyped-def]
         article = real_parse(path, base)
@@ -285,7 +285,7 @@ def test_file_changed_while_indexing_is_reindexed_next_time(
             handle.write("\nLater the wolverine arrived on Wednesday.\n")
         return article
 
-    monkeypatch.setattr(store, "parse_file", changing_parse)
+    monkeypatch.setattr(indexing, "parse_file", changing_parse)
     engine = Engine(folder, tmp_path / "index")
     engine.open()
     assert _ids(engine, "wolverine") == set()

@@ -1,0 +1,297 @@
+"""Turning article files into whoosh documents, on both cores.
+
+Analysis and posting sorting in whoosh are pure Python (about 20 ms per article), so
+one writer process caps a build at one core. For large updates each worker process
+parses its share of the files and writes a whole whoosh segment of its own; the parent
+keeps the index's write lock, deletes superseded documents, and commits one table of
+contents that adds the workers' segments (what whoosh's own MpWriter does with
+`multisegment=True`, minus its forked sub-writers that outlived a killed parent).
+
+Workers are spawned, not forked: a forked child would share the parent's lock files
+(flock belongs to the open file) and keep the index locked after a SIGKILL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import multiprocessing
+import os
+import queue
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from index.corpus import (
+    SkippedFile,
+    parse_file,
+    printable_name,
+    proper_noun_counts,
+    relative_name,
+)
+from index.models import Article
+from index.schema import ARTICLE, PASSAGE
+
+PARALLEL_THRESHOLD = 200
+"""Below this many files, spawning workers costs more than it saves."""
+MIN_CHUNK = 100
+CHUNKS_PER_WORKER = 2
+"""A few chunks per worker, so one slow chunk does not leave the other core idle at the
+end; each chunk becomes one segment, so not many more."""
+WORKER_LIMIT_MB = 48
+"""whoosh's in-memory posting pool per worker before it spills sorted runs to disk."""
+PART_TEMP_PREFIX = "part-"
+RESULT_GRACE_SECONDS = 10.0
+_NAME_PAIR = re.compile(r"\b([A-Z][\w'’]*|al|el|ad|ag)[-\s]([A-Z][\w'’]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class IndexJob:
+    """One file to (re-)index, with the id the parent chose for it."""
+
+    path: str
+    folder: str
+    article_id: str
+    old_hash: str | None = None
+    """The hash of the indexed version: a file that was only touched is not re-indexed."""
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    file: str
+    """The path relative to the articles folder (also when the file was skipped)."""
+    record: Any  # index.store.ManifestRecord; Any avoids an import cycle
+    raw_expressions: list[dict[str, Any]]
+    warning: str | None
+    unchanged: bool = False
+
+
+def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
+    """Parse one file and extract what the index stores for it; the article comes back
+    only when its documents must be (re-)written."""
+    from index.store import ManifestRecord
+    from index.temporal import extract_raw
+
+    path, folder = Path(job.path), Path(job.folder)
+    file = relative_name(path, folder)
+    name = printable_name(file)
+    try:
+        stat = path.stat()
+        article = parse_file(path, folder)
+        unchanged = article.content_hash == job.old_hash
+        raw_expressions = [] if unchanged else extract_raw(article.text)
+    except SkippedFile as exc:
+        return ParsedFile(file, None, [], f"skipped {name}: {exc}"), None
+    except OSError as exc:  # vanished or changed between listing and reading
+        return ParsedFile(file, None, [], f"skipped {name}: {exc.strerror or exc}"), None
+    except Exception as exc:
+        # A parser bug on one strange file (deeply nested HTML, odd dates) must not
+        # stop the whole corpus from being indexed: skip the file and say why.
+        reason = f"could not be parsed ({type(exc).__name__})"
+        return ParsedFile(file, None, [], f"skipped {name}: {reason}"), None
+    article = replace(article, id=job.article_id)
+    record = ManifestRecord(
+        id=article.id,
+        file=article.file,
+        hash=article.content_hash,
+        size=stat.st_size,
+        mtime_ns=stat.st_mtime_ns,
+        title=article.title,
+        title_derived=article.title_derived,
+        place=article.place,
+        place_source=article.place_source,
+        date=article.date.isoformat() if article.date else None,
+        source=article.source,
+        paragraphs=len(article.paragraphs),
+        proper_nouns={} if unchanged else proper_noun_counts(article.text),
+        name_pairs=[] if unchanged else sorted_name_pairs(article.text),
+        warnings=list(article.warnings),
+    )
+    parsed = ParsedFile(file, record, raw_expressions, None, unchanged=unchanged)
+    return parsed, None if unchanged else article
+
+
+def sorted_name_pairs(text: str) -> list[list[str]]:
+    return [list(pair) for pair in sorted(set(_NAME_PAIR.findall(text)))]
+
+
+def article_documents(article: Article) -> Iterator[dict[str, Any]]:
+    """The whoosh documents for one article: one per paragraph, one for the whole."""
+    source_words = f"{article.source or ''} {article.file}"
+    common = {
+        "article_id": article.id,
+        "file": article.file,
+        "title": article.title,
+        "source": source_words,
+        "source_label": article.source_label,
+        "place": article.place or "",
+    }
+    yield {
+        **common,
+        "kind": ARTICLE,
+        "paragraph": -1,
+        "start": 0,
+        "end": len(article.text),
+        # No body: passages are what is searched, and `similar` reads an article's key
+        # terms from its passages. The real words (vocabulary) are indexed once, here.
+        "words": article.title + "\n" + "\n".join(p.text for p in article.paragraphs),
+    }
+    for paragraph in article.paragraphs:
+        yield {
+            **common,
+            "kind": PASSAGE,
+            "paragraph": paragraph.index,
+            "start": paragraph.start,
+            "end": paragraph.end,
+            "body": paragraph.text,
+        }
+
+
+def add_article(writer: Any, article: Article) -> None:
+    for document in article_documents(article):
+        writer.add_document(**document)
+
+
+def commit_with_segments(writer: Any, segments: Sequence[Any]) -> None:
+    """Commit `writer` (its deletions, merges and own documents) plus finished segments
+    written by workers, in one new table of contents (whoosh's MpWriter commit path)."""
+    if not segments:
+        writer.commit()
+        return
+    final = writer._merge_segments(None, None, None)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc([*final, *segments])
+    writer._finish()
+
+
+def remove_stale_parts(whoosh_dir: Path) -> None:
+    """Scratch folders of workers killed mid-build (call only while holding the lock)."""
+    for stale in whoosh_dir.glob(f"{PART_TEMP_PREFIX}*.tmp"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def worker_count(jobs: int) -> int:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if jobs < PARALLEL_THRESHOLD or (cpus or 1) < 2:
+        return 0
+    return min(4, cpus or 1)
+
+
+def chunked(jobs: Sequence[IndexJob], workers: int) -> list[list[IndexJob]]:
+    size = max(MIN_CHUNK, math.ceil(len(jobs) / (workers * CHUNKS_PER_WORKER)))
+    return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
+
+
+# -- in the worker processes ----------------------------------------------------------
+
+_results: Any = None
+_stop: Any = None
+
+
+def _worker_init(results: Any, stop: Any, parent_pid: int) -> None:
+    """Remember where to report, and exit once the parent is gone instead of writing
+    on for a build nobody will commit."""
+    global _results, _stop
+    _results, _stop = results, stop
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def index_chunk(whoosh_dir: str, jobs: list[IndexJob]) -> Any:
+    """Parse and index `jobs` into a new segment (runs in a worker); each file's
+    ParsedFile goes to the parent as soon as it is done. Returns the segment, or None
+    when nothing needed writing or the build was stopped."""
+    from whoosh import index as whoosh_index
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.writing import SegmentWriter
+
+    ix = whoosh_index.open_dir(whoosh_dir)
+    # The parent holds the index's write lock; a private scratch folder, because
+    # whoosh's default one is shared by every writer of the index and removed by each.
+    scratch = tempfile.mkdtemp(prefix=PART_TEMP_PREFIX, suffix=".tmp", dir=whoosh_dir)
+    writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
+    writer._tempstorage = writer.pool.tempstore = FileStorage(scratch).create()
+    try:
+        for job in jobs:
+            if _stop.is_set():
+                writer._close_segment()
+                return None
+            parsed, article = parse_for_index(job)
+            if article is not None:
+                add_article(writer, article)
+            _results.put(parsed)
+        if not writer._added:
+            writer._close_segment()
+            return None
+        return writer._finalize_segment()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+# -- in the parent --------------------------------------------------------------------
+
+
+class ParallelIndexer:
+    """Runs `index_chunk` over the jobs in spawned workers; iterate it for the
+    ParsedFiles as they arrive, then read `segments` (in job order)."""
+
+    def __init__(self, whoosh_dir: Path, jobs: Sequence[IndexJob], workers: int) -> None:
+        self.whoosh_dir = whoosh_dir
+        self.chunks = chunked(jobs, workers)
+        self.total = len(jobs)
+        self.workers = min(workers, len(self.chunks))
+        self.segments: list[Any] = []
+
+    def __iter__(self) -> Iterator[ParsedFile]:
+        context = multiprocessing.get_context("spawn")
+        results, stop = context.Queue(), context.Event()
+        pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(results, stop, os.getpid()),
+        )
+        try:
+            futures = [pool.submit(index_chunk, str(self.whoosh_dir), c) for c in self.chunks]
+            for _ in range(self.total):
+                yield self._next_result(results, futures)
+            self.segments = [s for s in (f.result() for f in futures) if s is not None]
+        finally:
+            stop.set()  # a cancelled or failed update: workers drop what they wrote
+            pool.shutdown(wait=True, cancel_futures=True)
+            with contextlib.suppress(Exception):
+                results.close()
+
+    @staticmethod
+    def _next_result(results: Any, futures: list[Future[Any]]) -> ParsedFile:
+        quiet_since: float | None = None
+        while True:
+            try:
+                item: ParsedFile = results.get(timeout=0.2)
+                return item
+            except queue.Empty:
+                pass
+            for future in futures:
+                if future.done() and (error := future.exception()) is not None:
+                    raise error
+            if not all(f.done() for f in futures):
+                continue
+            # every worker returned: what they put is at most in flight
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since > RESULT_GRACE_SECONDS:
+                raise RuntimeError("index workers finished without reporting every file")

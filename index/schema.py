@@ -7,7 +7,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import folding_analyzer, keyword_analyzer, stemming_analyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 PASSAGE = "passage"
 ARTICLE = "article"
@@ -22,7 +22,8 @@ def build_schema() -> Schema:
         kind=ID(stored=False),
         article_id=ID(stored=True),
         file=STORED(),
-        paragraph=NUMERIC(stored=True, bits=32),
+        # only ever looked up exactly: one term, not whoosh's eight range tiers
+        paragraph=NUMERIC(stored=True, bits=32, shift_step=0),
         start=STORED(),
         end=STORED(),
         title=TEXT(analyzer=stemming_analyzer(), stored=True, field_boost=2.0),

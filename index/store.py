@@ -14,6 +14,7 @@ import fcntl
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -41,6 +42,7 @@ from index.errors import (
     IndexWriteError,
     SummitError,
 )
+from index.expression_store import ExpressionStore
 from index.indexing import (
     IndexJob,
     ParallelIndexer,
@@ -57,7 +59,7 @@ from index.schema import SCHEMA_VERSION, build_schema
 ProgressCallback = Callable[[int, int, str], None]
 
 MANIFEST = "manifest.json"
-TIME_EXPRESSIONS = "time_expressions.json"
+TIME_EXPRESSIONS = "time_expressions.sqlite"
 WHOOSH_DIR = "whoosh"
 SYNC_LOCK = "sync.lock"
 LOCK_WAIT_SECONDS = 30.0
@@ -124,11 +126,16 @@ def _well_formed(record: ManifestRecord) -> bool:
     return record.paragraphs >= 0
 
 
-def _well_formed_raw(raw: Any) -> bool:
-    return isinstance(raw, dict) and all(
-        isinstance(items, list) and all(isinstance(item, dict) for item in items)
-        for items in raw.values()
-    )
+@dataclass
+class _PendingExpressions:
+    changed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+
+    def update(self, changed: dict[str, list[dict[str, Any]]], removed: list[str]) -> None:
+        for key in removed:
+            self.changed.pop(key, None)
+        self.changed.update(changed)
+        self.removed.extend(removed)
 
 
 class _Batch:
@@ -194,13 +201,15 @@ class _Batch:
         # covers everything before it, so a failed update never half-commits
         commit_with_segments(self._writer, self.segments)
         self.committed = True
-        records, raw = self.store._records, self.store._raw
+        records = self.store._records
         for record in [*self.removed, *self.replaced]:
             records.pop(record.id, None)
-            raw.pop(record.id, None)
-        for record, expressions in self.added:
+        for record, _ in self.added:
             records[record.id] = record
-            raw[record.id] = expressions
+        self.store._pending_expressions.update(
+            changed={record.id: expressions for record, expressions in self.added},
+            removed=[r.id for r in self.removed],
+        )
 
     def cancel(self) -> None:
         if self._writer is not None and not self.committed:
@@ -233,7 +242,9 @@ class IndexStore:
         self.warnings: list[str] = []
         self._ix: Index | None = None
         self._records: dict[str, ManifestRecord] = {}
-        self._raw: dict[str, list[dict[str, Any]]] = {}
+        self._expressions = ExpressionStore(index_dir / TIME_EXPRESSIONS)
+        self._pending_expressions = _PendingExpressions()
+        """Committed to whoosh, not yet to the expression store (written with the manifest)."""
         self._searcher: Any = None
 
     # -- opening ---------------------------------------------------------------------
@@ -253,6 +264,7 @@ class IndexStore:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+        self._expressions.close()
         self._ix = None
 
     def sync(
@@ -339,15 +351,18 @@ class IndexStore:
         """Open the index as it is, if it is whole; False when it must be rebuilt."""
         try:
             manifest = json.loads((self.index_dir / MANIFEST).read_text(encoding="utf-8"))
-            raw = json.loads((self.index_dir / TIME_EXPRESSIONS).read_text(encoding="utf-8"))
             if manifest.get("schema") != SCHEMA_VERSION:
                 return False
             ix = whoosh_index.open_dir(str(self.index_dir / WHOOSH_DIR))
             if ix.latest_generation() != manifest.get("generation"):
                 return False
             records = [ManifestRecord(**item) for item in manifest["records"]]
-            if not all(map(_well_formed, records)) or not _well_formed_raw(raw):
+            if not all(map(_well_formed, records)):
                 return False  # hand-edited or damaged: trusting it would fail later
+            expressions = ExpressionStore(self.index_dir / TIME_EXPRESSIONS)
+            if expressions.count() != len(records):
+                expressions.close()
+                return False
             expected_docs = sum(r.paragraphs + 1 for r in records)
             if ix.doc_count() != expected_docs:
                 return False
@@ -355,7 +370,9 @@ class IndexStore:
             return False
         self._ix = ix
         self._records = {r.id: r for r in records}
-        self._raw = raw
+        self._expressions.close()
+        self._expressions = expressions
+        self._pending_expressions = _PendingExpressions()
         return True
 
     def _sync_locked(self, progress: ProgressCallback | None, *, rebuild: bool) -> UpdateReport:
@@ -379,13 +396,15 @@ class IndexStore:
             shutil.rmtree(whoosh_dir)
         elif whoosh_dir.exists() or whoosh_dir.is_symlink():
             whoosh_dir.unlink()  # a stray file (or link) where the index folder belongs
-        for name in (MANIFEST, TIME_EXPRESSIONS):
-            with contextlib.suppress(FileNotFoundError):
-                (self.index_dir / name).unlink()
+        with contextlib.suppress(FileNotFoundError):
+            (self.index_dir / MANIFEST).unlink()
+        self._expressions.close()
+        self._expressions = ExpressionStore(self.index_dir / TIME_EXPRESSIONS)
+        self._expressions.delete_file()
+        self._pending_expressions = _PendingExpressions()
         whoosh_dir.mkdir(parents=True)
         self._ix = whoosh_index.create_in(str(whoosh_dir), build_schema())
         self._records = {}
-        self._raw = {}
 
     # -- updating --------------------------------------------------------------------
 
@@ -496,17 +515,19 @@ class IndexStore:
         """
         try:
             self._write_manifest_files()
-        except OSError as exc:
+        except (OSError, sqlite3.Error) as exc:
             self.warnings.append(
                 f"could not save the index manifest in {self.index_dir} "
-                f"({exc.strerror or exc}); the index will be rebuilt next time"
+                f"({getattr(exc, 'strerror', None) or exc}); the index will be rebuilt next time"
             )
 
     def _write_manifest_files(self) -> None:
         assert self._ix is not None
         # The time expressions go first: the manifest (with the index generation) is the
         # commit point, so a crash before it makes the next run rebuild.
-        _atomic_write_json(self.index_dir / TIME_EXPRESSIONS, self._raw)
+        pending = self._pending_expressions
+        self._expressions.update(pending.changed, pending.removed)
+        self._pending_expressions = _PendingExpressions()
         records = sorted(self._records.values(), key=lambda r: r.file)
         _atomic_write_json(
             self.index_dir / MANIFEST,
@@ -561,8 +582,21 @@ class IndexStore:
         raise ArticleNotFound(f"no article with id {article_id!r} (see `summit list`)")
 
     def raw_expressions(self, article_id: str) -> list[dict[str, Any]]:
-        self._require_open()
-        return self._raw.get(article_id, [])
+        """Read on demand. When the stored row is missing or unreadable (a manifest save
+        that failed, a damaged file), they are extracted again from the article."""
+        from index.temporal import extract_raw
+
+        record = self.record(article_id)
+        pending = self._pending_expressions.changed.get(article_id)
+        if pending is not None:
+            return pending
+        found = self._expressions.get(article_id)
+        if found is not None:
+            return found
+        try:
+            return cast(list[dict[str, Any]], extract_raw(self._parse(record).text))
+        except Exception:
+            return []
 
     def articles_for_timeline(self) -> list[Article]:
         """Every article, parsed afresh. Not kept: the engine caches the timeline built
@@ -571,16 +605,18 @@ class IndexStore:
         articles = []
         for record in self.manifest_records():
             try:
-                article = parse_file(self.articles_dir / record.file, self.articles_dir)
+                articles.append(self._parse(record))
             except Exception:
                 # changed since it was indexed into something unreadable or unparsable:
                 # the timeline goes on without it, the next sync reports it
                 continue
-            place_source = cast(PlaceSource, record.place_source)
-            articles.append(
-                replace(article, id=record.id, place=record.place, place_source=place_source)
-            )
         return articles
+
+    def _parse(self, record: ManifestRecord) -> Article:
+        """The article as it is on disk now, with what the index settled (id, place)."""
+        article = parse_file(self.articles_dir / record.file, self.articles_dir)
+        place_source = cast(PlaceSource, record.place_source)
+        return replace(article, id=record.id, place=record.place, place_source=place_source)
 
     def searcher(self) -> Any:
         self._require_open()

@@ -162,3 +162,22 @@ def test_worker_processes_index_what_one_process_would(
     }
     assert reopened.search("heron", 20).total == 5
     assert reopened.search("badger", 20).total == 0
+
+
+def test_time_expressions_are_read_on_demand_and_rebuilt_from_the_article(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from index.store import TIME_EXPRESSIONS
+
+    engine = _engine(corpus_copy, tmp_path / "ix")
+    engine.open()
+    article = engine.articles()[0].id
+    expected = [(e.start, e.end, e.text) for e in engine.time_expressions(article)]
+    assert expected
+    with sqlite3.connect(tmp_path / "ix" / TIME_EXPRESSIONS) as db:
+        db.execute("UPDATE expressions SET raw = 'not json' WHERE id = ?", (article,))
+    reopened = _engine(corpus_copy, tmp_path / "ix")
+    assert not reopened.open().rebuilt
+    assert [(e.start, e.end, e.text) for e in reopened.time_expressions(article)] == expected

@@ -143,6 +143,9 @@ def discover_files(folder: Path, warnings: list[str] | None = None) -> Iterator[
 
 
 def relative_name(path: Path, folder: Path) -> str:
+    text, prefix = str(path), str(folder).rstrip(os.sep) + os.sep
+    if os.sep == "/" and text.startswith(prefix):
+        return text[len(prefix) :]  # the common case, without pathlib's cost (10k files)
     return PurePosixPath(path.relative_to(folder).as_posix()).as_posix()
 
 

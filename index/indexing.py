@@ -14,12 +14,14 @@ Workers are spawned, not forked: a forked child would share the parent's lock fi
 from __future__ import annotations
 
 import contextlib
+import marshal
 import math
 import multiprocessing
 import os
 import queue
 import re
 import shutil
+import struct
 import tempfile
 import threading
 import time
@@ -28,6 +30,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from whoosh.writing import PostingPool
 
 from index.corpus import (
     SkippedFile,
@@ -49,6 +53,9 @@ WORKER_LIMIT_MB = 48
 """whoosh's in-memory posting pool per worker before it spills sorted runs to disk."""
 PART_TEMP_PREFIX = "part-"
 RESULT_GRACE_SECONDS = 10.0
+RUN_BLOCK = 8192
+"""Postings per marshalled block in a spilled run."""
+_BLOCK_HEADER = struct.Struct("<I")
 _NAME_PAIR = re.compile(r"\b([A-Z][\w'’]*|al|el|ad|ag)[-\s]([A-Z][\w'’]+)")
 
 
@@ -192,6 +199,47 @@ def chunked(jobs: Sequence[IndexJob], workers: int) -> list[list[IndexJob]]:
     return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
 
 
+class BlockPostingPool(PostingPool):
+    """whoosh's posting pool, spilling sorted runs in marshalled blocks.
+
+    whoosh pickles each posting on its own when a run spills to disk and unpickles it
+    at the merge: a third of a worker's time at 2,500 articles a segment. A block of
+    postings in one marshal call costs a fraction of that; the order is unchanged.
+    """
+
+    def _write_run(self, f: Any, items: Any) -> None:
+        block: list[Any] = []
+        for item in items:
+            block.append(item)
+            if len(block) == RUN_BLOCK:
+                self._write_block(f, block)
+                block = []
+        if block:
+            self._write_block(f, block)
+        f.close()
+
+    @staticmethod
+    def _write_block(f: Any, block: list[Any]) -> None:
+        data = marshal.dumps(block)
+        f.write(_BLOCK_HEADER.pack(len(data)))
+        f.write(data)
+
+    def _read_run(self, path: str) -> Iterator[Any]:
+        f = self._open_run(path)
+        try:
+            while header := f.read(_BLOCK_HEADER.size):
+                (size,) = _BLOCK_HEADER.unpack(header)
+                yield from marshal.loads(f.read(size))
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+def use_block_pool(writer: Any, limit_mb: int) -> None:
+    """Give a fresh whoosh SegmentWriter the faster pool (before anything is added)."""
+    writer.pool = BlockPostingPool(writer._tempstorage, writer.newsegment, limitmb=limit_mb)
+
+
 # -- in the worker processes ----------------------------------------------------------
 
 _results: Any = None
@@ -212,7 +260,7 @@ def _worker_init(results: Any, stop: Any, parent_pid: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def index_chunk(whoosh_dir: str, jobs: list[IndexJob]) -> Any:
+def index_chunk(whoosh_dir: str, jobs: list[IndexJob], limit_mb: int) -> Any:
     """Parse and index `jobs` into a new segment (runs in a worker); each file's
     ParsedFile goes to the parent as soon as it is done. Returns the segment, or None
     when nothing needed writing or the build was stopped."""
@@ -224,8 +272,9 @@ def index_chunk(whoosh_dir: str, jobs: list[IndexJob]) -> Any:
     # The parent holds the index's write lock; a private scratch folder, because
     # whoosh's default one is shared by every writer of the index and removed by each.
     scratch = tempfile.mkdtemp(prefix=PART_TEMP_PREFIX, suffix=".tmp", dir=whoosh_dir)
-    writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
-    writer._tempstorage = writer.pool.tempstore = FileStorage(scratch).create()
+    writer = SegmentWriter(ix, _lk=False)
+    writer._tempstorage = FileStorage(scratch).create()
+    use_block_pool(writer, limit_mb)
     try:
         for job in jobs:
             if _stop.is_set():
@@ -267,7 +316,10 @@ class ParallelIndexer:
             initargs=(results, stop, os.getpid()),
         )
         try:
-            futures = [pool.submit(index_chunk, str(self.whoosh_dir), c) for c in self.chunks]
+            futures = [
+                pool.submit(index_chunk, str(self.whoosh_dir), chunk, WORKER_LIMIT_MB)
+                for chunk in self.chunks
+            ]
             for _ in range(self.total):
                 yield self._next_result(results, futures)
             self.segments = [s for s in (f.result() for f in futures) if s is not None]

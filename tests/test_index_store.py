@@ -138,6 +138,7 @@ def test_worker_processes_index_what_one_process_would(
     # small chunks: several workers, several segments, on 26 files
     monkeypatch.setattr(indexing, "PARALLEL_THRESHOLD", 1)
     monkeypatch.setattr(indexing, "MIN_CHUNK", 4)
+    monkeypatch.setattr(indexing, "WORKER_LIMIT_MB", 0)  # every posting spills to a run
     parallel = _engine(articles, tmp_path / "parallel")
     report = parallel.open()
     assert report.added == 26

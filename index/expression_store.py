@@ -73,10 +73,12 @@ class ExpressionStore:
             return None
         return value if _well_formed(value) else None
 
-    def update(self, changed: Mapping[str, RawExpressions], removed: Iterable[str]) -> None:
-        """Delete and replace rows in one transaction (sqlite3.Error on a full disk; the
-        manifest, written after, is the index's commit point)."""
-        rows = [(key, json.dumps(value, ensure_ascii=False)) for key, value in changed.items()]
+    def update(self, changed: Mapping[str, str], removed: Iterable[str]) -> None:
+        """Delete and replace rows (`changed` maps ids to JSON) in one transaction.
+
+        sqlite3.Error on a full disk; the manifest, written after, is the index's
+        commit point."""
+        rows = list(changed.items())
         gone = [(key,) for key in removed]
         with self._lock:
             connection = self._connect()

@@ -14,6 +14,7 @@ Workers are spawned, not forked: a forked child would share the parent's lock fi
 from __future__ import annotations
 
 import contextlib
+import json
 import marshal
 import math
 import multiprocessing
@@ -75,7 +76,9 @@ class ParsedFile:
     file: str
     """The path relative to the articles folder (also when the file was skipped)."""
     record: Any  # index.store.ManifestRecord; Any avoids an import cycle
-    raw_expressions: list[dict[str, Any]]
+    raw_expressions: str
+    """JSON, as stored: a string is a tenth of the memory of the parsed lists, and the
+    parent holds them for a whole build."""
     warning: str | None
     unchanged: bool = False
 
@@ -93,16 +96,16 @@ def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
         stat = path.stat()
         article = parse_file(path, folder)
         unchanged = article.content_hash == job.old_hash
-        raw_expressions = [] if unchanged else extract_raw(article.text)
+        raw_expressions = "[]" if unchanged else encode_expressions(extract_raw(article.text))
     except SkippedFile as exc:
-        return ParsedFile(file, None, [], f"skipped {name}: {exc}"), None
+        return ParsedFile(file, None, "[]", f"skipped {name}: {exc}"), None
     except OSError as exc:  # vanished or changed between listing and reading
-        return ParsedFile(file, None, [], f"skipped {name}: {exc.strerror or exc}"), None
+        return ParsedFile(file, None, "[]", f"skipped {name}: {exc.strerror or exc}"), None
     except Exception as exc:
         # A parser bug on one strange file (deeply nested HTML, odd dates) must not
         # stop the whole corpus from being indexed: skip the file and say why.
         reason = f"could not be parsed ({type(exc).__name__})"
-        return ParsedFile(file, None, [], f"skipped {name}: {reason}"), None
+        return ParsedFile(file, None, "[]", f"skipped {name}: {reason}"), None
     article = replace(article, id=job.article_id)
     record = ManifestRecord(
         id=article.id,
@@ -123,6 +126,10 @@ def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
     )
     parsed = ParsedFile(file, record, raw_expressions, None, unchanged=unchanged)
     return parsed, None if unchanged else article
+
+
+def encode_expressions(raw: list[Any]) -> str:
+    return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
 
 
 def sorted_name_pairs(text: str) -> list[list[str]]:

@@ -128,10 +128,11 @@ def _well_formed(record: ManifestRecord) -> bool:
 
 @dataclass
 class _PendingExpressions:
-    changed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    changed: dict[str, str] = field(default_factory=dict)
+    """article id -> expressions as JSON"""
     removed: list[str] = field(default_factory=list)
 
-    def update(self, changed: dict[str, list[dict[str, Any]]], removed: list[str]) -> None:
+    def update(self, changed: dict[str, str], removed: list[str]) -> None:
         for key in removed:
             self.changed.pop(key, None)
         self.changed.update(changed)
@@ -150,7 +151,7 @@ class _Batch:
         self.removed = list(removed)
         self.replaced: list[ManifestRecord] = []
         """Records of changed files, superseded by their new record on commit."""
-        self.added: list[tuple[ManifestRecord, list[dict[str, Any]]]] = []
+        self.added: list[tuple[ManifestRecord, str]] = []
         self.segments: list[Any] = []
         """Finished segments written by worker processes, added by the commit."""
         self.committed = False
@@ -588,9 +589,7 @@ class IndexStore:
 
         record = self.record(article_id)
         pending = self._pending_expressions.changed.get(article_id)
-        if pending is not None:
-            return pending
-        found = self._expressions.get(article_id)
+        found = json.loads(pending) if pending is not None else self._expressions.get(article_id)
         if found is not None:
             return found
         try:

@@ -26,6 +26,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index, LockError
 from whoosh.writing import IndexWriter
 
+from index import mapped_files
 from index.corpus import (
     article_id_for,
     discover_files,
@@ -55,6 +56,8 @@ from index.indexing import (
 )
 from index.models import Article, PlaceSource, UpdateReport
 from index.schema import SCHEMA_VERSION, build_schema
+
+mapped_files.install()
 
 ProgressCallback = Callable[[int, int, str], None]
 

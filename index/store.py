@@ -18,7 +18,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -116,6 +116,15 @@ _RECORD_TYPES: dict[str, type | tuple[type, ...]] = {
     "name_pairs": list,
     "warnings": list,
 }
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(ManifestRecord))
+
+
+def _as_json(record: ManifestRecord) -> dict[str, Any]:
+    """dataclasses.asdict deep-copies every nested dict and list: 0.6 s for 10k records,
+    on every update. Its values are JSON already, so a shallow dict does."""
+    return {name: getattr(record, name) for name in _RECORD_FIELDS}
 
 
 def _well_formed(record: ManifestRecord) -> bool:
@@ -539,7 +548,7 @@ class IndexStore:
                 "schema": SCHEMA_VERSION,
                 "articles_dir": str(self.articles_dir),
                 "generation": self._ix.latest_generation(),
-                "records": [asdict(r) for r in records],
+                "records": [_as_json(r) for r in records],
             },
         )
 

@@ -35,6 +35,17 @@ def _fmt(value: Any, unit: str = "") -> str:
     return f"{value}{unit}"
 
 
+def _memory(memory: Any) -> str:
+    """RSS, then what it is made of: private memory, and mapped index pages."""
+    if not isinstance(memory, dict):
+        return "—"
+    private = memory.get("private_mb")
+    return (
+        f"{_fmt(memory.get('rss_mb'), ' MB')} = {_fmt(private, ' MB')} private"
+        f"{_target(private, 300)} + {_fmt(memory.get('mapped_files_mb'), ' MB')} mapped files"
+    )
+
+
 def _target(value: Any, limit: float, *, at_least: bool = False) -> str:
     if not isinstance(value, int | float):
         return ""
@@ -51,6 +62,7 @@ def _rows(size: dict[str, Any]) -> list[tuple[str, str]]:
     speed = f"{_fmt(build.get('articles_per_s'))} articles/s · {_fmt(build.get('mb_per_s'))} MB/s"
     rows.append(("full index build (`summit index`)", f"{_fmt(seconds, ' s')}"
                  f"{_target(seconds, 60)} · {speed}"))  # fmt: skip
+    rows.append(("full index build: CPU time, all processes", _fmt(build.get("cpu_s"), " s")))
     rows.append(
         (
             "build peak RSS (largest process)",
@@ -116,6 +128,7 @@ def _rows(size: dict[str, Any]) -> list[tuple[str, str]]:
             _fmt(queries.get("peak_rss_mb"), " MB") + _target(queries.get("peak_rss_mb"), 300),
         )
     )
+    rows.append(("search process memory at the end", _memory(queries.get("memory_at_end"))))
     rg = size.get("ripgrep", {})
     for kind in ("single", "phrase"):
         speedup = rg.get(f"{kind}_speedup_vs_rg")
@@ -152,6 +165,7 @@ def _rows(size: dict[str, Any]) -> list[tuple[str, str]]:
                 _fmt(app.get("peak_rss_mb"), " MB") + _target(app.get("peak_rss_mb"), 300),
             )
         )
+        rows.append(("app process memory at the end", _memory(app.get("memory_at_end"))))
     start = size.get("startup", {})
     rows.append(
         (

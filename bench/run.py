@@ -67,7 +67,8 @@ def summit_command() -> str:
 
 def run_child(argv: Sequence[str]) -> tuple[float, float, str]:
     """(wall seconds, peak RSS MB, stdout) of one command; see _time_with_rss."""
-    return _time_with_rss(argv)
+    seconds, rss, out, _ = _time_with_rss(argv)
+    return seconds, rss, out
 
 
 def folder_mb(folder: Path) -> float:
@@ -98,10 +99,13 @@ def section_build(work: Path, corpus: dict[str, Any]) -> dict[str, Any]:
         shutil.rmtree(index)
     argv = [summit_command(), "index", "--articles", str(work / "articles"), "--index-dir"]
     argv.append(str(index))
-    seconds, rss, _ = _time_with_rss(argv)
+    seconds, rss, _, cpu = _time_with_rss(argv)
     index_mb = folder_mb(index)
     return {
         "seconds": round(seconds, 2),
+        # CPU of the command and its workers: what wall time would be on idle cores
+        # is cpu_s / cores, whatever else the machine was doing
+        "cpu_s": round(cpu, 1),
         "articles_per_s": round(corpus["articles"] / seconds, 1),
         "mb_per_s": round(corpus["mb"] / seconds, 2),
         "peak_rss_mb": rss,
@@ -110,9 +114,10 @@ def section_build(work: Path, corpus: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _time_with_rss(argv: Sequence[str]) -> tuple[float, float, str]:
-    """Wall time and peak RSS: wait4() on the child gives its own rusage, whose maxrss
-    is the largest of the child and its waited-for children (the parse pool)."""
+def _time_with_rss(argv: Sequence[str]) -> tuple[float, float, str, float]:
+    """Wall time, peak RSS, stdout and CPU seconds: wait4() on the child gives its own
+    rusage, whose maxrss is the largest of the child and its waited-for children (the
+    index workers), and whose CPU times include theirs."""
     with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out_file, stderr=err_file, text=True)
@@ -124,7 +129,7 @@ def _time_with_rss(argv: Sequence[str]) -> tuple[float, float, str]:
         out, err = out_file.read(), err_file.read()
     if proc.returncode != 0:
         raise RuntimeError(f"{argv[0]} failed ({proc.returncode}): {err.strip()[-500:]}")
-    return seconds, round(usage.ru_maxrss / 1024, 1), out
+    return seconds, round(usage.ru_maxrss / 1024, 1), out, usage.ru_utime + usage.ru_stime
 
 
 def section_queries(work: Path, queries_file: Path) -> dict[str, Any]:

@@ -44,15 +44,22 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def current_rss_mb() -> float:
-    """VmRSS now (Linux), in MB."""
+def current_rss_mb(field: str = "VmRSS") -> float:
+    """A memory line of /proc/self/status now (Linux), in MB."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         pass
     return 0.0
+
+
+def memory_now() -> dict[str, float]:
+    """RSS split in private memory and mapped file pages: whoosh maps the index, and the
+    pages a search touched count in RSS though the kernel can drop them at will."""
+    return {"rss_mb": current_rss_mb(), "private_mb": current_rss_mb("RssAnon"),
+            "mapped_files_mb": current_rss_mb("RssFile")}  # fmt: skip
 
 
 def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
@@ -94,6 +101,7 @@ def run_queries(articles: Path, index: Path, queries: QuerySet) -> dict[str, Any
         "first_search_hits": len(first.hits),
         "kinds": kinds,
         "peak_rss_mb": peak_rss_mb(),
+        "memory_at_end": memory_now(),
     }
 
 
@@ -153,6 +161,7 @@ async def _drive_app(articles: Path, index: Path, queries: QuerySet) -> dict[str
         "per_keystroke": percentiles(slow),
         "last_key_to_results": percentiles(fast),
         "peak_rss_mb": peak_rss_mb(),
+        "memory_at_end": memory_now(),
     }
 
 

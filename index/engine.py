@@ -246,9 +246,9 @@ class Engine:
         return resolve_expressions(article, self._store.raw_expressions(article.id), anchor)
 
     def _anchors_so_far(self) -> dict[str, DateAnchor]:
-        """The dates worked out so far, never waiting: until something asks for the
-        timeline (the app does so in a worker, the CLI before searching), hits carry
-        the dates given in front matter only."""
+        """The dates worked out so far, never waiting: until something asks for them
+        (`anchors()` or the timeline: the app in a worker, the CLI before searching),
+        hits carry the dates given in front matter only."""
         return self._anchors
 
     def _ensure_timeline(self) -> Timeline:

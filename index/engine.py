@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import pickle
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from index.models import (
     UpdateReport,
 )
 from index.paths import default_index_dir
+from index.timeline_cache import load_anchors, load_events, save_anchors, save_events
 
 if TYPE_CHECKING:
     from index.store import IndexStore
@@ -35,8 +35,7 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[int, int, str], None]
 """progress(done, total, message): called from the thread doing the work."""
 
-TIMELINE_CACHE = "timeline.pickle"
-_TIMELINE_MODULES = ("timeline.py", "anchors.py", "temporal.py", "models.py")
+_TIMELINE_MODULES = ("timeline.py", "anchors.py", "temporal.py", "models.py", "timeline_cache.py")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +84,8 @@ class Engine:
         self._search_lock = threading.Lock()
         self._timeline: Timeline | None = None
         self._anchors: dict[str, DateAnchor] = {}
+        self._anchors_known = False
+        """Whether `_anchors` holds every article's date (else: none yet)."""
 
     @property
     def _store(self) -> IndexStore:
@@ -111,7 +112,7 @@ class Engine:
         with self._lock:
             report = self._store.sync(progress=progress, rebuild=rebuild)
             self._timeline = None
-            self._anchors = {}
+            self._anchors, self._anchors_known = {}, False
             return report
 
     @property
@@ -206,8 +207,16 @@ class Engine:
     # -- timeline ------------------------------------------------------------------
 
     def anchors(self) -> dict[str, DateAnchor]:
-        self._ensure_timeline()
-        return self._anchors
+        """Every article's date by id. From the anchors cache when it is current, so a
+        search never waits for the timeline's events; else built with the timeline."""
+        with self._lock:
+            if not self._anchors_known:
+                cached = load_anchors(self.index_dir, self._timeline_key())
+                if cached is None:
+                    self._ensure_timeline()
+                else:
+                    self._anchors, self._anchors_known = cached, True
+            return self._anchors
 
     def timeline(
         self,
@@ -237,48 +246,42 @@ class Engine:
         return resolve_expressions(article, self._store.raw_expressions(article.id), anchor)
 
     def _anchors_so_far(self) -> dict[str, DateAnchor]:
-        """The dates worked out so far, never waiting: until something asks for the
-        timeline (the app does so in a worker, the CLI before searching), hits carry
-        the dates given in front matter only."""
+        """The dates worked out so far, never waiting: until something asks for them
+        (`anchors()` or the timeline: the app in a worker, the CLI before searching),
+        hits carry the dates given in front matter only."""
         return self._anchors
 
     def _ensure_timeline(self) -> Timeline:
+        """The timeline: loaded from the cache (anchors and events, same key), else built
+        and cached."""
         with self._lock:
             if self._timeline is None:
                 key = self._timeline_key()
-                cached = self._load_timeline(key)
-                self._timeline, self._anchors = cached or self._build_timeline()
-                if cached is None:
-                    self._save_timeline(key, (self._timeline, self._anchors))
+                anchors = (
+                    self._anchors if self._anchors_known else load_anchors(self.index_dir, key)
+                )
+                events = load_events(self.index_dir, key, anchors) if anchors is not None else None
+                if anchors is not None and events is not None:
+                    timeline = Timeline(tuple(anchors.values()), events)
+                else:
+                    timeline, anchors = self._build_timeline()
+                    # anchors first: should the events fail to be written, searches
+                    # still find their dates cached
+                    save_anchors(self.index_dir, key, timeline.anchors)
+                    save_events(self.index_dir, key, timeline)
+                self._timeline = timeline
+                self._anchors, self._anchors_known = anchors, True
             return self._timeline
 
     def _timeline_key(self) -> str:
-        """Index generation + today's date + the timeline code: a cached timeline is
-        reused only when none of them changed."""
+        """Index generation + today's date + the timeline code (its cache format
+        included): a cached timeline is reused only when none of them changed."""
         today = self.today or dt.date.today()
         digest = hashlib.sha256(repr((self._store.generation, today)).encode())
         here = Path(__file__).resolve().parent
         for name in _TIMELINE_MODULES:
             digest.update((here / name).read_bytes())
         return digest.hexdigest()
-
-    def _load_timeline(self, key: str) -> tuple[Timeline, dict[str, DateAnchor]] | None:
-        try:
-            with open(self.index_dir / TIMELINE_CACHE, "rb") as handle:
-                stored_key, value = pickle.load(handle)  # our own file in our index dir
-        except Exception:
-            return None
-        return value if stored_key == key else None
-
-    def _save_timeline(self, key: str, value: tuple[Timeline, dict[str, DateAnchor]]) -> None:
-        path = self.index_dir / TIMELINE_CACHE
-        tmp = path.with_name(path.name + ".tmp")
-        try:
-            with open(tmp, "wb") as handle:
-                pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(path)
-        except OSError:
-            pass  # a cache: never fatal
 
     def _build_timeline(self) -> tuple[Timeline, dict[str, DateAnchor]]:
         from index.timeline import build_timeline

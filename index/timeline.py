@@ -619,8 +619,8 @@ def _representative(cluster: Sequence[_Item]) -> _Item:
     )
 
 
-def _event(cluster: Sequence[_Item]) -> TimelineEvent:
-    rep = _representative(cluster)
+def _event(cluster: Sequence[_Item], rep: _Item) -> TimelineEvent:
+    """The cluster as one event, stated by `rep` (its `_representative`)."""
     finest = [i for i in cluster if i.expr.granularity != "week"] or list(cluster)
     dated = finest[0].expr
     members = sorted(cluster, key=lambda i: (i.article.id, i.expr.start))
@@ -676,8 +676,9 @@ def build_timeline(
     clusters = _cluster(items, _Similarity(articles, profiles))
     keyed = []
     for cluster in clusters:
-        event = _event(cluster)
-        keyed.append((_sort_key(event, _representative(cluster)), event))
+        rep = _representative(cluster)
+        event = _event(cluster, rep)
+        keyed.append((_sort_key(event, rep), event))
     keyed.sort(key=lambda k: k[0])
     ordered_anchors = tuple(anchors[a.id] for a in articles)
     return Timeline(ordered_anchors, tuple(e for _, e in keyed))

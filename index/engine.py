@@ -274,10 +274,10 @@ class Engine:
             return self._timeline
 
     def _timeline_key(self) -> str:
-        """Index generation + today's date + the timeline code (its cache format
+        """Index version (build and generation) + today's date + the timeline code (its cache format
         included): a cached timeline is reused only when none of them changed."""
         today = self.today or dt.date.today()
-        digest = hashlib.sha256(repr((self._store.generation, today)).encode())
+        digest = hashlib.sha256(repr((self._store.version, today)).encode())
         here = Path(__file__).resolve().parent
         for name in _TIMELINE_MODULES:
             digest.update((here / name).read_bytes())

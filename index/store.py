@@ -13,6 +13,7 @@ import errno
 import fcntl
 import json
 import os
+import secrets
 import shutil
 import sqlite3
 import tempfile
@@ -259,6 +260,7 @@ class IndexStore:
         self._pending_expressions = _PendingExpressions()
         """Committed to whoosh, not yet to the expression store (written with the manifest)."""
         self._searcher: Any = None
+        self._build_id = ""
 
     # -- opening ---------------------------------------------------------------------
 
@@ -272,6 +274,12 @@ class IndexStore:
         self._require_open()
         assert self._ix is not None
         return int(self._ix.latest_generation())
+
+    @property
+    def version(self) -> str:
+        """Names this state of the index for caches kept beside it: the generation alone
+        is not enough, since a rebuilt index starts counting again."""
+        return f"{self._build_id}:{self.generation}"
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -366,6 +374,8 @@ class IndexStore:
             manifest = json.loads((self.index_dir / MANIFEST).read_text(encoding="utf-8"))
             if manifest.get("schema") != SCHEMA_VERSION:
                 return False
+            if not isinstance(manifest.get("build"), str):
+                return False
             ix = whoosh_index.open_dir(str(self.index_dir / WHOOSH_DIR))
             if ix.latest_generation() != manifest.get("generation"):
                 return False
@@ -383,6 +393,7 @@ class IndexStore:
             return False
         self._ix = ix
         self._records = {r.id: r for r in records}
+        self._build_id = manifest["build"]
         self._expressions.close()
         self._expressions = expressions
         self._pending_expressions = _PendingExpressions()
@@ -417,6 +428,7 @@ class IndexStore:
         self._pending_expressions = _PendingExpressions()
         whoosh_dir.mkdir(parents=True)
         self._ix = whoosh_index.create_in(str(whoosh_dir), build_schema())
+        self._build_id = secrets.token_hex(8)
         self._records = {}
 
     # -- updating --------------------------------------------------------------------
@@ -546,6 +558,7 @@ class IndexStore:
             self.index_dir / MANIFEST,
             {
                 "schema": SCHEMA_VERSION,
+                "build": self._build_id,
                 "articles_dir": str(self.articles_dir),
                 "generation": self._ix.latest_generation(),
                 "records": [_as_json(r) for r in records],

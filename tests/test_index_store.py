@@ -182,3 +182,19 @@ def test_time_expressions_are_read_on_demand_and_rebuilt_from_the_article(
     reopened = _engine(corpus_copy, tmp_path / "ix")
     assert not reopened.open().rebuilt
     assert [(e.start, e.end, e.text) for e in reopened.time_expressions(article)] == expected
+
+
+def test_a_rebuilt_index_never_reuses_the_old_timeline(corpus_copy: Path, tmp_path: Path) -> None:
+    engine = _engine(corpus_copy, tmp_path / "ix")
+    engine.open()
+    generation = engine._store.generation
+    assert not engine.timeline(text="wolverine").events
+    article = corpus_copy / "harbour-strike.txt"
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nOn 5 May 2031 a wolverine crossed the port.\n",
+        encoding="utf-8",
+    )
+    rebuilt = _engine(corpus_copy, tmp_path / "ix")
+    assert rebuilt.open(rebuild=True).rebuilt
+    assert rebuilt._store.generation == generation  # whoosh counts afresh
+    assert rebuilt.timeline(text="wolverine").events

@@ -112,7 +112,9 @@ class Engine:
         with self._lock:
             report = self._store.sync(progress=progress, rebuild=rebuild)
             self._timeline = None
-            self._anchors, self._anchors_known = {}, False
+            # cheap (a 1 MB file at 10k) when current: the first hits carry inferred dates
+            cached = load_anchors(self.index_dir, self._timeline_key())
+            self._anchors, self._anchors_known = (cached, True) if cached else ({}, False)
             return report
 
     @property

@@ -212,9 +212,9 @@ def test_a_damaged_or_foreign_cache_is_rebuilt(
     index_dir: Path, reference: Timeline, tmp_path: Path, which: str, name: str
 ) -> None:
     marker = tmp_path / "ran"
-    engine = _fresh(index_dir)
-    blob = _damages(engine._timeline_key(), marker)[name]
+    blob = _damages(_fresh(index_dir)._timeline_key(), marker)[name]
     (index_dir / which).write_bytes(blob)
+    engine = _fresh(index_dir)  # open() reads the anchors cache: it must refuse this one
     assert tuple(engine.anchors().values()) == reference.anchors
     assert engine.timeline() == reference
     assert not marker.exists()
@@ -255,3 +255,11 @@ def test_the_old_single_file_cache_goes(tmp_path: Path) -> None:
     timeline = _odd_timeline()
     save_events(tmp_path, "k", timeline)
     assert not (tmp_path / LEGACY_CACHE).exists()
+
+
+def test_opening_brings_the_cached_dates_without_the_timeline(
+    index_dir: Path, reference: Timeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_build(monkeypatch)
+    engine = _fresh(index_dir)
+    assert tuple(engine._anchors_so_far().values()) == reference.anchors

@@ -34,6 +34,7 @@ from typing import Any
 
 from whoosh.writing import PostingPool
 
+from index.analysis import folding_analyzer
 from index.corpus import (
     SkippedFile,
     parse_file,
@@ -81,6 +82,8 @@ class ParsedFile:
     parent holds them for a whole build."""
     warning: str | None
     unchanged: bool = False
+    words: str = ""
+    """The article's distinct vocabulary words (folded), space-separated."""
 
 
 def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
@@ -124,8 +127,18 @@ def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
         name_pairs=[] if unchanged else sorted_name_pairs(article.text),
         warnings=list(article.warnings),
     )
-    parsed = ParsedFile(file, record, raw_expressions, None, unchanged=unchanged)
+    words = "" if unchanged else " ".join(vocabulary_words(article))
+    parsed = ParsedFile(file, record, raw_expressions, None, unchanged=unchanged, words=words)
     return parsed, None if unchanged else article
+
+
+def vocabulary_words(article: Article) -> list[str]:
+    """Distinct real words of the title and story, folded as the index folds them."""
+    analyzer = folding_analyzer()
+    words = {token.text for token in analyzer(article.title)}
+    for paragraph in article.paragraphs:
+        words.update(token.text for token in analyzer(paragraph.text))
+    return sorted(words)
 
 
 def encode_expressions(raw: list[Any]) -> str:

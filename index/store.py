@@ -44,7 +44,6 @@ from index.errors import (
     IndexWriteError,
     SummitError,
 )
-from index.expression_store import ExpressionStore
 from index.indexing import (
     IndexJob,
     ParallelIndexer,
@@ -57,13 +56,14 @@ from index.indexing import (
 )
 from index.models import Article, PlaceSource, UpdateReport
 from index.schema import SCHEMA_VERSION, build_schema
+from index.sidecar import ArticleExtras, SidecarStore, Vocabulary
 
 mapped_files.install()
 
 ProgressCallback = Callable[[int, int, str], None]
 
 MANIFEST = "manifest.json"
-TIME_EXPRESSIONS = "time_expressions.sqlite"
+SIDECAR = "articles.sqlite"
 WHOOSH_DIR = "whoosh"
 SYNC_LOCK = "sync.lock"
 LOCK_WAIT_SECONDS = 30.0
@@ -140,12 +140,11 @@ def _well_formed(record: ManifestRecord) -> bool:
 
 
 @dataclass
-class _PendingExpressions:
-    changed: dict[str, str] = field(default_factory=dict)
-    """article id -> expressions as JSON"""
+class _PendingExtras:
+    changed: dict[str, ArticleExtras] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
 
-    def update(self, changed: dict[str, str], removed: list[str]) -> None:
+    def update(self, changed: dict[str, ArticleExtras], removed: list[str]) -> None:
         for key in removed:
             self.changed.pop(key, None)
         self.changed.update(changed)
@@ -164,7 +163,7 @@ class _Batch:
         self.removed = list(removed)
         self.replaced: list[ManifestRecord] = []
         """Records of changed files, superseded by their new record on commit."""
-        self.added: list[tuple[ManifestRecord, str]] = []
+        self.added: list[tuple[ManifestRecord, ArticleExtras]] = []
         self.segments: list[Any] = []
         """Finished segments written by worker processes, added by the commit."""
         self.committed = False
@@ -203,7 +202,7 @@ class _Batch:
             report.added += 1
         if article is not None:
             add_article(self.writer, article)
-        self.added.append((item.record, item.raw_expressions))
+        self.added.append((item.record, ArticleExtras(item.raw_expressions, item.words)))
 
     def commit(self) -> None:
         if self._writer is None:
@@ -220,8 +219,8 @@ class _Batch:
             records.pop(record.id, None)
         for record, _ in self.added:
             records[record.id] = record
-        self.store._pending_expressions.update(
-            changed={record.id: expressions for record, expressions in self.added},
+        self.store._pending_extras.update(
+            changed={record.id: extras for record, extras in self.added},
             removed=[r.id for r in self.removed],
         )
 
@@ -256,9 +255,9 @@ class IndexStore:
         self.warnings: list[str] = []
         self._ix: Index | None = None
         self._records: dict[str, ManifestRecord] = {}
-        self._expressions = ExpressionStore(index_dir / TIME_EXPRESSIONS)
-        self._pending_expressions = _PendingExpressions()
-        """Committed to whoosh, not yet to the expression store (written with the manifest)."""
+        self._sidecar = SidecarStore(index_dir / SIDECAR)
+        self._pending_extras = _PendingExtras()
+        """Committed to whoosh, not yet to the sidecar (written with the manifest)."""
         self._searcher: Any = None
         self._build_id = ""
 
@@ -285,7 +284,7 @@ class IndexStore:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-        self._expressions.close()
+        self._sidecar.close()
         self._ix = None
 
     def sync(
@@ -382,9 +381,9 @@ class IndexStore:
             records = [ManifestRecord(**item) for item in manifest["records"]]
             if not all(map(_well_formed, records)):
                 return False  # hand-edited or damaged: trusting it would fail later
-            expressions = ExpressionStore(self.index_dir / TIME_EXPRESSIONS)
-            if expressions.count() != len(records):
-                expressions.close()
+            sidecar = SidecarStore(self.index_dir / SIDECAR)
+            if sidecar.count() != len(records):
+                sidecar.close()
                 return False
             expected_docs = sum(r.paragraphs + 1 for r in records)
             if ix.doc_count() != expected_docs:
@@ -394,9 +393,9 @@ class IndexStore:
         self._ix = ix
         self._records = {r.id: r for r in records}
         self._build_id = manifest["build"]
-        self._expressions.close()
-        self._expressions = expressions
-        self._pending_expressions = _PendingExpressions()
+        self._sidecar.close()
+        self._sidecar = sidecar
+        self._pending_extras = _PendingExtras()
         return True
 
     def _sync_locked(self, progress: ProgressCallback | None, *, rebuild: bool) -> UpdateReport:
@@ -422,10 +421,10 @@ class IndexStore:
             whoosh_dir.unlink()  # a stray file (or link) where the index folder belongs
         with contextlib.suppress(FileNotFoundError):
             (self.index_dir / MANIFEST).unlink()
-        self._expressions.close()
-        self._expressions = ExpressionStore(self.index_dir / TIME_EXPRESSIONS)
-        self._expressions.delete_file()
-        self._pending_expressions = _PendingExpressions()
+        self._sidecar.close()
+        self._sidecar = SidecarStore(self.index_dir / SIDECAR)
+        self._sidecar.delete_file()
+        self._pending_extras = _PendingExtras()
         whoosh_dir.mkdir(parents=True)
         self._ix = whoosh_index.create_in(str(whoosh_dir), build_schema())
         self._build_id = secrets.token_hex(8)
@@ -550,9 +549,9 @@ class IndexStore:
         assert self._ix is not None
         # The time expressions go first: the manifest (with the index generation) is the
         # commit point, so a crash before it makes the next run rebuild.
-        pending = self._pending_expressions
-        self._expressions.update(pending.changed, pending.removed)
-        self._pending_expressions = _PendingExpressions()
+        pending = self._pending_extras
+        self._sidecar.update(pending.changed, pending.removed)
+        self._pending_extras = _PendingExtras()
         records = sorted(self._records.values(), key=lambda r: r.file)
         _atomic_write_json(
             self.index_dir / MANIFEST,
@@ -607,14 +606,23 @@ class IndexStore:
             raise ArticleNotFound(f"article id {article_id!r} is ambiguous: {shown}")
         raise ArticleNotFound(f"no article with id {article_id!r} (see `summit list`)")
 
+    def vocabulary(self) -> Vocabulary:
+        """The corpus's real words and how many articles each is in."""
+        self._require_open()
+        return self._sidecar.vocabulary()
+
     def raw_expressions(self, article_id: str) -> list[dict[str, Any]]:
         """Read on demand. When the stored row is missing or unreadable (a manifest save
         that failed, a damaged file), they are extracted again from the article."""
         from index.temporal import extract_raw
 
         record = self.record(article_id)
-        pending = self._pending_expressions.changed.get(article_id)
-        found = json.loads(pending) if pending is not None else self._expressions.get(article_id)
+        pending = self._pending_extras.changed.get(article_id)
+        found = (
+            json.loads(pending.expressions)
+            if pending is not None
+            else self._sidecar.expressions(article_id)
+        )
         if found is not None:
             return found
         try:

@@ -170,14 +170,14 @@ def test_time_expressions_are_read_on_demand_and_rebuilt_from_the_article(
 ) -> None:
     import sqlite3
 
-    from index.store import TIME_EXPRESSIONS
+    from index.store import SIDECAR
 
     engine = _engine(corpus_copy, tmp_path / "ix")
     engine.open()
     article = engine.articles()[0].id
     expected = [(e.start, e.end, e.text) for e in engine.time_expressions(article)]
     assert expected
-    with sqlite3.connect(tmp_path / "ix" / TIME_EXPRESSIONS) as db:
+    with sqlite3.connect(tmp_path / "ix" / SIDECAR) as db:
         db.execute("UPDATE expressions SET raw = 'not json' WHERE id = ?", (article,))
     reopened = _engine(corpus_copy, tmp_path / "ix")
     assert not reopened.open().rebuilt
@@ -198,3 +198,29 @@ def test_a_rebuilt_index_never_reuses_the_old_timeline(corpus_copy: Path, tmp_pa
     assert rebuilt.open(rebuild=True).rebuilt
     assert rebuilt._store.generation == generation  # whoosh counts afresh
     assert rebuilt.timeline(text="wolverine").events
+
+
+def test_the_vocabulary_follows_added_changed_and_removed_articles(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    engine = _engine(corpus_copy, tmp_path / "ix")
+    engine.open()
+    before = engine._store.vocabulary()
+    dockworkers = before.frequency("dockworkers")
+    assert dockworkers >= 1
+    assert "mombasa" in before.with_prefix("momb")
+    (corpus_copy / "second.txt").write_text(
+        "Dockworkers again\n\nDockworkers in Durban walked out over a zebroid dispute.\n"
+    )
+    engine.open()
+    assert engine._store.vocabulary().frequency("dockworkers") == dockworkers + 1
+    assert engine._store.vocabulary().frequency("zebroid") == 1
+    (corpus_copy / "second.txt").write_text("Quiet day\n\nNothing happened at the quay.\n")
+    engine.open()
+    after = engine._store.vocabulary()
+    assert after.frequency("zebroid") == 0 and after.frequency("quay") == 1
+    (corpus_copy / "second.txt").unlink()
+    engine.open()
+    reopened = _engine(corpus_copy, tmp_path / "ix")
+    reopened.open()
+    assert reopened._store.vocabulary().counts == before.counts

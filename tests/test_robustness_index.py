@@ -147,8 +147,8 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "record missing a field": _edit_manifest(lambda m: m["records"][0].pop("hash")),  # type: ignore[index]
     "record wrong type": _edit_manifest(_set_record("proper_nouns", 5)),
     "record bad date": _edit_manifest(_set_record("date", "2024-99-99")),
-    "time expressions garbage": lambda d: (d / store.TIME_EXPRESSIONS).write_text("{"),
-    "time expressions wrong shape": lambda d: (d / store.TIME_EXPRESSIONS).write_text(
+    "sidecar garbage": lambda d: (d / store.SIDECAR).write_text("{"),
+    "sidecar not a database": lambda d: (d / store.SIDECAR).write_text(
         '{"article_0000": 5}'
     ),
     "whoosh folder is a file": lambda d: (

@@ -36,15 +36,17 @@ from index.blocks import (
 
 __all__ = ["PostingsReader", "TermPostings", "Unsupported", "occurring_at_least"]
 
-LISTS_BYTES = 16 << 20
+LISTS_BYTES = 12 << 20
 """Posting lists kept per searcher (an index generation), least recently used dropped
 first. Common words come back query after query (and keystroke after keystroke), and
-they are the ones that cost tens of milliseconds to read: 16 MiB holds about 1.4
+they are the ones that cost tens of milliseconds to read: 12 MiB holds about a
 million postings with their scores."""
-POSITIONS_BYTES = 8 << 20
+POSITIONS_BYTES = 4 << 20
 """Positions read for phrases, kept with their lists (least recently used dropped
 first) on a budget of their own: they take five times the room of a posting, and only
 phrases need them, so they must not push the lists out."""
+UNREAD_COST = 5
+"""Reading and scoring a posting costs about five times what adding it up does."""
 _BYTES_PER_POSTING = 12  # a 4-byte document number and an 8-byte score
 _BYTES_PER_VALUE = 64  # a posting's encoded positions once read: bytes, pointer, number
 
@@ -158,17 +160,18 @@ class PostingsReader:
         self.trim()
         return postings
 
-    def unread_within(self, query: Any, budget: int) -> bool:
-        """Whether the query's terms not read yet have at most `budget` postings."""
+    def work(self, query: Any, limit: int) -> int:
+        """About how much work the query's lists are, in postings, one not read yet
+        counting as UNREAD_COST (stops counting past `limit`)."""
         frequency = self._searcher.doc_frequency
-        unread = 0
+        total = 0
         for fieldname, text in query.iter_all_terms():
             word = text.decode("utf-8") if isinstance(text, bytes) else text
-            if (fieldname, word) not in self._cache:
-                unread += frequency(fieldname, text)
-                if unread > budget:
-                    return False
-        return True
+            cost = 1 if (fieldname, word) in self._cache else UNREAD_COST
+            total += cost * frequency(fieldname, text)
+            if total > limit:
+                break
+        return total
 
     def has_positions(self, fieldname: str) -> bool:
         if fieldname not in self._searcher.schema:

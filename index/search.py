@@ -12,7 +12,7 @@ import datetime as dt
 import heapq
 import re
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -51,10 +51,11 @@ whatever its size. Enter runs the query without this bound."""
 AS_YOU_TYPE_SECONDS = 0.03
 """As-you-type stops scoring after this long and shows the best hits found so far
 (the total is then an estimate); Enter runs the complete search."""
-AS_YOU_TYPE_POSTINGS = 12_000
-"""As-you-type reads whole posting lists only while those not read yet add up to this
-(about 10 ms: a keystroke must not wait for a common word's list); else whoosh,
-stopped at AS_YOU_TYPE_SECONDS."""
+AS_YOU_TYPE_WORK = 60_000
+"""As-you-type goes through whole posting lists only while they are this little work
+(PostingsReader.work: about 10 ms, 60,000 postings read already or 12,000 not);
+beyond that a keystroke would wait longer than for whoosh, which stops at
+AS_YOU_TYPE_SECONDS with the best hits found so far."""
 COUNT_CAP = 1000
 """Passages counted exactly; past this the total is an estimate ("about N"), so a
 common word never costs a second full pass over its matches."""
@@ -197,18 +198,21 @@ class PassageSearcher:
         """The PREFIX_EXPANSION_LIMIT most frequent words starting with `folded`, as
         (frequency, word), most frequent first.
 
-        Walks only the prefix's stretch of the lexicon and takes each frequency from the
-        term info it reads (no second lookup per word); cached per index generation, as
-        backspacing and retyping asks for the same prefixes again."""
+        Walks only the prefix's stretch of each segment's lexicon and adds up the
+        frequencies from the term infos it reads: the whole index's iter_prefix looks
+        every term up again in every segment by hash, ten times slower, and a two-letter
+        prefix has a thousand words. Cached per index generation, as backspacing and
+        retyping asks for the same prefixes again."""
         cached = self._prefix_cache.get(folded)
         if cached is not None:
             self._prefix_cache.move_to_end(folded)
             return cached
-        words: list[tuple[int, str]] = []
-        for term, info in self._searcher.reader().iter_prefix("words", folded):
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
-            words.append((info.doc_frequency(), word))
-        kept = heapq.nlargest(PREFIX_EXPANSION_LIMIT, words)
+        frequencies: Counter[str] = Counter()
+        for leaf, _ in self._searcher.leaf_searchers():
+            for term, info in leaf.reader().iter_prefix("words", folded):
+                word = term.decode("utf-8") if isinstance(term, bytes) else term
+                frequencies[word] += info.doc_frequency()
+        kept = heapq.nlargest(PREFIX_EXPANSION_LIMIT, ((f, w) for w, f in frequencies.items()))
         _remember(self._prefix_cache, folded, kept)
         return kept
 
@@ -435,7 +439,8 @@ class PassageSearcher:
         """((score, docnum) best first, total, exact?). Whole posting lists when they can
         be read in time (index/topk.py: exact, and much faster than whoosh's matchers on
         common words); otherwise, and for what topk cannot score, whoosh."""
-        if not as_you_type or self._postings.unread_within(query, AS_YOU_TYPE_POSTINGS):
+        work = self._postings.work
+        if not as_you_type or work(query, AS_YOU_TYPE_WORK) <= AS_YOU_TYPE_WORK:
             try:
                 top = top_docs(compile_query(query, self._postings), fetch, allow=allow)
                 self._postings.trim()  # (the positions this query read)

@@ -224,3 +224,22 @@ def test_positions_of_a_phrase_come_from_the_right_block(searcher: PassageSearch
 def test_arrays_hold_the_postings(searcher: PassageSearcher) -> None:
     postings = searcher._postings.term("title", "council")
     assert isinstance(postings.ids, array) and list(postings.ids) == sorted(postings.ids)
+
+
+def test_prefix_expansion_adds_up_every_segment(searcher: PassageSearcher) -> None:
+    """As-you-type reads each segment's stretch of the lexicon (the whole index's
+    iter_prefix looks every word up again in each segment): same words, same counts."""
+    reader = searcher._searcher.reader()
+    for prefix in ("co", "h", "st", "zz"):
+        expected = sorted(
+            (
+                (info.doc_frequency(), _text(term))
+                for term, info in reader.iter_prefix("words", prefix)
+            ),
+            reverse=True,
+        )[:64]
+        assert searcher._prefix_words(prefix) == expected
+
+
+def _text(term: str | bytes) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term

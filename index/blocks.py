@@ -26,6 +26,8 @@ from whoosh.matching.wrappers import FilterMatcher
 
 BlockValues = tuple[Sequence[int], Sequence[Any]]
 """A block's (document numbers, encoded values)."""
+BLOCK_POSTINGS = 128
+"""Postings in a full whoosh3 block (its default blocklimit)."""
 
 
 class Unsupported(Exception):
@@ -90,10 +92,14 @@ class LeafPostings:
     blocks: BlockSource
 
 
-def read_leaf(reader: Any, fieldname: str, btext: bytes, offset: int) -> LeafPostings:
+def read_leaf(
+    reader: Any, fieldname: str, btext: bytes, offset: int, within: Sequence[int] | None = None
+) -> LeafPostings:
     """A term's postings in one segment; `offset` is the segment's first document number.
     Deleted documents are left out of ids and weights (never asked for their values).
-    The values stay on disk, each block's to be read when a phrase needs it."""
+    The values stay on disk, each block's to be read when a phrase needs it. With
+    `within` (ascending document numbers), only the blocks that may hold one of them
+    are read: the postings of the others are left out."""
     matcher = reader.postings(fieldname, btext)
     deleted: frozenset[int] = frozenset()
     if isinstance(matcher, FilterMatcher) and isinstance(matcher.child, W3LeafMatcher):
@@ -102,7 +108,7 @@ def read_leaf(reader: Any, fieldname: str, btext: bytes, offset: int) -> LeafPos
         if not deleted and reader.has_deletions():
             raise Unsupported("cannot tell which documents are deleted")
     if isinstance(matcher, W3LeafMatcher):
-        leaf = _read_blocks(matcher, offset)
+        leaf = _read_blocks(matcher, offset, within)
     else:
         leaf = _step_through(matcher, offset)
     for docnum in sorted((d + offset for d in deleted), reverse=True):
@@ -112,28 +118,36 @@ def read_leaf(reader: Any, fieldname: str, btext: bytes, offset: int) -> LeafPos
     return leaf
 
 
-def _read_blocks(matcher: W3LeafMatcher, offset: int) -> LeafPostings:
-    """Every block's ids and weights."""
+def _read_blocks(matcher: W3LeafMatcher, offset: int, within: Sequence[int] | None) -> LeafPostings:
+    """The ids and weights of every block (of those that may hold a document `within`)."""
     ids: list[int] = []
     weights: list[float] = []
     try:
         if matcher._fixedsize is not None and matcher._fixedsize >= 0:
             raise Unsupported("fixed-size posting values")
         blocks = _DiskBlocks(matcher._postfile, offset, bool(matcher._byteids))
+        first = offset
         while matcher.is_active():
             count = matcher._blocklength
             blocks.add(matcher)
-            block_ids, block_weights = _ids_and_weights(
-                blocks.pickled(len(blocks.lasts) - 1), count
-            )
-            ids.extend(_global(block_ids, blocks.byteids, offset))
-            weights.extend(_weights(block_weights, count))
+            last = blocks.lasts[-1]
+            if within is None or _any_between(within, first, last):
+                pickled = blocks.pickled(len(blocks.lasts) - 1)
+                block_ids, block_weights = _ids_and_weights(pickled, count)
+                ids.extend(_global(block_ids, blocks.byteids, offset))
+                weights.extend(_weights(block_weights, count))
+            first = last + 1
             matcher._next_block()
     except (AttributeError, TypeError, ValueError) as exc:
         raise Unsupported(f"unexpected posting block layout: {exc}") from exc
     if len(ids) != len(weights):
         raise Unsupported("posting block lengths disagree")
     return LeafPostings(ids, weights, blocks)
+
+
+def _any_between(docnums: Sequence[int], low: int, high: int) -> bool:
+    index = bisect.bisect_left(docnums, low)
+    return index < len(docnums) and docnums[index] <= high
 
 
 def _global(block_ids: Sequence[int], byteids: bool, offset: int) -> list[int]:

@@ -27,6 +27,7 @@ from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 from index.blocks import (
+    BLOCK_POSTINGS,
     BlockSource,
     BlockValues,
     Unsupported,
@@ -45,6 +46,9 @@ POSITIONS_BYTES = 4 << 20
 """Positions read for phrases, kept with their lists (least recently used dropped
 first) on a budget of their own: they take five times the room of a posting, and only
 phrases need them, so they must not push the lists out."""
+SPARSE_SHARE = 2
+"""A list is read in part when the documents asked for touch at most half its blocks
+(else reading it whole, and keeping it for the next query, is worth it)."""
 UNREAD_COST = 5
 """Reading and scoring a posting costs about five times what adding it up does."""
 _BYTES_PER_POSTING = 12  # a 4-byte document number and an 8-byte score
@@ -148,17 +152,35 @@ class PostingsReader:
         self._usage = _Usage()
         self._lengths: dict[tuple[int, str], bytes] = {}
 
-    def term(self, fieldname: str, text: str) -> TermPostings:
-        """The term's postings and scores (read once, then kept while they fit)."""
+    def term(
+        self, fieldname: str, text: str, *, within: Sequence[int] | None = None
+    ) -> TermPostings:
+        """The term's postings and scores (read once, then kept while they fit).
+
+        `within`: the (ascending) documents the caller cares about. When they are few
+        next to the term's blocks, only the blocks that may hold them are read, and
+        that partial list is not kept (a phrase of a rare and a common word reads a
+        few dozen blocks of the common one, not hundreds)."""
         key = (fieldname, text)
         postings = self._cache.get(key)
         if postings is not None:
             self._cache.move_to_end(key)
             return postings
+        if within is not None and len(within) * SPARSE_SHARE * BLOCK_POSTINGS < self.frequency(
+            fieldname, text
+        ):
+            return self._read(fieldname, text, within)
         postings = self._cache[key] = self._read(fieldname, text)
         self._usage.lists += postings.list_bytes
         self.trim()
         return postings
+
+    def frequency(self, fieldname: str, text: str) -> int:
+        """How many documents the term occurs in (from the term index: nothing read)."""
+        if fieldname not in self._searcher.schema:
+            return 0
+        frequency: int = self._searcher.doc_frequency(fieldname, text)
+        return frequency
 
     def work(self, query: Any, limit: int) -> int:
         """About how much work the query's lists are, in postings, one not read yet
@@ -202,7 +224,7 @@ class PostingsReader:
             dropped.leave()
             self._usage.lists -= dropped.list_bytes
 
-    def _read(self, fieldname: str, text: str) -> TermPostings:
+    def _read(self, fieldname: str, text: str, within: Sequence[int] | None = None) -> TermPostings:
         searcher = self._searcher
         if fieldname not in searcher.schema:
             return EMPTY
@@ -217,7 +239,7 @@ class PostingsReader:
             reader = leaf.reader()
             if (fieldname, btext) not in reader:
                 continue
-            postings = read_leaf(reader, fieldname, btext, offset)
+            postings = read_leaf(reader, fieldname, btext, offset, within)
             table = _bm25_table(searcher.weighting.scorer(leaf, fieldname, btext))
             lengths = self._field_lengths(reader, fieldname, offset)
             scores.extend(_scored(postings.ids, postings.weights, lengths, table))
@@ -225,7 +247,7 @@ class PostingsReader:
             sources.append(postings.blocks)
         if self._exclude:
             ids, scores = _without(ids, scores, self._exclude)
-        return TermPostings(ids, scores, sources, self._usage)
+        return TermPostings(ids, scores, sources, self._usage if within is None else None)
 
     def _field_lengths(self, reader: Any, fieldname: str, offset: int) -> bytes:
         """The field's length byte of every document of a segment (whoosh scores with

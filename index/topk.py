@@ -322,7 +322,12 @@ def _phrase(query: wq.Phrase, reader: PostingsReader) -> Node:
     if not query.words:
         return _Empty()
     words = [_text(w) for w in query.words]
-    terms = {w: reader.term(query.fieldname, w) for w in words}
+    # the rarest word first: the others are only needed where it occurs
+    rarest = min(words, key=lambda w: reader.frequency(query.fieldname, w))
+    terms = {rarest: reader.term(query.fieldname, rarest)}
+    for word in words:
+        if word not in terms:
+            terms[word] = reader.term(query.fieldname, word, within=terms[rarest].ids)
     if any(not t.ids for t in terms.values()):
         return _Empty()  # whoosh's phrase matches nothing when a word is missing
     return _Phrase(

@@ -243,3 +243,35 @@ def test_prefix_expansion_adds_up_every_segment(searcher: PassageSearcher) -> No
 
 def _text(term: str | bytes) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def test_lists_read_in_part_around_a_rare_word_rank_the_same(
+    searcher: PassageSearcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phrase reads its other words only in the blocks where its rarest word occurs
+    (when that is a small share of their blocks: here, always)."""
+    monkeypatch.setattr("index.postings.SPARSE_SHARE", 0)
+    fresh = PostingsReader(searcher._searcher, searcher._article_docs)
+    for text in QUERIES:
+        query = searcher._plan(text, as_you_type=False).query
+        expected = top_docs(compile_query(query, searcher._postings), 25)
+        got = top_docs(compile_query(query, fresh), 25)
+        assert ranked(got.hits) == ranked(expected.hits)
+        assert (got.total, got.exact_total) == (expected.total, expected.exact_total)
+
+
+def test_a_list_read_in_part_has_every_posting_asked_for(
+    searcher: PassageSearcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("index.postings.SPARSE_SHARE", 0)
+    whole = searcher._postings.term("body", "harbour")
+    within = [*whole.ids[:3], whole.ids[len(whole.ids) // 2]]
+    part = PostingsReader(searcher._searcher, searcher._article_docs).term(
+        "body", "harbour", within=[*within, max(whole.ids) + 1]
+    )
+    assert len(part.ids) < len(whole.ids)
+    scores = dict(zip(part.ids, part.scores, strict=True))
+    assert {d: scores[d] for d in within} == {
+        d: s for d, s in zip(whole.ids, whole.scores, strict=True) if d in set(within)
+    }
+    assert [part.value_of(d) for d in within] == [whole.value_of(d) for d in within]

@@ -57,8 +57,9 @@ AS_YOU_TYPE_WORK = 60_000
 beyond that a keystroke would wait longer than for whoosh, which stops at
 AS_YOU_TYPE_SECONDS with the best hits found so far."""
 COUNT_CAP = 1000
-"""Passages counted exactly; past this the total is an estimate ("about N"), so a
-common word never costs a second full pass over its matches."""
+"""When whoosh searches (what index/topk.py does not handle), passages counted exactly;
+past this the total is an estimate ("about N"), so a common word never costs a second
+full pass over its matches. (topk counts from the lists it has read anyway.)"""
 COUNT_SCAN_LIMIT = 4 * COUNT_CAP
 _CACHE_SIZE = 256
 

@@ -12,8 +12,8 @@ import datetime as dt
 import heapq
 import re
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -25,13 +25,15 @@ from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.index import Index
-from whoosh.searching import Hit, Searcher, TimeLimit
+from whoosh.searching import Searcher, TimeLimit
 
 from index.analysis import fold, stem
 from index.highlight import make_snippet, match_spans
 from index.models import DateAnchor, Passage, SearchResult, Span
+from index.postings import PostingsReader, Unsupported
 from index.querylang import PreparedQuery, is_empty, prepare_query
 from index.schema import ARTICLE, PASSAGE
+from index.topk import compile_query, top_docs
 from index.variants import VariantTable, variant_groups
 
 TEXT_FIELDS = ("title", "body")
@@ -49,9 +51,15 @@ whatever its size. Enter runs the query without this bound."""
 AS_YOU_TYPE_SECONDS = 0.03
 """As-you-type stops scoring after this long and shows the best hits found so far
 (the total is then an estimate); Enter runs the complete search."""
+AS_YOU_TYPE_WORK = 60_000
+"""As-you-type goes through whole posting lists only while they are this little work
+(PostingsReader.work: about 10 ms, 60,000 postings read already or 12,000 not);
+beyond that a keystroke would wait longer than for whoosh, which stops at
+AS_YOU_TYPE_SECONDS with the best hits found so far."""
 COUNT_CAP = 1000
-"""Passages counted exactly; past this the total is an estimate ("about N"), so a
-common word never costs a second full pass over its matches."""
+"""When whoosh searches (what index/topk.py does not handle), passages counted exactly;
+past this the total is an estimate ("about N"), so a common word never costs a second
+full pass over its matches. (topk counts from the lists it has read anyway.)"""
 COUNT_SCAN_LIMIT = 4 * COUNT_CAP
 _CACHE_SIZE = 256
 
@@ -191,18 +199,21 @@ class PassageSearcher:
         """The PREFIX_EXPANSION_LIMIT most frequent words starting with `folded`, as
         (frequency, word), most frequent first.
 
-        Walks only the prefix's stretch of the lexicon and takes each frequency from the
-        term info it reads (no second lookup per word); cached per index generation, as
-        backspacing and retyping asks for the same prefixes again."""
+        Walks only the prefix's stretch of each segment's lexicon and adds up the
+        frequencies from the term infos it reads: the whole index's iter_prefix looks
+        every term up again in every segment by hash, ten times slower, and a two-letter
+        prefix has a thousand words. Cached per index generation, as backspacing and
+        retyping asks for the same prefixes again."""
         cached = self._prefix_cache.get(folded)
         if cached is not None:
             self._prefix_cache.move_to_end(folded)
             return cached
-        words: list[tuple[int, str]] = []
-        for term, info in self._searcher.reader().iter_prefix("words", folded):
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
-            words.append((info.doc_frequency(), word))
-        kept = heapq.nlargest(PREFIX_EXPANSION_LIMIT, words)
+        frequencies: Counter[str] = Counter()
+        for leaf, _ in self._searcher.leaf_searchers():
+            for term, info in leaf.reader().iter_prefix("words", folded):
+                word = term.decode("utf-8") if isinstance(term, bytes) else term
+                frequencies[word] += info.doc_frequency()
+        kept = heapq.nlargest(PREFIX_EXPANSION_LIMIT, ((f, w) for w, f in frequencies.items()))
         _remember(self._prefix_cache, folded, kept)
         return kept
 
@@ -406,33 +417,62 @@ class PassageSearcher:
     ) -> tuple[list[Passage], int, bool]:
         allow = self._allowed_docs(allowed) if allowed is not None else None
         fetch = max(1, limit) * (4 if group_by_article else 1)
-        if as_you_type:
-            results, complete = self._search_briefly(plan.query, fetch, allow)
-        else:
-            results = self._searcher.search(
-                plan.query, limit=fetch, filter=allow, mask=self._article_docs
-            )
-            complete = True
-        if complete:
-            total, exact = self._count(plan.query, results, allow)
-        else:
-            total, exact = self._estimate(plan.query, results), False
+        ranked, total, exact = self._ranked(plan.query, fetch, allow, as_you_type)
         known = anchors() if anchors else {}
         hits: list[Passage] = []
         seen: set[str] = set()
-        for hit in results:
+        for score, docnum in ranked:
+            fields = self._searcher.stored_fields(docnum)
             if group_by_article:
-                if hit["article_id"] in seen:
+                if fields["article_id"] in seen:
                     continue
-                seen.add(hit["article_id"])
-            hits.append(self._passage(hit, len(hits) + 1, plan, known))
+                seen.add(fields["article_id"])
+            hits.append(self._passage(fields, score, len(hits) + 1, plan, known))
             if len(hits) >= limit:
                 break
         if group_by_article:
             total = len(seen) if len(hits) < limit else total
         return hits, total, exact
 
+    def _ranked(
+        self, query: wq.Query, fetch: int, allow: set[int] | None, as_you_type: bool
+    ) -> tuple[list[tuple[float, int]], int, bool]:
+        """((score, docnum) best first, total, exact?). Whole posting lists when they can
+        be read in time (index/topk.py: exact, and much faster than whoosh's matchers on
+        common words); otherwise, and for what topk cannot score, whoosh."""
+        work = self._postings.work
+        if not as_you_type or work(query, AS_YOU_TYPE_WORK) <= AS_YOU_TYPE_WORK:
+            try:
+                top = top_docs(compile_query(query, self._postings), fetch, allow=allow)
+                self._postings.trim()  # (the positions this query read)
+            except Unsupported:
+                pass
+            else:
+                return top.hits, top.total, top.exact_total
+        return self._ranked_by_whoosh(query, fetch, allow, as_you_type)
+
+    def _ranked_by_whoosh(
+        self, query: wq.Query, fetch: int, allow: set[int] | None, as_you_type: bool
+    ) -> tuple[list[tuple[float, int]], int, bool]:
+        if as_you_type:
+            results, complete = self._search_briefly(query, fetch, allow)
+        else:
+            results = self._searcher.search(
+                query, limit=fetch, filter=allow, mask=self._article_docs
+            )
+            complete = True
+        if complete:
+            total, exact = self._count(query, results, allow)
+        else:
+            total, exact = self._estimate(query, results), False
+        return list(results.top_n), total, exact
+
     # -- restrictions and counts -------------------------------------------------------
+
+    @cached_property
+    def _postings(self) -> PostingsReader:
+        """Whole posting lists of the passages, read once and kept while they fit."""
+        return PostingsReader(self._searcher, exclude=self._article_docs)
 
     @cached_property
     def _article_docs(self) -> set[int]:
@@ -491,7 +531,7 @@ class PassageSearcher:
             return child.count(), True
         counted = scanned = 0
         mask = self._article_docs
-        for docnum in self._searcher.docs_for_query(query):
+        for docnum in self._matching_docs(query):
             scanned += 1
             if docnum in mask or (allow is not None and docnum not in allow):
                 if scanned < COUNT_SCAN_LIMIT:
@@ -505,10 +545,23 @@ class PassageSearcher:
         estimate = query.estimate_size(self._searcher.reader()) * counted // max(1, scanned)
         return max(counted, results.scored_length(), estimate), False
 
+    def _matching_docs(self, query: wq.Query) -> Iterator[int]:
+        """Matching document numbers, one matcher step at a time (whoosh's docs_for_query
+        first builds the whole set of every part of an And)."""
+        for leaf, offset in self._searcher.leaf_searchers():
+            matcher = query.matcher(leaf, leaf.boolean_context())
+            while matcher.is_active():
+                yield offset + matcher.id()
+                matcher.next()
+
     def _passage(
-        self, hit: Hit, rank: int, plan: _Plan, anchors: Mapping[str, DateAnchor]
+        self,
+        fields: Mapping[str, Any],
+        score: float,
+        rank: int,
+        plan: _Plan,
+        anchors: Mapping[str, DateAnchor],
     ) -> Passage:
-        fields = hit.fields()
         body = fields.get("body", "")
         spans = match_spans(body, plan.highlight_stems, plan.highlight_folded)
         snippet, snippet_spans = make_snippet(body, spans)
@@ -525,7 +578,7 @@ class PassageSearcher:
             start=int(fields.get("start", 0)),
             end=int(fields.get("end", 0)),
             text=body,
-            score=float(hit.score or 0.0),
+            score=float(score or 0.0),
             rank=rank,
             snippet=snippet,
             highlights=snippet_spans,
@@ -575,7 +628,10 @@ class PassageSearcher:
         results = self._searcher.search(query, limit=limit, filter=restriction)
         plan = _Plan(prepare_query(""), query, frozenset(key_terms), frozenset(), (), ())
         known = anchors() if anchors else {}
-        hits = [self._passage(hit, rank, plan, known) for rank, hit in enumerate(results, 1)]
+        hits = [
+            self._passage(hit.fields(), hit.score, rank, plan, known)
+            for rank, hit in enumerate(results, 1)
+        ]
         return SearchResult(
             query=f"like:{label}",
             searched=" ".join(key_terms),

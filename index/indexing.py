@@ -167,8 +167,7 @@ def article_documents(article: Article) -> Iterator[dict[str, Any]]:
         "start": 0,
         "end": len(article.text),
         # No body: passages are what is searched, and `similar` reads an article's key
-        # terms from its passages. The real words (vocabulary) are indexed once, here.
-        "words": article.title + "\n" + "\n".join(p.text for p in article.paragraphs),
+        # terms from its passages. The vocabulary is in the sidecar (index.sidecar).
     }
     for paragraph in article.paragraphs:
         yield {

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from index.analysis import folding_analyzer, keyword_analyzer, stemming_analyzer
+from index.analysis import keyword_analyzer, stemming_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 PASSAGE = "passage"
 ARTICLE = "article"
@@ -28,7 +28,6 @@ def build_schema() -> Schema:
         end=STORED(),
         title=TEXT(analyzer=stemming_analyzer(), stored=True, field_boost=2.0),
         body=TEXT(analyzer=stemming_analyzer(), stored=True, phrase=True, vector=False),
-        words=TEXT(analyzer=folding_analyzer(), stored=False, phrase=False),
         source=TEXT(analyzer=keyword_analyzer(), stored=False, phrase=True),
         source_label=STORED(),
         place=TEXT(analyzer=keyword_analyzer(), stored=True, phrase=True),

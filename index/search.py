@@ -12,7 +12,7 @@ import datetime as dt
 import heapq
 import re
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -33,6 +33,7 @@ from index.models import DateAnchor, Passage, SearchResult, Span
 from index.postings import PostingsReader, Unsupported
 from index.querylang import PreparedQuery, is_empty, prepare_query
 from index.schema import ARTICLE, PASSAGE
+from index.sidecar import Vocabulary
 from index.topk import compile_query, top_docs
 from index.variants import VariantTable, variant_groups
 
@@ -77,8 +78,9 @@ class _Plan:
 
 
 class PassageSearcher:
-    def __init__(self, ix: Index, records: Iterable[Any]) -> None:
+    def __init__(self, ix: Index, records: Iterable[Any], vocabulary: Vocabulary) -> None:
         self._ix = ix
+        self._words = vocabulary
         self._searcher: Searcher = ix.searcher()
         self._records = {r.id: r for r in records}
         pairs = [(a, b) for r in self._records.values() for a, b in r.name_pairs]
@@ -108,7 +110,7 @@ class PassageSearcher:
         for the few candidates of a correction)."""
         return [
             word
-            for word in self._lexicon("words")
+            for word in self._words.words
             if len(word) >= 3 and not word.isdigit() and word not in STOP_WORDS
         ]  # (a folded word's stem is empty exactly when it is a stop word)
 
@@ -140,8 +142,8 @@ class PassageSearcher:
         )
         if not candidates:
             return None
-        frequency = self._searcher.doc_frequency
-        best = min(candidates, key=lambda c: (c[1], -frequency("words", c[0]), c[0]))
+        frequency = self._words.frequency
+        best = min(candidates, key=lambda c: (c[1], -frequency(c[0]), c[0]))
         return best[0]
 
     # -- planning ----------------------------------------------------------------------
@@ -199,21 +201,16 @@ class PassageSearcher:
         """The PREFIX_EXPANSION_LIMIT most frequent words starting with `folded`, as
         (frequency, word), most frequent first.
 
-        Walks only the prefix's stretch of each segment's lexicon and adds up the
-        frequencies from the term infos it reads: the whole index's iter_prefix looks
-        every term up again in every segment by hash, ten times slower, and a two-letter
-        prefix has a thousand words. Cached per index generation, as backspacing and
-        retyping asks for the same prefixes again."""
+        From the vocabulary's sorted words and article counts (a bisect, where whoosh's
+        iter_prefix looked every term up again in every segment). Cached per index
+        generation, as backspacing and retyping asks for the same prefixes again."""
         cached = self._prefix_cache.get(folded)
         if cached is not None:
             self._prefix_cache.move_to_end(folded)
             return cached
-        frequencies: Counter[str] = Counter()
-        for leaf, _ in self._searcher.leaf_searchers():
-            for term, info in leaf.reader().iter_prefix("words", folded):
-                word = term.decode("utf-8") if isinstance(term, bytes) else term
-                frequencies[word] += info.doc_frequency()
-        kept = heapq.nlargest(PREFIX_EXPANSION_LIMIT, ((f, w) for w, f in frequencies.items()))
+        frequency = self._words.frequency
+        words = self._words.with_prefix(folded)
+        kept = heapq.nlargest(PREFIX_EXPANSION_LIMIT, ((frequency(w), w) for w in words))
         _remember(self._prefix_cache, folded, kept)
         return kept
 

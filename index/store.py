@@ -663,7 +663,9 @@ class IndexStore:
             return
         if self._searcher is not None:
             self._searcher.close()
-        self._searcher = PassageSearcher(self._ix, list(self._records.values()))
+        self._searcher = PassageSearcher(
+            self._ix, list(self._records.values()), self._sidecar.vocabulary()
+        )
 
     def _require_open(self) -> None:
         if self._ix is None:

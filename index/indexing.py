@@ -34,7 +34,7 @@ from typing import Any
 
 from whoosh.writing import PostingPool
 
-from index.analysis import folding_analyzer
+from index.analysis import folded_words
 from index.corpus import (
     SkippedFile,
     parse_file,
@@ -134,11 +134,7 @@ def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
 
 def vocabulary_words(article: Article) -> list[str]:
     """Distinct real words of the title and story, folded as the index folds them."""
-    analyzer = folding_analyzer()
-    words = {token.text for token in analyzer(article.title)}
-    for paragraph in article.paragraphs:
-        words.update(token.text for token in analyzer(paragraph.text))
-    return sorted(words)
+    return folded_words(" ".join([article.title, *(p.text for p in article.paragraphs)]))
 
 
 def encode_expressions(raw: list[Any]) -> str:

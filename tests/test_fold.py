@@ -7,6 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from index.analysis import folded_words, folding_analyzer
 from index.anchors import fold
 
 
@@ -38,3 +39,13 @@ _MIXED = st.text(
 @given(_MIXED)
 def test_run_by_run_equals_the_whole_text(text: str) -> None:
     assert fold(text) == _whole_text_fold(text)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80))
+def test_folded_words_are_the_folding_analyzers_tokens(text: str) -> None:
+    expected = sorted({token.text for token in folding_analyzer()(text)})
+    assert folded_words(text) == expected
+
+
+def test_folded_words_on_names() -> None:
+    assert folded_words("Éloïse met ÉLOÏSE; Goïta's") == ["eloise", "goita", "met", "s"]

@@ -126,20 +126,27 @@ def discover_files(folder: Path, warnings: list[str] | None = None) -> Iterator[
     """Article files under `folder`, sorted, skipping hidden folders and symlinked folders
     (which is also how symlink loops are avoided). Subfolders that cannot be listed are
     skipped, with a warning appended to `warnings` when given."""
+    for full, _ in discover_names(folder, warnings):
+        yield Path(full)
+
+
+def discover_names(folder: Path, warnings: list[str] | None = None) -> Iterator[tuple[str, str]]:
+    """discover_files as (full path, path relative to `folder`) strings: every sync
+    lists the whole folder, and pathlib objects for 10,000 files cost 0.2 s."""
 
     def unlistable(exc: OSError) -> None:
         if warnings is not None and exc.filename is not None:
             name = relative_name(Path(exc.filename), folder) if exc.filename != str(folder) else "."
             warnings.append(f"skipped folder {printable_name(name)}: {exc.strerror or exc}")
 
+    base = str(folder)
     for root, dirs, files in os.walk(folder, followlinks=False, onerror=unlistable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        prefix = os.path.relpath(root, base).replace(os.sep, "/") + "/" if root != base else ""
         for name in sorted(files):
-            if name.startswith("."):
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
                 continue
-            path = Path(root) / name
-            if article_kind(path) is not None:
-                yield path
+            yield os.path.join(root, name), prefix + name
 
 
 def relative_name(path: Path, folder: Path) -> str:

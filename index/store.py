@@ -30,12 +30,11 @@ from whoosh.writing import IndexWriter
 from index import mapped_files
 from index.corpus import (
     article_id_for,
-    discover_files,
+    discover_names,
     infer_place,
     parse_file,
     place_key,
     printable_name,
-    relative_name,
 )
 from index.errors import (
     ArticleNotFound,
@@ -441,19 +440,18 @@ class IndexStore:
         by_file = {r.file: r for r in self._records.values()}
         present: set[str] = set()
         to_parse: list[tuple[Path, str]] = []
-        for path in discover_files(self.articles_dir, self.warnings):
-            file = relative_name(path, self.articles_dir)
+        for full, file in discover_names(self.articles_dir, self.warnings):
             present.add(file)
             record = by_file.get(file)
             try:
-                stat = path.stat()
+                stat = os.stat(full)
             except OSError as exc:
                 self.warnings.append(f"skipped {printable_name(file)}: {exc.strerror or exc}")
                 continue
             if record and record.size == stat.st_size and record.mtime_ns == stat.st_mtime_ns:
                 report.unchanged += 1
             else:
-                to_parse.append((path, file))
+                to_parse.append((Path(full), file))
         removed = [r for r in self._records.values() if r.file not in present]
         jobs = self._jobs(to_parse, by_file, removed)
         batch = _Batch(self, by_file, removed)

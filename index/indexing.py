@@ -84,6 +84,8 @@ class ParsedFile:
     unchanged: bool = False
     words: str = ""
     """The article's distinct vocabulary words (folded), space-separated."""
+    names: str = ""
+    """Its proper nouns and name pairs, as JSON (see index.sidecar.ArticleExtras)."""
 
 
 def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
@@ -123,13 +125,23 @@ def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
         date=article.date.isoformat() if article.date else None,
         source=article.source,
         paragraphs=len(article.paragraphs),
-        proper_nouns={} if unchanged else proper_noun_counts(article.text),
-        name_pairs=[] if unchanged else sorted_name_pairs(article.text),
         warnings=list(article.warnings),
     )
-    words = "" if unchanged else " ".join(vocabulary_words(article))
-    parsed = ParsedFile(file, record, raw_expressions, None, unchanged=unchanged, words=words)
-    return parsed, None if unchanged else article
+    if unchanged:
+        return ParsedFile(file, record, raw_expressions, None, unchanged=True), None
+    names = {
+        "proper_nouns": proper_noun_counts(article.text),
+        "name_pairs": sorted_name_pairs(article.text),
+    }
+    parsed = ParsedFile(
+        file,
+        record,
+        raw_expressions,
+        None,
+        words=" ".join(vocabulary_words(article)),
+        names=json.dumps(names, ensure_ascii=False, separators=(",", ":")),
+    )
+    return parsed, article
 
 
 def vocabulary_words(article: Article) -> list[str]:

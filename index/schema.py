@@ -7,7 +7,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import keyword_analyzer, stemming_analyzer
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 PASSAGE = "passage"
 ARTICLE = "article"

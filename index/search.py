@@ -78,13 +78,18 @@ class _Plan:
 
 
 class PassageSearcher:
-    def __init__(self, ix: Index, records: Iterable[Any], vocabulary: Vocabulary) -> None:
+    def __init__(
+        self,
+        ix: Index,
+        records: Iterable[Any],
+        name_pairs: Iterable[tuple[str, str]],
+        vocabulary: Vocabulary,
+    ) -> None:
         self._ix = ix
         self._words = vocabulary
         self._searcher: Searcher = ix.searcher()
         self._records = {r.id: r for r in records}
-        pairs = [(a, b) for r in self._records.values() for a, b in r.name_pairs]
-        self.variants = VariantTable(variant_groups(pairs))
+        self.variants = VariantTable(variant_groups(name_pairs))
         self._parser = self._make_parser()
         self._prefix_cache: OrderedDict[str, list[tuple[int, str]]] = OrderedDict()
         self._allowed_cache: OrderedDict[frozenset[str], set[int]] = OrderedDict()

@@ -4,6 +4,8 @@
   never a search, so opening the index must not read them: as one JSON file they took
   0.3 s (1.4 s cold) to load at 10,000 articles and ~100 MB as objects. Here a row is
   read on demand and an update touches only the rows of changed files.
+- Each article's proper nouns (to infer a missing place) and name pairs (to find
+  spelling variants of names): two thirds of the manifest's JSON when they were in it.
 - The corpus vocabulary: every real (folded, unstemmed) word with the number of
   articles it is in, for spelling corrections, prefix expansion and name variants.
   As a whoosh field it cost a third of all postings, about half of the build time;
@@ -28,6 +30,7 @@ RawExpressions = list[dict[str, Any]]
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS expressions (id TEXT PRIMARY KEY, raw TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS article_words (id TEXT PRIMARY KEY, words TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS article_names (id TEXT PRIMARY KEY, names TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS vocabulary (word TEXT PRIMARY KEY, articles INTEGER NOT NULL)",
 )
 
@@ -38,10 +41,12 @@ def _well_formed(value: Any) -> bool:
 
 @dataclass(slots=True)
 class ArticleExtras:
-    """One article's rows: expressions as JSON, distinct words space-separated."""
+    """One article's rows: expressions as JSON, distinct words space-separated, and
+    {"proper_nouns": {name: count}, "name_pairs": [[word, name], …]} as JSON."""
 
     expressions: str
     words: str
+    names: str = '{"proper_nouns": {}, "name_pairs": []}'
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +99,14 @@ class SidecarStore:
         try:
             with self._lock:
                 connection = self._connect()
-                expressions = connection.execute("SELECT count(*) FROM expressions").fetchone()
-                words = connection.execute("SELECT count(*) FROM article_words").fetchone()
+                counts = {
+                    connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                    for table in ("expressions", "article_words", "article_names")
+                }
         except sqlite3.Error:
             self.close()
             return None
-        return int(expressions[0]) if expressions == words else None
+        return int(counts.pop()) if len(counts) == 1 else None
 
     def expressions(self, article_id: str) -> RawExpressions | None:
         """The article's expressions; None when missing or unreadable (the caller
@@ -115,6 +122,34 @@ class SidecarStore:
         except (sqlite3.Error, ValueError):
             return None
         return value if _well_formed(value) else None
+
+    def proper_nouns(self, article_id: str) -> dict[str, int]:
+        names = self._names("SELECT names FROM article_names WHERE id = ?", (article_id,))
+        found = names[0].get("proper_nouns") if names else None
+        return found if isinstance(found, dict) else {}
+
+    def name_pairs(self) -> list[tuple[str, str]]:
+        """Every article's (preceding word, capitalised word) pairs, one list."""
+        pairs = []
+        for names in self._names("SELECT names FROM article_names", ()):
+            for pair in names.get("name_pairs") or ():
+                if isinstance(pair, list) and len(pair) == 2:
+                    pairs.append((str(pair[0]), str(pair[1])))
+        return pairs
+
+    def _names(self, statement: str, parameters: tuple[str, ...]) -> list[dict[str, Any]]:
+        try:
+            with self._lock:
+                rows = self._connect().execute(statement, parameters).fetchall()
+        except sqlite3.Error:
+            return []
+        decoded = []
+        for (text,) in rows:
+            with contextlib.suppress(ValueError):
+                value = json.loads(text)
+                if isinstance(value, dict):
+                    decoded.append(value)
+        return decoded
 
     def vocabulary(self) -> Vocabulary:
         try:
@@ -146,9 +181,10 @@ class SidecarStore:
                 for extras in changed.values():
                     delta.update(extras.words.split())
                 connection.executemany("DELETE FROM expressions WHERE id = ?", [(k,) for k in gone])
-                connection.executemany(
-                    "DELETE FROM article_words WHERE id = ?", [(k,) for k in gone]
-                )
+                for table in ("article_words", "article_names"):
+                    connection.executemany(
+                        f"DELETE FROM {table} WHERE id = ?", [(k,) for k in gone]
+                    )
                 connection.executemany(
                     "INSERT INTO expressions VALUES (?, ?)",
                     [(k, e.expressions) for k, e in changed.items()],
@@ -156,6 +192,10 @@ class SidecarStore:
                 connection.executemany(
                     "INSERT INTO article_words VALUES (?, ?)",
                     [(k, e.words) for k, e in changed.items()],
+                )
+                connection.executemany(
+                    "INSERT INTO article_names VALUES (?, ?)",
+                    [(k, e.names) for k, e in changed.items()],
                 )
                 connection.executemany(
                     "INSERT INTO vocabulary VALUES (?, ?) ON CONFLICT(word) "

@@ -84,8 +84,6 @@ class ManifestRecord:
     date: str | None
     source: str | None
     paragraphs: int
-    proper_nouns: dict[str, int] = field(default_factory=dict)
-    name_pairs: list[list[str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -112,8 +110,6 @@ _RECORD_TYPES: dict[str, type | tuple[type, ...]] = {
     "date": (str, type(None)),
     "source": (str, type(None)),
     "paragraphs": int,
-    "proper_nouns": dict,
-    "name_pairs": list,
     "warnings": list,
 }
 
@@ -201,7 +197,8 @@ class _Batch:
             report.added += 1
         if article is not None:
             add_article(self.writer, article)
-        self.added.append((item.record, ArticleExtras(item.raw_expressions, item.words)))
+        extras = ArticleExtras(item.raw_expressions, item.words, item.names)
+        self.added.append((item.record, extras))
 
     def commit(self) -> None:
         if self._writer is None:
@@ -571,7 +568,7 @@ class IndexStore:
         }
         for record in self._records.values():
             if record.place is None or record.place_source == "inferred":
-                inferred = infer_place(record.proper_nouns, known)
+                inferred = infer_place(self._proper_nouns(record.id), known)
                 record.place = inferred
                 record.place_source = "inferred" if inferred else "unknown"
 
@@ -603,6 +600,19 @@ class IndexStore:
             shown = ", ".join(sorted(matches)[:5])
             raise ArticleNotFound(f"article id {article_id!r} is ambiguous: {shown}")
         raise ArticleNotFound(f"no article with id {article_id!r} (see `summit list`)")
+
+    def _proper_nouns(self, article_id: str) -> dict[str, int]:
+        pending = self._pending_extras.changed.get(article_id)
+        if pending is None:
+            return self._sidecar.proper_nouns(article_id)
+        found = json.loads(pending.names).get("proper_nouns")
+        return found if isinstance(found, dict) else {}
+
+    def _name_pairs(self) -> list[tuple[str, str]]:
+        pairs = self._sidecar.name_pairs()
+        for extras in self._pending_extras.changed.values():  # a save that failed
+            pairs.extend((a, b) for a, b in json.loads(extras.names).get("name_pairs", ()))
+        return pairs
 
     def vocabulary(self) -> Vocabulary:
         """The corpus's real words and how many articles each is in."""
@@ -662,7 +672,7 @@ class IndexStore:
         if self._searcher is not None:
             self._searcher.close()
         self._searcher = PassageSearcher(
-            self._ix, list(self._records.values()), self._sidecar.vocabulary()
+            self._ix, list(self._records.values()), self._name_pairs(), self._sidecar.vocabulary()
         )
 
     def _require_open(self) -> None:

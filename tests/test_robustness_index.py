@@ -145,12 +145,10 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "manifest other generation": _edit_manifest(lambda m: m.update(generation=99)),
     "manifest other schema": _edit_manifest(lambda m: m.update(schema=-1)),
     "record missing a field": _edit_manifest(lambda m: m["records"][0].pop("hash")),  # type: ignore[index]
-    "record wrong type": _edit_manifest(_set_record("proper_nouns", 5)),
+    "record wrong type": _edit_manifest(_set_record("paragraphs", "five")),
     "record bad date": _edit_manifest(_set_record("date", "2024-99-99")),
     "sidecar garbage": lambda d: (d / store.SIDECAR).write_text("{"),
-    "sidecar not a database": lambda d: (d / store.SIDECAR).write_text(
-        '{"article_0000": 5}'
-    ),
+    "sidecar not a database": lambda d: (d / store.SIDECAR).write_text('{"article_0000": 5}'),
     "whoosh folder is a file": lambda d: (
         shutil.rmtree(d / store.WHOOSH_DIR),
         (d / store.WHOOSH_DIR).write_text("x"),

@@ -44,6 +44,7 @@ from index.corpus import (
 )
 from index.models import Article
 from index.schema import ARTICLE, PASSAGE
+from index.sidecar import ArticleExtras
 
 PARALLEL_THRESHOLD = 200
 """Below this many files, spawning workers costs more than it saves."""
@@ -84,8 +85,9 @@ class ParsedFile:
     unchanged: bool = False
     words: str = ""
     """The article's distinct vocabulary words (folded), space-separated."""
-    names: str = ""
-    """Its proper nouns and name pairs, as JSON (see index.sidecar.ArticleExtras)."""
+    proper_nouns: str = "{}"
+    name_pairs: str = ""
+    """Its proper nouns and name pairs, as stored (see index.sidecar.ArticleExtras)."""
 
 
 def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
@@ -129,17 +131,14 @@ def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
     )
     if unchanged:
         return ParsedFile(file, record, raw_expressions, None, unchanged=True), None
-    names = {
-        "proper_nouns": proper_noun_counts(article.text),
-        "name_pairs": sorted_name_pairs(article.text),
-    }
     parsed = ParsedFile(
         file,
         record,
         raw_expressions,
         None,
         words=" ".join(vocabulary_words(article)),
-        names=json.dumps(names, ensure_ascii=False, separators=(",", ":")),
+        proper_nouns=json.dumps(proper_noun_counts(article.text), ensure_ascii=False),
+        name_pairs=ArticleExtras.encode_pairs(sorted_name_pairs(article.text)),
     )
     return parsed, article
 
@@ -153,8 +152,8 @@ def encode_expressions(raw: list[Any]) -> str:
     return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
 
 
-def sorted_name_pairs(text: str) -> list[list[str]]:
-    return [list(pair) for pair in sorted(set(_NAME_PAIR.findall(text)))]
+def sorted_name_pairs(text: str) -> list[tuple[str, str]]:
+    return sorted(set(_NAME_PAIR.findall(text)))
 
 
 def article_documents(article: Article) -> Iterator[dict[str, Any]]:

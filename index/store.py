@@ -197,7 +197,7 @@ class _Batch:
             report.added += 1
         if article is not None:
             add_article(self.writer, article)
-        extras = ArticleExtras(item.raw_expressions, item.words, item.names)
+        extras = ArticleExtras(item.raw_expressions, item.words, item.proper_nouns, item.name_pairs)
         self.added.append((item.record, extras))
 
     def commit(self) -> None:
@@ -605,13 +605,12 @@ class IndexStore:
         pending = self._pending_extras.changed.get(article_id)
         if pending is None:
             return self._sidecar.proper_nouns(article_id)
-        found = json.loads(pending.names).get("proper_nouns")
-        return found if isinstance(found, dict) else {}
+        return ArticleExtras.decode_proper_nouns(pending.proper_nouns)
 
     def _name_pairs(self) -> list[tuple[str, str]]:
         pairs = self._sidecar.name_pairs()
         for extras in self._pending_extras.changed.values():  # a save that failed
-            pairs.extend((a, b) for a, b in json.loads(extras.names).get("name_pairs", ()))
+            pairs.extend(ArticleExtras.decode_pairs(extras.name_pairs))
         return pairs
 
     def vocabulary(self) -> Vocabulary:

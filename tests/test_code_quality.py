@@ -53,3 +53,18 @@ def test_bundled_articles_are_byte_identical_to_the_shared_ones() -> None:
         return  # outside the workspace layout there is nothing to compare with
     for original in shared.iterdir():
         assert (REPO / "articles" / original.name).read_bytes() == original.read_bytes()
+
+
+def test_the_explorer_starts_without_importing_the_index_or_the_ssh_server() -> None:
+    """The first frame must not wait for whoosh (opened in a worker afterwards) nor for
+    asyncssh (only `summit serve` needs it): together they cost about 0.3 s."""
+    probe = (
+        "import sys, tui.cli, tui.app\n"
+        "tui.cli.build_parser().parse_args([])\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'whoosh', 'asyncssh'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True,
+        timeout=60, check=True,
+    )
+    assert result.stdout.strip() == "[]"

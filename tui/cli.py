@@ -17,7 +17,8 @@ from typing import Any, NoReturn
 from index.engine import Engine
 from index.errors import SummitError
 from index.models import Timeline, UpdateReport
-from tui import output
+from tui import output, serve_options
+from tui.serve_options import positive_int
 
 EXIT_OK, EXIT_NO_RESULTS, EXIT_USAGE = 0, 1, 2
 
@@ -78,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         "date:2024-06 or date:[2024-06-01 to 2024-06-30].",
     )
     search.add_argument("query", nargs="*", help="the query (quote it in the shell)")
-    search.add_argument("--limit", type=_positive_int, default=10, help="hits to show (default 10)")
+    search.add_argument("--limit", type=positive_int, default=10, help="hits to show (default 10)")
     search.add_argument("--json", action="store_true", help="print JSON")
     search.add_argument(
         "--group-by",
@@ -118,23 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--article", metavar="ID", help="only this article's events")
 
     serve = commands.add_parser("serve", help="serve the explorer over SSH")
-    from tui import serve as serve_module
-
-    serve_module.add_arguments(serve)
+    serve_options.add_arguments(serve)
 
     for sub in (index_cmd, search, show, list_cmd, timeline, serve):
         _common_options(sub, suppress=True)
     return parser
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
-    return number
 
 
 def _date_arg(value: str, *, end: bool = False) -> dt.date:

@@ -30,6 +30,7 @@ from typing import Any, TextIO
 import asyncssh
 
 from tui.ptysession import INPUT_HIGH_WATER, PtyProcess
+from tui.serve_options import DEFAULT_IDLE_TIMEOUT, DEFAULT_PORT, default_max_sessions
 from tui.sshkeys import (
     AuthorizedKeys,
     KeyFileError,
@@ -37,8 +38,6 @@ from tui.sshkeys import (
     load_or_create_host_key,
 )
 
-DEFAULT_PORT = 2222
-DEFAULT_IDLE_TIMEOUT = 30 * 60
 HANGUP_GRACE = 2.0
 """Seconds between SIGHUP and SIGKILL when a session's process must end."""
 
@@ -67,44 +66,6 @@ PASSED_SERVER_ENV = (
     "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
 )
 """Variables of the server's own environment the explorer needs to find its files."""
-
-
-def default_max_sessions() -> int:
-    """Two explorers per core: each is mostly idle, waiting for keys."""
-    return max(1, 2 * (os.cpu_count() or 1))
-
-
-# -- command line -----------------------------------------------------------------
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `summit serve` (the CLI adds the global ones)."""
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default: 127.0.0.1, this machine only)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
-                        help=f"port to listen on (default: {DEFAULT_PORT}; 0 picks a free one)")
-    parser.add_argument("--authorized-keys", metavar="FILE", default=None,
-                        help="public keys allowed to log in (default: ~/.ssh/authorized_keys)")
-    parser.add_argument("--host-key", metavar="FILE", default=None,
-                        help="the server's private host key (default: generated once into "
-                             "the user data dir)")
-    parser.add_argument("--max-sessions", metavar="N", type=_positive_int,
-                        default=default_max_sessions(),
-                        help="sessions at once; the next client is told to retry "
-                             "(default: %(default)s)")
-    parser.add_argument("--idle-timeout", metavar="SECONDS", type=float,
-                        default=DEFAULT_IDLE_TIMEOUT,
-                        help="end a session after this long without input; 0 never "
-                             "(default: %(default)s)")
-    # --articles, --index-dir and --debug are the CLI's global options: it adds
-    # them to every subcommand, so they are accepted before or after `serve`.
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 @dataclass(frozen=True)

@@ -81,11 +81,13 @@ class Engine:
         # one search at a time: a whoosh searcher and its caches are not made for
         # concurrent use, and the app's search workers can overlap (a cancelled thread
         # worker runs to its end)
-        self._search_lock = threading.Lock()
+        self._search_lock = threading.RLock()
         self._timeline: Timeline | None = None
         self._anchors: dict[str, DateAnchor] = {}
         self._anchors_known = False
         """Whether `_anchors` holds every article's date (else: none yet)."""
+        self._loaded_version = ""
+        """The index version the timeline and dates above belong to."""
 
     @property
     def _store(self) -> IndexStore:
@@ -94,7 +96,9 @@ class Engine:
         if self._store_instance is None:
             from index.store import IndexStore
 
-            self._store_instance = IndexStore(self.articles_dir, self._requested_index_dir)
+            self._store_instance = IndexStore(
+                self.articles_dir, self._requested_index_dir, self._search_lock
+            )
         return self._store_instance
 
     @property
@@ -105,17 +109,36 @@ class Engine:
 
     # -- lifecycle -----------------------------------------------------------------
 
+    def open_existing(self) -> bool:
+        """Open the index as it was left, without looking at the articles: fast, so the
+        app can search while open() brings it up to date. False when there is none
+        (or it is damaged, or from another version): then only open() opens it."""
+        with self._lock:
+            if not self._store.open_existing():
+                return False
+            self._follow_index_version()
+            return True
+
     def open(
         self, progress: ProgressCallback | None = None, *, rebuild: bool = False
     ) -> UpdateReport:
-        """Create, repair or incrementally update the index; slow, run it off the UI thread."""
+        """Create, repair or incrementally update the index; slow, run it off the UI
+        thread. Searches may run meanwhile when open_existing() succeeded."""
         with self._lock:
             report = self._store.sync(progress=progress, rebuild=rebuild)
-            self._timeline = None
-            # cheap (a 1 MB file at 10k) when current: the first hits carry inferred dates
-            cached = load_anchors(self.index_dir, self._timeline_key())
-            self._anchors, self._anchors_known = (cached, True) if cached else ({}, False)
+            self._follow_index_version()
             return report
+
+    def _follow_index_version(self) -> None:
+        """Drop what was worked out for another state of the index. The cached dates
+        are cheap to load (1 MB at 10k) and let the first hits carry inferred dates."""
+        version = self._store.version
+        if version == self._loaded_version:
+            return
+        self._loaded_version = version
+        self._timeline = None
+        cached = load_anchors(self.index_dir, self._timeline_key())
+        self._anchors, self._anchors_known = (cached, True) if cached else ({}, False)
 
     @property
     def is_open(self) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import heapq
 import re
 import time
 from collections import OrderedDict
@@ -33,9 +32,9 @@ from index.models import DateAnchor, Passage, SearchResult, Span
 from index.postings import PostingsReader, Unsupported
 from index.querylang import PreparedQuery, is_empty, prepare_query
 from index.schema import ARTICLE, PASSAGE
-from index.sidecar import Vocabulary
+from index.sidecar import LazyVocabulary
 from index.topk import compile_query, top_docs
-from index.variants import VariantTable, variant_groups
+from index.variants import VariantTable
 
 TEXT_FIELDS = ("title", "body")
 PREFIX_EXPANSION_LIMIT = 64
@@ -82,14 +81,14 @@ class PassageSearcher:
         self,
         ix: Index,
         records: Iterable[Any],
-        name_pairs: Iterable[tuple[str, str]],
-        vocabulary: Vocabulary,
+        variant_groups: Iterable[frozenset[str]],
+        vocabulary: LazyVocabulary,
     ) -> None:
         self._ix = ix
         self._words = vocabulary
         self._searcher: Searcher = ix.searcher()
         self._records = {r.id: r for r in records}
-        self.variants = VariantTable(variant_groups(name_pairs))
+        self.variants = VariantTable(variant_groups)
         self._parser = self._make_parser()
         self._prefix_cache: OrderedDict[str, list[tuple[int, str]]] = OrderedDict()
         self._allowed_cache: OrderedDict[frozenset[str], set[int]] = OrderedDict()
@@ -115,7 +114,7 @@ class PassageSearcher:
         for the few candidates of a correction)."""
         return [
             word
-            for word in self._words.words
+            for word in self._words.whole.words
             if len(word) >= 3 and not word.isdigit() and word not in STOP_WORDS
         ]  # (a folded word's stem is empty exactly when it is a stop word)
 
@@ -147,7 +146,7 @@ class PassageSearcher:
         )
         if not candidates:
             return None
-        frequency = self._words.frequency
+        frequency = self._words.whole.frequency
         best = min(candidates, key=lambda c: (c[1], -frequency(c[0]), c[0]))
         return best[0]
 
@@ -206,16 +205,14 @@ class PassageSearcher:
         """The PREFIX_EXPANSION_LIMIT most frequent words starting with `folded`, as
         (frequency, word), most frequent first.
 
-        From the vocabulary's sorted words and article counts (a bisect, where whoosh's
-        iter_prefix looked every term up again in every segment). Cached per index
-        generation, as backspacing and retyping asks for the same prefixes again."""
+        From the vocabulary's article counts (where whoosh's iter_prefix looked every
+        term up again in every segment). Cached per index generation, as backspacing
+        and retyping asks for the same prefixes again."""
         cached = self._prefix_cache.get(folded)
         if cached is not None:
             self._prefix_cache.move_to_end(folded)
             return cached
-        frequency = self._words.frequency
-        words = self._words.with_prefix(folded)
-        kept = heapq.nlargest(PREFIX_EXPANSION_LIMIT, ((frequency(w), w) for w in words))
+        kept = self._words.most_frequent_with_prefix(folded, PREFIX_EXPANSION_LIMIT)
         _remember(self._prefix_cache, folded, kept)
         return kept
 

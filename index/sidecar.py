@@ -10,12 +10,15 @@
   articles it is in, for spelling corrections, prefix expansion and name variants.
   As a whoosh field it cost a third of all postings, about half of the build time;
   here it is a table of counts kept in step with each article's word list.
+- The name variant groups worked out from all name pairs, stored when the pairs change,
+  so opening the index reads a few hundred groups instead of recomputing them.
 """
 
 from __future__ import annotations
 
 import bisect
 import contextlib
+import heapq
 import json
 import sqlite3
 import threading
@@ -33,7 +36,10 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS article_names"
     " (id TEXT PRIMARY KEY, proper_nouns TEXT NOT NULL, name_pairs TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS vocabulary (word TEXT PRIMARY KEY, articles INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS derived (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
+VARIANT_GROUPS = "variant_groups"
+"""The `derived` row holding the name variant groups, as a JSON list of lists."""
 
 
 def _well_formed(value: Any) -> bool:
@@ -89,8 +95,37 @@ class Vocabulary:
 
     def with_prefix(self, prefix: str) -> list[str]:
         low = bisect.bisect_left(self.words, prefix)
-        high = bisect.bisect_left(self.words, prefix + "\U0010ffff", lo=low)
+        high = bisect.bisect_left(self.words, prefix + PREFIX_END, lo=low)
         return self.words[low:high]
+
+
+PREFIX_END = "\U0010ffff"
+"""Sorts after every word that starts with a prefix (in Python and, as UTF-8, in SQLite)."""
+
+
+class LazyVocabulary:
+    """The vocabulary as a search needs it: the most frequent words with a prefix come
+    straight from SQLite's index (so no keystroke waits for 40,000 words to load); the
+    whole word list is read the first time a spelling correction asks for it."""
+
+    def __init__(self, sidecar: SidecarStore) -> None:
+        self._sidecar = sidecar
+        self._whole: Vocabulary | None = None
+
+    @property
+    def whole(self) -> Vocabulary:
+        if self._whole is None:
+            self._whole = self._sidecar.vocabulary()
+        return self._whole
+
+    def most_frequent_with_prefix(self, prefix: str, limit: int) -> list[tuple[int, str]]:
+        """(article count, word) of the `limit` most frequent words starting with
+        `prefix`, most frequent first (ties: the word sorting last first)."""
+        if self._whole is not None:
+            whole = self._whole
+            words = ((whole.frequency(w), w) for w in whole.with_prefix(prefix))
+            return heapq.nlargest(limit, words)
+        return self._sidecar.most_frequent_with_prefix(prefix, limit)
 
 
 class SidecarStore:
@@ -173,6 +208,42 @@ class SidecarStore:
                 return Vocabulary.of(dict(rows.fetchall()))
         except sqlite3.Error:
             return Vocabulary()
+
+    def most_frequent_with_prefix(self, prefix: str, limit: int) -> list[tuple[int, str]]:
+        try:
+            with self._lock:
+                rows = self._connect().execute(
+                    "SELECT articles, word FROM vocabulary"
+                    " WHERE word >= ? AND word < ? AND articles > 0"
+                    " ORDER BY articles DESC, word DESC LIMIT ?",
+                    (prefix, prefix + PREFIX_END, limit),
+                ).fetchall()
+        except sqlite3.Error:
+            return []
+        return [(int(count), str(word)) for count, word in rows]
+
+    def variant_groups(self) -> list[frozenset[str]] | None:
+        """The stored name variant groups; None when missing or unreadable."""
+        rows = self._rows("SELECT value FROM derived WHERE key = ?", (VARIANT_GROUPS,))
+        try:
+            value = json.loads(rows[0]) if rows else None
+        except ValueError:
+            return None
+        if not isinstance(value, list) or not all(
+            isinstance(group, list) and all(isinstance(word, str) for word in group)
+            for group in value
+        ):
+            return None
+        return [frozenset(group) for group in value]
+
+    def save_variant_groups(self, groups: Iterable[frozenset[str]]) -> None:
+        value = json.dumps([sorted(group) for group in groups], ensure_ascii=False)
+        with self._lock:
+            connection = self._connect()
+            with connection:
+                connection.execute(
+                    "INSERT OR REPLACE INTO derived VALUES (?, ?)", (VARIANT_GROUPS, value)
+                )
 
     def update(self, changed: Mapping[str, ArticleExtras], removed: Iterable[str]) -> None:
         """Replace the rows of `changed`, delete those of `removed`, and move the

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from index.engine import Engine
 from index.errors import CorpusError
 from index.paths import default_index_dir
 from index.schema import SCHEMA_VERSION
-from index.store import MANIFEST, WHOOSH_DIR
+from index.store import MANIFEST, SIDECAR, WHOOSH_DIR
 from tests.conftest import BUNDLED, TODAY
 
 
@@ -224,3 +226,82 @@ def test_the_vocabulary_follows_added_changed_and_removed_articles(
     reopened = _engine(corpus_copy, tmp_path / "ix")
     reopened.open()
     assert reopened._store.vocabulary().counts == before.counts
+
+
+def test_open_existing_searches_the_index_as_left_until_open_updates_it(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    assert not _engine(corpus_copy, tmp_path / "ix").open_existing(), "nothing built yet"
+    _engine(corpus_copy, tmp_path / "ix").open()
+    (corpus_copy / "ferry.txt").write_text(
+        "Ferry resumes\n\nThe zebroid ferry to the islands resumed on Monday.\n", encoding="utf-8"
+    )
+    engine = _engine(corpus_copy, tmp_path / "ix")
+    assert engine.open_existing()
+    assert engine.search("dockworkers").total > 0
+    assert engine.search("zebroid").total == 0, "the folder is not looked at yet"
+    report = engine.open()
+    assert report.added == 1 and not report.rebuilt
+    assert engine.search("zebroid").total == 1
+
+
+def test_name_variants_are_stored_with_the_index_and_follow_updates(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    engine = _engine(corpus_copy, tmp_path / "ix")
+    engine.open()
+    assert not engine.search("Nyamweya").variants
+    (corpus_copy / "commission.txt").write_text(
+        "Commission report\n\nCommissioner Nyamweya opened the hearing. Later, Commissioner "
+        "Nyamwaya closed it.\n",
+        encoding="utf-8",
+    )
+    engine.open()
+    assert "nyamwaya" in dict(engine.search("Nyamweya").variants).get("nyamweya", ())
+    stored = sqlite3.connect(tmp_path / "ix" / SIDECAR)
+    (value,) = stored.execute("SELECT value FROM derived WHERE key = 'variant_groups'").fetchone()
+    assert ["nyamwaya", "nyamweya"] in json.loads(value)
+    with stored:  # a damaged row is worked out again from the name pairs
+        stored.execute("UPDATE derived SET value = '{' WHERE key = 'variant_groups'")
+    stored.close()
+    reopened = _engine(corpus_copy, tmp_path / "ix")
+    assert reopened.open_existing()
+    assert reopened.search("Nyamwaya").variants
+    (corpus_copy / "commission.txt").unlink()
+    reopened.open()
+    assert not reopened.search("Nyamweya").variants
+
+
+def test_searches_go_on_while_open_updates_the_index(corpus_copy: Path, tmp_path: Path) -> None:
+    """The app searches the index as it was left while open() runs in another thread:
+    no search may fail or see a half-replaced searcher."""
+    _engine(corpus_copy, tmp_path / "ix").open()
+    engine = _engine(corpus_copy, tmp_path / "ix")
+    assert engine.open_existing()
+    failures: list[BaseException] = []
+    stop = threading.Event()
+
+    def search_until_stopped() -> None:
+        while not stop.is_set():
+            try:
+                engine.search("ferry OR dockworkers", as_you_type=True)
+                engine.get_article(engine.resolve_id("harbour-strike"))
+            except BaseException as exc:
+                failures.append(exc)
+                return
+
+    searcher = threading.Thread(target=search_until_stopped)
+    searcher.start()
+    try:
+        for round_ in range(6):
+            (corpus_copy / f"ferry-{round_}.txt").write_text(
+                f"Ferry {round_}\n\nThe ferry crossed the lake {round_} times.\n", encoding="utf-8"
+            )
+            if round_ % 2:
+                (corpus_copy / f"ferry-{round_ - 1}.txt").unlink()
+            assert engine.open().touched
+    finally:
+        stop.set()
+        searcher.join()
+    assert not failures, failures
+    assert engine.search("ferry").total == 3

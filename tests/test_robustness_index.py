@@ -126,9 +126,17 @@ def _edit_manifest(change: Callable[[dict[str, object]], None]) -> Callable[[Pat
     return damage
 
 
+def _set_fields(names: list[str]) -> Callable[[dict[str, object]], None]:
+    def change(manifest: dict[str, object]) -> None:
+        manifest["fields"] = names
+
+    return change
+
+
 def _set_record(field: str, value: object) -> Callable[[dict[str, object]], None]:
     def change(manifest: dict[str, object]) -> None:
-        manifest["records"][0][field] = value  # type: ignore[index]
+        position = manifest["fields"].index(field)  # type: ignore[attr-defined]
+        manifest["records"][0][position] = value  # type: ignore[index]
 
     return change
 
@@ -144,7 +152,9 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "manifest not an object": lambda d: (d / store.MANIFEST).write_text("[1, 2]"),
     "manifest other generation": _edit_manifest(lambda m: m.update(generation=99)),
     "manifest other schema": _edit_manifest(lambda m: m.update(schema=-1)),
-    "record missing a field": _edit_manifest(lambda m: m["records"][0].pop("hash")),  # type: ignore[index]
+    "record missing a field": _edit_manifest(lambda m: m["records"][0].pop()),  # type: ignore[index]
+    "record negative paragraphs": _edit_manifest(_set_record("paragraphs", -1)),
+    "fields renamed": _edit_manifest(_set_fields(["name", "file"])),
     "record wrong type": _edit_manifest(_set_record("paragraphs", "five")),
     "record bad date": _edit_manifest(_set_record("date", "2024-99-99")),
     "sidecar garbage": lambda d: (d / store.SIDECAR).write_text("{"),

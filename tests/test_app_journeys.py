@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -15,6 +17,7 @@ from tests.app_fixtures import (
     fixture_corpus,
     main_screen,
     make_app,
+    make_engine,
     open_first_result,
     screen_segments_text,
     screen_text,
@@ -408,6 +411,42 @@ async def test_typing_before_the_index_is_open(tmp_path: Path) -> None:
         await pilot.pause(0.3)
         await settle(pilot)
         assert main_screen(pilot).search_pane.results.hits
+
+
+async def test_results_follow_an_update_that_ends_after_the_first_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app searches the index as the last run left it while open() looks for changes;
+    when the update lands, the query on screen is searched again."""
+    corpus = fixture_corpus(tmp_path)
+    make_engine(tmp_path, corpus).open()
+    (corpus / "ferry.txt").write_text(
+        "Zebroid ferry\n\nThe zebroid ferry resumed its crossings.\n", encoding="utf-8"
+    )
+    app = make_app(tmp_path, corpus)
+    engine, searched = app.engine, threading.Event()
+    search, update = engine.search, engine.open
+
+    def search_then_say(query: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return search(query, *args, **kwargs)
+        finally:
+            if query == "zebroid":
+                searched.set()
+
+    def update_after_a_search(*args: Any, **kwargs: Any) -> Any:
+        assert searched.wait(20), "the whole query never searched the index as left"
+        return update(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "search", search_then_say)
+    monkeypatch.setattr(engine, "open", update_after_a_search)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"zebroid")
+        await wait_ready(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        hits = main_screen(pilot).search_pane.results.hits
+        assert [hit.article_id for hit in hits] == ["ferry"]
 
 
 async def test_unusable_corpus_is_a_notification(tmp_path: Path) -> None:

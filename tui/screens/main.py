@@ -97,7 +97,12 @@ class MainScreen(Screen[None]):
             super().__init__()
             self.done, self.total, self.message = done, total, message
 
+    class EngineSearchable(Message):
+        """The index as it was left is open: searches run while open() updates it."""
+
     class EngineOpened(Message):
+        """open() finished: the index is up to date (or could not be opened)."""
+
         def __init__(
             self,
             report: UpdateReport | None,
@@ -141,6 +146,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self._trail: list[Location] = []
         self._pending_query: SearchPane.QueryRequested | None = None
+        self._last_request: SearchPane.QueryRequested | None = None
         self._last_result: SearchResult | None = None
         self._timeline_error_shown = False
         self._timeline_requested = False
@@ -311,6 +317,11 @@ class MainScreen(Screen[None]):
             self.post_message(self.OpenProgress(done, total, message))
 
         try:
+            if engine.open_existing():
+                self.post_message(self.EngineSearchable())
+        except Exception:
+            pass  # open() below meets the same problem and reports it
+        try:
             report = engine.open(progress)
         except Exception as exc:  # engine errors become a notification, never a crash
             self.post_message(self.EngineOpened(None, error_text(exc)))
@@ -325,14 +336,29 @@ class MainScreen(Screen[None]):
     def on_main_screen_open_progress(self, message: OpenProgress) -> None:
         self.header.set_progress(message.done, message.total, message.message)
 
+    def on_main_screen_engine_searchable(self) -> None:
+        self.summit.engine_ready = True
+        self._run_pending_query()
+
+    def _run_pending_query(self) -> None:
+        pending, self._pending_query = self._pending_query, None
+        if pending is not None and pending.query == self.search_pane.query_text:
+            self.run_search(pending.query, pending.as_you_type, pending.submitted)
+
     def on_main_screen_engine_opened(self, message: EngineOpened) -> None:
         if message.error is not None:
-            self.summit.engine_state = "failed"
-            self.header.set_failed(message.error)
-            self.notify(message.error, title="Cannot open the index", severity="error",
-                        timeout=10, markup=False)
+            if self.summit.engine_ready:  # the index as it was left stays searchable
+                self.summit.engine_state = "ready"
+                self.header.set_counts(None, None)
+                title = "Cannot update the index"
+            else:
+                self.summit.engine_state = "failed"
+                self.header.set_failed(message.error)
+                title = "Cannot open the index"
+            self.notify(message.error, title=title, severity="error", timeout=10, markup=False)
             return
         summaries = self.summit.article_summaries = message.summaries
+        searched_before = self.summit.engine_ready
         self.summit.engine_ready = True
         self.summit.engine_state = "ready"
         self.header.set_counts(
@@ -343,9 +369,12 @@ class MainScreen(Screen[None]):
         for warning in (report.warnings if report else [])[:3]:
             self.notify(clean(warning, single_line=True), title="Index", severity="warning",
                         timeout=8, markup=False)
-        pending, self._pending_query = self._pending_query, None
-        if pending is not None and pending.query == self.search_pane.query_text:
-            self.run_search(pending.query, pending.as_you_type, pending.submitted)
+        self._run_pending_query()
+        last = self._last_request
+        updated = report is not None and (report.touched > 0 or report.rebuilt)
+        if searched_before and updated and last and last.query == self.search_pane.query_text:
+            # the results on screen came from the index before this update
+            self.run_search(last.query, last.as_you_type, submitted=False)
         if self.pane == "timeline":
             self._load_timeline_once()
         else:
@@ -357,6 +386,7 @@ class MainScreen(Screen[None]):
 
     @on(SearchPane.QueryRequested)
     def _query_requested(self, event: SearchPane.QueryRequested) -> None:
+        self._last_request = event
         if not self.summit.engine_ready:
             self._pending_query = event
             self.search_pane.set_status("The index is opening; results will follow…")

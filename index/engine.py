@@ -243,6 +243,11 @@ class Engine:
                     self._anchors, self._anchors_known = cached, True
             return self._anchors
 
+    @property
+    def dates_known(self) -> bool:
+        """Whether every article's date is worked out (anchors() then never waits)."""
+        return self._anchors_known
+
     def timeline(
         self,
         *,

@@ -26,6 +26,7 @@ from tests.app_fixtures import (
     wait_ready,
 )
 from tui.commands import COMMANDS
+from tui.screens import main as main_module
 from tui.screens.help import HelpScreen, help_table
 from tui.widgets.reader import Reader
 from tui.widgets.results_list import ResultsList
@@ -447,6 +448,39 @@ async def test_results_follow_an_update_that_ends_after_the_first_search(
         await settle(pilot)
         hits = main_screen(pilot).search_pane.results.hits
         assert [hit.article_id for hit in hits] == ["ferry"]
+
+
+async def test_the_reader_shows_an_article_while_the_dates_are_worked_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dates come from the timeline, which takes minutes on a large corpus: the reader
+    shows the article at once, says the date is coming, and fills it in later."""
+    monkeypatch.setattr(main_module, "TIMELINE_DELAY", 600)  # only the reader asks for it
+    app = make_app(tmp_path, fixture_corpus(tmp_path))
+    engine, release = app.engine, threading.Event()
+    build = engine._build_timeline
+
+    def slow_build() -> Any:
+        assert release.wait(30), "the test never let the timeline finish"
+        return build()
+
+    monkeypatch.setattr(engine, "_build_timeline", slow_build)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await type_query(pilot, "forty vessels")
+        await pilot.press("enter", "enter")
+        reader = main_screen(pilot).reader
+        for _ in range(200):
+            if reader.document is not None:
+                break
+            await pilot.pause(0.05)
+        assert reader.document is not None and not reader.document.dated
+        assert "working out the date" in screen_text(app)
+        release.set()
+        await settle(pilot)
+        assert reader.document.dated and reader.document.anchor is not None
+        assert reader.document.times, "the time expressions are marked once dated"
+        assert "working out the date" not in screen_text(app)
 
 
 async def test_unusable_corpus_is_a_notification(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from index.models import (
     EventSource,
     Passage,
     SearchResult,
+    TimeExpression,
     TimelineEvent,
     UpdateReport,
 )
@@ -136,6 +137,13 @@ class MainScreen(Screen[None]):
             super().__init__()
             self.events, self.error, self.summaries = events, error, summaries
             self.anchors = anchors
+
+    class ReaderDated(Message):
+        def __init__(
+            self, article_id: str, anchor: DateAnchor | None, times: tuple[TimeExpression, ...]
+        ) -> None:
+            super().__init__()
+            self.article_id, self.anchor, self.times = article_id, anchor, times
 
     class SimilarDone(Message):
         def __init__(self, result: SearchResult) -> None:
@@ -468,13 +476,10 @@ class MainScreen(Screen[None]):
         except Exception as exc:
             self.post_message(self.ArticleLoaded(None, error_text(exc)))
             return
-        anchor = None
-        times: tuple = ()
-        try:
-            anchor = engine.anchors().get(article.id)
-            times = tuple(engine.time_expressions(article.id))
-        except Exception:
-            pass  # the timeline module may not be there: the reader works without it
+        # never wait for the timeline here (minutes for a large corpus): without the
+        # dates the article shows at once, and they follow when the timeline is built
+        dated = engine.dates_known
+        anchor, times = self._dates_of(article.id) if dated else (None, ())
         result = self._last_result
         hits: list[Passage] = list(result.hits) if result else []
         terms: list[str] = []
@@ -495,8 +500,34 @@ class MainScreen(Screen[None]):
             paragraph=paragraph,
             focus=focus,
             query=result.query if result else "",
+            dated=dated,
         )
         self.post_message(self.ArticleLoaded(document, None))
+
+    def _dates_of(self, article_id: str) -> tuple[DateAnchor | None, tuple[TimeExpression, ...]]:
+        engine = self.summit.engine
+        try:
+            return engine.anchors().get(article_id), tuple(engine.time_expressions(article_id))
+        except Exception:
+            return None, ()  # the reader works without dates
+
+    @work(thread=True, exclusive=True, group="reader-dates")
+    def load_reader_dates(self, article_id: str) -> None:
+        self.post_message(self.ReaderDated(article_id, *self._dates_of(article_id)))
+
+    def on_main_screen_reader_dated(self, message: ReaderDated) -> None:
+        self.reader.show_dates(message.article_id, message.anchor, message.times)
+
+    def _date_the_reader(self) -> None:
+        """The reader shows an article without its dates: fetch them if they are known,
+        else make sure the timeline that works them out is on its way."""
+        doc = self.reader.document
+        if doc is None or doc.dated:
+            return
+        if self.summit.engine.dates_known:
+            self.load_reader_dates(doc.article.id)
+        else:
+            self._load_timeline_once()
 
     async def on_main_screen_article_loaded(self, message: ArticleLoaded) -> None:
         if message.document is None:
@@ -505,6 +536,7 @@ class MainScreen(Screen[None]):
             return
         self.article_id = message.document.article.id
         await self.reader.show_document(message.document)
+        self._date_the_reader()
 
     @on(Reader.StepArticle)
     def _step_article(self, event: Reader.StepArticle) -> None:
@@ -582,6 +614,9 @@ class MainScreen(Screen[None]):
         pane = self.timeline_pane
         if message.events is None:
             pane.show_error(message.error or "unknown error")
+            doc = self.reader.document
+            if doc is not None and not doc.dated:  # no dates will come: stop saying so
+                self.reader.show_dates(doc.article.id, None, ())
             if not self._timeline_error_shown:
                 self._timeline_error_shown = True
                 self.notify(f"Timeline unavailable: {message.error}", severity="warning",
@@ -592,6 +627,7 @@ class MainScreen(Screen[None]):
         pane.show_events(message.events)
         if message.anchors:
             self.search_pane.results.redate(message.anchors)
+        self._date_the_reader()
 
     @on(TimelinePane.FiltersChanged)
     def _filters_changed(self) -> None:

@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -36,6 +36,9 @@ class ReaderDocument:
     """An absolute span to make the current match (a timeline expression, a hit)."""
     query: str = ""
     notes: tuple[str, ...] = field(default=())
+    dated: bool = True
+    """False while the corpus's dates are being worked out (the timeline): the anchor
+    and time expressions follow with show_dates()."""
 
 
 def query_matches(
@@ -160,6 +163,9 @@ class Reader(VerticalScroll, can_focus=True):
                 evidence += f" · confidence {anchor.confidence:.0%}"
             lines.append("\n")
             lines.append(clean(evidence, single_line=True), evidence_style)
+        elif not doc.dated:
+            lines.append("\n")
+            lines.append("working out the date (building the timeline)…", evidence_style)
         lines.append("\n")
         lines.append(clean(article.file, single_line=True), meta_style)
         return lines
@@ -217,6 +223,18 @@ class Reader(VerticalScroll, can_focus=True):
                 )
             self._mark_current()
         self.call_after_refresh(self._scroll_to_current, False)
+
+    def show_dates(
+        self, article_id: str, anchor: DateAnchor | None, times: tuple[TimeExpression, ...]
+    ) -> None:
+        """The article's date and time expressions, once worked out; the view stays put."""
+        doc = self.document
+        if doc is None or doc.article.id != article_id:
+            return
+        self.document = replace(doc, anchor=anchor, times=times, dated=True)
+        with self.app.batch_update():
+            self.query_one("#reader-heading", Static).update(self._heading(self.document))
+            self._rerender(p.index for p in doc.article.paragraphs)
 
     def _paragraph_of(self, offset: int) -> int | None:
         if not self.document or not self.document.article.paragraphs:

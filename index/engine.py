@@ -27,6 +27,7 @@ from index.models import (
     UpdateReport,
 )
 from index.paths import default_index_dir
+from index.processes import run_spawned
 from index.timeline_cache import load_anchors, load_events, save_anchors, save_events
 
 if TYPE_CHECKING:
@@ -34,6 +35,10 @@ if TYPE_CHECKING:
 
 ProgressCallback = Callable[[int, int, str], None]
 """progress(done, total, message): called from the thread doing the work."""
+
+TIMELINE_PROCESS_THRESHOLD = 500
+"""From this many articles, the timeline is built in a child process (see
+Engine._build_timeline_elsewhere); below, spawning one costs more than the build."""
 
 _TIMELINE_MODULES = ("timeline.py", "anchors.py", "temporal.py", "models.py", "timeline_cache.py")
 
@@ -87,6 +92,7 @@ class Engine:
         self._anchors_known = False
         """Whether `_anchors` holds every article's date (else: none yet)."""
         self._loaded_version = ""
+        self._closing = threading.Event()
         """The index version the timeline and dates above belong to."""
 
     @property
@@ -145,6 +151,8 @@ class Engine:
         return self._store.is_open
 
     def close(self) -> None:
+        """Release the index; a timeline being built in a child process is stopped."""
+        self._closing.set()
         self._store.close()
 
     @property
@@ -287,21 +295,46 @@ class Engine:
         with self._lock:
             if self._timeline is None:
                 key = self._timeline_key()
-                anchors = (
-                    self._anchors if self._anchors_known else load_anchors(self.index_dir, key)
-                )
-                events = load_events(self.index_dir, key, anchors) if anchors is not None else None
-                if anchors is not None and events is not None:
-                    timeline = Timeline(tuple(anchors.values()), events)
-                else:
+                cached = self._cached_timeline(key)
+                if cached is None and self._build_timeline_elsewhere(key):
+                    cached = self._cached_timeline(key)
+                if cached is None:
                     timeline, anchors = self._build_timeline()
-                    # anchors first: should the events fail to be written, searches
-                    # still find their dates cached
-                    save_anchors(self.index_dir, key, timeline.anchors)
-                    save_events(self.index_dir, key, timeline)
+                    self._save_timeline(key, timeline)
+                else:
+                    timeline, anchors = cached
                 self._timeline = timeline
                 self._anchors, self._anchors_known = anchors, True
             return self._timeline
+
+    def _cached_timeline(self, key: str) -> tuple[Timeline, dict[str, DateAnchor]] | None:
+        anchors = self._anchors if self._anchors_known else load_anchors(self.index_dir, key)
+        events = load_events(self.index_dir, key, anchors) if anchors is not None else None
+        if anchors is None or events is None:
+            return None
+        return Timeline(tuple(anchors.values()), events), anchors
+
+    def _save_timeline(self, key: str, timeline: Timeline) -> None:
+        # anchors first: should the events fail to be written, searches still find
+        # their dates cached
+        save_anchors(self.index_dir, key, timeline.anchors)
+        save_events(self.index_dir, key, timeline)
+
+    def _build_timeline_elsewhere(self, key: str) -> bool:
+        """Build and cache the timeline in a child process, for a corpus large enough to
+        be worth it; True when the cache for `key` was written.
+
+        In this process the build would hold the interpreter for as long as it takes
+        (23 s at 10,000 articles: an app would answer keystrokes late and could not
+        quit until it ended) and peak at several times the memory of the result,
+        which is then read back from the cache."""
+        if self.article_count() < TIMELINE_PROCESS_THRESHOLD:
+            return False
+        folders = (str(self.articles_dir), str(self.index_dir))
+        code = run_spawned(_build_timeline_cache, (*folders, self.today, key), self._closing)
+        if code is None:
+            raise SummitError("the timeline was not built: the index was closed")
+        return code == 0
 
     def _timeline_key(self) -> str:
         """Index version (build and generation) + today's date + the timeline code (its cache format
@@ -322,3 +355,15 @@ class Engine:
         raw = {a.id: self._store.raw_expressions(a.id) for a in articles}
         timeline = build_timeline(articles, raw, today=self.today or dt.date.today())
         return timeline, {anchor.article_id: anchor for anchor in timeline.anchors}
+
+
+def _build_timeline_cache(
+    articles_dir: str, index_dir: str, today: dt.date | None, key: str
+) -> None:
+    """In a child process: build the timeline of the index as it is and cache it. Exits
+    with 3 when the index is no longer the one the parent asked about."""
+    engine = Engine(articles_dir, index_dir, today=today)
+    if not engine.open_existing() or engine._timeline_key() != key:
+        raise SystemExit(3)
+    timeline, _ = engine._build_timeline()
+    engine._save_timeline(key, timeline)

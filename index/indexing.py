@@ -24,7 +24,6 @@ import re
 import shutil
 import struct
 import tempfile
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -43,6 +42,7 @@ from index.corpus import (
     relative_name,
 )
 from index.models import Article
+from index.processes import exit_with_parent
 from index.schema import ARTICLE, PASSAGE
 from index.sidecar import ArticleExtras
 
@@ -277,13 +277,7 @@ def _worker_init(results: Any, stop: Any, parent_pid: int) -> None:
     on for a build nobody will commit."""
     global _results, _stop
     _results, _stop = results, stop
-
-    def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    exit_with_parent(parent_pid)
 
 
 def index_chunk(whoosh_dir: str, jobs: list[IndexJob], limit_mb: int) -> Any:

@@ -123,7 +123,10 @@ def run_explorer(engine: Engine) -> int:
         os.environ.pop("COLUMNS", None)
         os.environ.pop("LINES", None)
     app = build_app(engine)
-    result = app.run()
+    try:
+        result = app.run()
+    finally:
+        engine.close()  # stops work still running for the app, e.g. a timeline build
     if app.return_code not in (None, 0):
         return int(app.return_code)
     return int(result or 0)

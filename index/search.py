@@ -196,10 +196,10 @@ class PassageSearcher:
         if as_you_type:
             words = _within_budget(words)
         stems = dict.fromkeys(s for _, w in words if (s := stem(w)))
-        fieldnames = TEXT_FIELDS if fieldname in TEXT_FIELDS else (fieldname,)
         if not stems:
             return wq.Term(fieldname, folded)  # matches nothing, and says so honestly
-        return wq.Or([wq.Term(name, text) for text in stems for name in fieldnames])
+        # its own field only: the parser already gives a bare word one prefix per field
+        return wq.Or([wq.Term(fieldname, text) for text in stems])
 
     def _prefix_words(self, folded: str) -> list[tuple[int, str]]:
         """The PREFIX_EXPANSION_LIMIT most frequent words starting with `folded`, as

@@ -192,3 +192,10 @@ def test_prepare_query_maps_aliases_and_reads_dates() -> None:
         and str(prepared.date_range.last) == "2024-06-30"
     )
     assert prepared.plain_words == ["word"]
+
+
+def test_a_prefix_in_a_field_stays_in_that_field(fixture_engine: Engine) -> None:
+    assert fixture_engine.search("conta*").total > 0, "container(s) is in the body"
+    assert fixture_engine.search("title:conta*").total == 0
+    titled = fixture_engine.search("title:backl*", limit=50)
+    assert {hit.article_id for hit in titled.hits} == {"harbour-followup"}

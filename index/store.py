@@ -68,6 +68,8 @@ SIDECAR = "articles.sqlite"
 WHOOSH_DIR = "whoosh"
 SYNC_LOCK = "sync.lock"
 LOCK_WAIT_SECONDS = 30.0
+STREAMED_ROWS = 500
+"""A build writes sidecar rows in transactions of this many articles."""
 
 
 @dataclass(slots=True)
@@ -174,7 +176,13 @@ class _Batch:
         self.removed = list(removed)
         self.replaced: list[ManifestRecord] = []
         """Records of changed files, superseded by their new record on commit."""
-        self.added: list[tuple[ManifestRecord, ArticleExtras]] = []
+        self.added: list[ManifestRecord] = []
+        self.extras: dict[str, ArticleExtras] = {}
+        """The added articles' sidecar rows not written yet."""
+        self.stream_extras = not store._records
+        """A new or rebuilt index: no manifest names the sidecar yet, so its rows go
+        in as they come (a build held every article's rows in memory until the commit:
+        455 MB at 50k articles). An update keeps them for after the commit."""
         self.segments: list[Any] = []
         """Finished segments written by worker processes, added by the commit."""
         self.committed = False
@@ -214,7 +222,11 @@ class _Batch:
         if article is not None:
             add_article(self.writer, article)
         extras = ArticleExtras(item.raw_expressions, item.words, item.proper_nouns, item.name_pairs)
-        self.added.append((item.record, extras))
+        self.added.append(item.record)
+        self.extras[item.record.id] = extras
+        if self.stream_extras and len(self.extras) >= STREAMED_ROWS:
+            self.store._sidecar.update(self.extras, ())
+            self.extras = {}
 
     def commit(self) -> None:
         if self._writer is None:
@@ -231,11 +243,12 @@ class _Batch:
         records = dict(self.store._records)
         for record in [*self.removed, *self.replaced]:
             records.pop(record.id, None)
-        for record, _ in self.added:
+        for record in self.added:
             records[record.id] = record
         self.store._records = records
+        self.store._variants_stale = True
         self.store._pending_extras.update(
-            changed={record.id: extras for record, extras in self.added},
+            changed=self.extras,
             removed=[r.id for r in self.removed],
         )
 
@@ -285,6 +298,8 @@ class IndexStore:
         or closed, so an update never closes a searcher a search is using."""
         self._build_id = ""
         self._manifest_seen: tuple[int, int, int] | None = None
+        self._variants_stale = False
+        """Articles changed since the variant groups were stored."""
         """(inode, size, mtime) of the manifest the open index was loaded from."""
 
     # -- opening ---------------------------------------------------------------------
@@ -335,11 +350,12 @@ class IndexStore:
             if exclusive:
                 try:
                     report = self._sync_locked(progress, rebuild=rebuild)
-                except OSError as exc:
+                except (OSError, sqlite3.Error) as exc:
                     # Disk full, I/O error, the index folder removed under us: whoosh has
                     # cancelled its write, so the index on disk is the previous one.
+                    reason = getattr(exc, "strerror", None) or exc
                     raise IndexWriteError(
-                        f"cannot write the index at {self.index_dir}: {exc.strerror or exc}"
+                        f"cannot write the index at {self.index_dir}: {reason}"
                     ) from exc
             else:
                 report = UpdateReport(reason="index busy: opened read-only")
@@ -609,8 +625,9 @@ class IndexStore:
         pending = self._pending_extras
         self._sidecar.update(pending.changed, pending.removed)
         self._pending_extras = _PendingExtras()
-        if pending.changed or pending.removed:
+        if self._variants_stale:
             self._sidecar.save_variant_groups(variant_groups(self._sidecar.name_pairs()))
+            self._variants_stale = False
         records = sorted(self._records.values(), key=lambda r: r.file)
         _atomic_write_json(
             self.index_dir / MANIFEST,

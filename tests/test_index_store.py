@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from index import store as store_module
 from index.engine import Engine
 from index.errors import CorpusError
 from index.paths import default_index_dir
@@ -305,3 +306,27 @@ def test_searches_go_on_while_open_updates_the_index(corpus_copy: Path, tmp_path
         searcher.join()
     assert not failures, failures
     assert engine.search("ferry").total == 3
+
+
+def test_a_build_writing_sidecar_rows_as_they_come_stores_what_an_update_does(
+    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build streams its rows into the sidecar in small transactions; an update keeps
+    them for after the whoosh commit. Both must leave the same sidecar."""
+    kept = _engine(corpus_copy, tmp_path / "kept")
+    kept.open()
+    monkeypatch.setattr(store_module, "STREAMED_ROWS", 2)  # 4 articles: two transactions
+    streamed = _engine(corpus_copy, tmp_path / "streamed")
+    assert streamed.open().rebuilt
+    assert streamed._store.vocabulary() == kept._store.vocabulary()
+    for record in kept._store.manifest_records():
+        assert streamed._store.raw_expressions(record.id) == kept._store.raw_expressions(
+            record.id
+        )
+    tables = ("SELECT value FROM derived", "SELECT * FROM article_names ORDER BY id")
+    for statement in tables:
+        rows = [
+            sqlite3.connect(tmp_path / name / SIDECAR).execute(statement).fetchall()
+            for name in ("kept", "streamed")
+        ]
+        assert rows[0] == rows[1] and rows[0]

@@ -129,6 +129,12 @@ def _rows(size: dict[str, Any]) -> list[tuple[str, str]]:
         )
     )
     rows.append(("search process memory at the end", _memory(queries.get("memory_at_end"))))
+    rows.append(
+        (
+            "timeline build: peak RSS of its child process",
+            _fmt(queries.get("timeline_child_peak_rss_mb"), " MB"),
+        )
+    )
     rg = size.get("ripgrep", {})
     for kind in ("single", "phrase"):
         speedup = rg.get(f"{kind}_speedup_vs_rg")

@@ -44,6 +44,13 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def children_peak_rss_mb() -> float | None:
+    """The largest child process this one waited for (the engine builds a large
+    timeline in a child); None when there was none."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(peak / 1024, 1) if peak else None
+
+
 def current_rss_mb(field: str = "VmRSS") -> float:
     """A memory line of /proc/self/status now (Linux), in MB."""
     try:
@@ -101,6 +108,7 @@ def run_queries(articles: Path, index: Path, queries: QuerySet) -> dict[str, Any
         "first_search_hits": len(first.hits),
         "kinds": kinds,
         "peak_rss_mb": peak_rss_mb(),
+        "timeline_child_peak_rss_mb": children_peak_rss_mb(),
         "memory_at_end": memory_now(),
     }
 

@@ -1,4 +1,4 @@
-"""The timeline pane: a status/filter line over the grouped entries."""
+"""The timeline pane: a status/filter line, the grouped entries, the highlighted one in full."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.visual import visualize
 from textual.widgets import Static
 
 from index.models import TimelineEvent
 from tui.commands import bindings_for
 from tui.textsafe import clean
-from tui.widgets.timeline_list import TimelineList, dense_days, short_id
+from tui.widgets.timeline_list import TimelineList, short_id
 
 
 class TimelinePane(Vertical):
@@ -30,10 +31,13 @@ class TimelinePane(Vertical):
         self.query_filter = False
         self.query_text = ""
         self.loaded = False
+        self._detail_size: tuple[int, int] | None = None
+        """(width, height) of the detail as last laid out."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Timeline: waiting for the index…"), id="timeline-status")
         yield TimelineList(id="timeline-list")
+        yield Static(id="timeline-detail")
 
     @property
     def timeline_list(self) -> TimelineList:
@@ -52,15 +56,33 @@ class TimelinePane(Vertical):
             parts.append(f"matching “{self.query_text}” (f: off)")
         else:
             parts.append("f: only matching the query")
-        busiest = sorted(dense_days(events))
+        busiest = sorted(self.timeline_list.dense)
         if busiest:
             parts.append("★ busiest: " + ", ".join(f"{d:%-d %b %Y}" for d in busiest[:3]))
         self.set_status(" · ".join(parts))
 
     def show_error(self, message: str) -> None:
         self.loaded = False
-        self.timeline_list.clear_options()
+        self.timeline_list.clear()
         self.set_status(f"Timeline unavailable: {message}")
+
+    def on_timeline_list_highlighted(self, message: TimelineList.Highlighted) -> None:
+        """Under the list, the highlighted entry in full (a line of the list is cropped)."""
+        detail = self.query_one("#timeline-detail", Static)
+        text = message.timeline_list.detail_text(message.index)
+        if text is None:
+            detail.display = False
+            self._detail_size = None
+            return
+        # a layout of the screen costs more than the rest of a cursor move: only when
+        # the detail's height changes
+        width = detail.size.width
+        rules = detail.styles.get_render_rules()
+        size = (width, visualize(detail, text).get_height(rules, width)) if width else None
+        same = bool(detail.display) and size is not None and size == self._detail_size
+        detail.display = True
+        detail.update(text, layout=not same)
+        self._detail_size = size
 
     def action_toggle_query_filter(self) -> None:
         if not self.query_filter and not self.query_text.strip():

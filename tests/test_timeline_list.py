@@ -258,3 +258,28 @@ def test_rows_group_by_year_month_day_and_mark_the_busiest_days() -> None:
     assert dense_days(busy) == {dt.date(2000, 1, 3)}
     day = next(r for r in build_rows(busy) if r.day == dt.date(2000, 1, 3))
     assert day.dense and day.count == 2
+
+
+async def test_a_jump_keeps_its_row_on_top_when_the_detail_grows() -> None:
+    """Jumping to a day whose entry is long: the detail grows, the list shrinks, and the
+    day's heading stays as high as the rows allow (its entries visible below it)."""
+    app = TimelineApp()
+    days = [dt.date(2022, 1, 1) + dt.timedelta(days=i) for i in range(30)]
+    events = [entry(f"Short news on {d:%d %B %Y}.", f"on {d:%d %B %Y}", "a1_x", d) for d in days]
+    long_day = days[-1] + dt.timedelta(days=1)
+    events.append(entry("Long news on the last day: " + "more words " * 50 + "end.",
+                        "on the last day", "a2_y", long_day))
+    events.append(entry("Afterwards, nothing.", "Afterwards", "a3_z", None, "vague"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        timeline = app.pane.timeline_list
+        timeline.focus()
+        app.pane.show_events(events)
+        await pilot.pause()
+        before = timeline.scrollable_content_region.height
+        await press(pilot, "end", "left_curly_bracket")  # the long entry's day
+        index = timeline.highlighted
+        assert index is not None and timeline.rows[index].day == long_day
+        height = timeline.scrollable_content_region.height
+        assert height < before  # the detail took lines from the list
+        assert timeline.scroll_offset.y == min(index, len(timeline.rows) - height)
+        assert "Afterwards, nothing." in screen_text(app)

@@ -245,6 +245,9 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._day_indexes: list[int] = []
         self._busiest: int | None = None
         self._base_style = Style()
+        self._cursor_on_top = False
+        """The last move was a jump: the cursor row stays at the top, as far as the rows
+        allow, when the list's height changes (the detail below it grows or shrinks)."""
         self._strips: LRUCache[tuple[int, int, bool, Style], Strip] = LRUCache(512)
         """Rendered rows by (index, width, cursor, base style); cleared with the rows
         and the styles."""
@@ -269,6 +272,7 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _rows_changed(self, highlighted: int | None) -> None:
         self._strips.clear()
+        self._cursor_on_top = False
         self.virtual_size = Size(0, len(self.rows))
         self.set_reactive(TimelineList.highlighted, highlighted)
         self.refresh()
@@ -298,6 +302,7 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         return max(0, min(index, len(self.rows) - 1))
 
     def watch_highlighted(self, previous: int | None, index: int | None) -> None:
+        self._cursor_on_top = False
         for row in (previous, index):
             if row is not None:
                 self.refresh_line(row)
@@ -320,7 +325,7 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to(y=target, animate=False, force=True)
 
     def on_resize(self) -> None:
-        self._scroll_to_cursor()
+        self._scroll_to_cursor(top=self._cursor_on_top)
 
     def _move_to(self, index: int) -> None:
         if self.rows:
@@ -378,6 +383,7 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
             return False
         self.highlighted = index
         self._scroll_to_cursor(top=True)
+        self._cursor_on_top = True
         return True
 
     def action_next_day(self) -> None:

@@ -283,3 +283,23 @@ async def test_a_jump_keeps_its_row_on_top_when_the_detail_grows() -> None:
         assert height < before  # the detail took lines from the list
         assert timeline.scroll_offset.y == min(index, len(timeline.rows) - height)
         assert "Afterwards, nothing." in screen_text(app)
+
+
+async def test_an_entry_longer_than_the_detail_is_cut_visibly() -> None:
+    """The detail takes at most its max-height: a longer sentence ends with an ellipsis
+    and its sources stay in view (instead of its last lines silently going)."""
+    app = TimelineApp()
+    words = " ".join(f"word{i}" for i in range(300))
+    huge = entry(f"On 4 April 2023 the report said {words} LASTWORD.", "On 4 April 2023",
+                 "a1_report", dt.date(2023, 4, 4))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.pane.timeline_list.focus()
+        app.pane.show_events([huge])
+        await pilot.pause()
+        detail = detail_text(app)
+        assert "LASTWORD" not in detail and "…" in detail
+        assert detail.splitlines()[-1] == "Source: [a1] “On 4 April 2023”"
+        assert detail.startswith("Tue 4 April 2023  On 4 April 2023 the report said word0")
+        await pilot.resize_terminal(120, 40)  # more room: more of the sentence
+        await pilot.pause()
+        assert len(detail_text(app)) > len(detail)

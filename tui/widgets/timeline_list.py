@@ -508,9 +508,10 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         text.style = base
         return Strip(text.render(self.app.console), width)
 
-    def detail_text(self, index: int | None = None) -> Text | None:
+    def detail_text(self, index: int | None = None, *, limit: int | None = None) -> Text | None:
         """The entry at `index` (default: the cursor) in full: when, the whole sentence
-        with its time expression styled, and every source's expression."""
+        with its time expression styled, and every source's expression. With `limit`,
+        the sentence stops after that many characters, with an ellipsis."""
         entry = self.entry_at(self.highlighted if index is None else index)
         if entry is None:
             return None
@@ -518,7 +519,7 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         text = Text(end="")
         text.append(_date_label(entry), self._style("timeline--day"))
         text.append("  ")
-        text.append_text(self._sentence(entry))
+        text.append_text(self._sentence(entry, limit))
         primary = primary_source(entry)
         sources: list[tuple[str, str]] = []  # (badge, expression), Enter's source first
         for source in sorted(entry.sources, key=lambda s: s is not primary):

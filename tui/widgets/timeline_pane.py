@@ -66,23 +66,67 @@ class TimelinePane(Vertical):
         self.timeline_list.clear()
         self.set_status(f"Timeline unavailable: {message}")
 
-    def on_timeline_list_highlighted(self, message: TimelineList.Highlighted) -> None:
-        """Under the list, the highlighted entry in full (a line of the list is cropped)."""
+    def on_timeline_list_highlighted(self) -> None:
+        self._show_detail()
+
+    def on_resize(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """Under the list, the highlighted entry in full (a line of the list is cropped).
+
+        An entry too long for the detail's max-height is cut with an ellipsis, rather
+        than losing its last lines and its sources; Enter shows it whole in the reader.
+        """
         detail = self.query_one("#timeline-detail", Static)
-        text = message.timeline_list.detail_text(message.index)
-        if text is None:
+        timeline = self.timeline_list
+        index = timeline.highlighted
+        text = timeline.detail_text(index)
+        entry = timeline.entry_at(index)
+        if text is None or entry is None:
             detail.display = False
             self._detail_size = None
             return
+        width = self.size.width - detail.styles.gutter.width
+        if width <= 0:
+            detail.display = True
+            detail.update(text)
+            self._detail_size = None
+            return
+        rules = detail.styles.get_render_rules()
+
+        def height(text: Text) -> int:
+            return visualize(detail, text).get_height(rules, width)
+
+        lines = height(text)
+        room = self._detail_room(detail)
+        if room is not None and lines > room:
+            # the longest start of the sentence that fits
+            fits, longest = 0, len(entry.text)
+            while fits < longest:
+                middle = (fits + longest + 1) // 2
+                shorter = timeline.detail_text(index, limit=middle)
+                if shorter is not None and height(shorter) <= room:
+                    fits = middle
+                else:
+                    longest = middle - 1
+            text = timeline.detail_text(index, limit=fits) or text
+            lines = height(text)
         # a layout of the screen costs more than the rest of a cursor move: only when
         # the detail's height changes
-        width = detail.size.width
-        rules = detail.styles.get_render_rules()
-        size = (width, visualize(detail, text).get_height(rules, width)) if width else None
-        same = bool(detail.display) and size is not None and size == self._detail_size
+        size = (width, lines)
+        same = bool(detail.display) and size == self._detail_size
         detail.display = True
         detail.update(text, layout=not same)
         self._detail_size = size
+
+    def _detail_room(self, detail: Static) -> int | None:
+        """The lines of text the detail's max-height leaves (None: no limit)."""
+        max_height = detail.styles.max_height
+        if max_height is None or not self.size.height:
+            return None
+        return max(1, int(max_height.resolve(self.size, self.app.size))
+                   - detail.styles.gutter.height)
 
     def action_toggle_query_filter(self) -> None:
         if not self.query_filter and not self.query_text.strip():

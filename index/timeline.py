@@ -32,6 +32,7 @@ from index.anchors import (
     capitalised_names,
     content_terms,
     fold,
+    forget_words,
     same_story,
 )
 from index.models import (
@@ -765,6 +766,7 @@ def _read(
         if anchor is None and raw:
             undated.append((n, first, raw, order))
     by_id = finder.finish(lambda: profiles)
+    forget_words()  # every word has been read
     anchors = tuple(by_id[article_id] for article_id in finder.ids)
     for n, first, raw, order in undated:
         candidates.resolve(first, raw, anchors[n].date, order)

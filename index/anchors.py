@@ -156,7 +156,7 @@ def forget_words() -> None:
 class ArticleProfile:
     """What makes two reports "the same story": place, names, key terms, as sets.
 
-    Made for each comparison batch from the `ProfileParts` kept per article (a plain
+    Made when a comparison needs it from the `ProfileParts` kept per article (a plain
     class: a frozen dataclass took twice as long to make, 100,000 times at 10k).
     """
 
@@ -632,11 +632,6 @@ class AnchorFinder:
             anchor = own
         self._dated[article.id] = anchor
         return anchor
-
-    @property
-    def undated(self) -> bool:
-        """Whether some article needs to borrow its date (and so `finish` the profiles)."""
-        return bool(self._undated)
 
     def finish(self, profiles: Callable[[], Profiles]) -> dict[str, DateAnchor]:
         """Every article's anchor by id, borrowing for those that do not date themselves

@@ -457,7 +457,7 @@ class _Candidates:
             self.explicit.append(r.get("kind") in _EXPLICIT_KINDS)
             self.direction.append(_DIRECTION_ORDER.get(r.get("direction"), 1))
             self.unit.append(_UNIT_ORDER.get(r.get("unit"), 5))
-            granularity, first, last = resolve_raw(r, date, order) if anchor else VAGUE
+            granularity, first, last = resolve_raw(r, date, order) if anchor is not None else VAGUE
             self.granularity.append(granularity)
             self.first_day.append(self._share(first))
             self.last_day.append(self._share(last))

@@ -21,12 +21,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import heapq
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
 
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from rapidfuzz import fuzz, process
@@ -98,9 +100,10 @@ def _fold_match(m: re.Match[str]) -> str:
     return _fold_run(m.group())
 
 
-@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A deliberately crude English stem: enough to equate "formed"/"formation"."""
+    """A deliberately crude English stem: enough to equate "formed"/"formation".
+
+    Not cached itself: `_word_terms`, its only caller, is."""
     word = word.removesuffix("'s")
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
@@ -109,11 +112,6 @@ def stem(word: str) -> str:
 
 
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ied", "ies", "ed", "es", "s")
-
-
-@functools.lru_cache(maxsize=65536)
-def _fold_word(word: str) -> str:
-    return fold(word)
 
 
 def content_terms(text: str) -> list[str]:
@@ -144,31 +142,55 @@ def capitalised_names(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 17)
 def _name_of(word: str) -> str | None:
-    folded = _fold_word(word).removesuffix("'s")
+    folded = fold(word).removesuffix("'s")
     return None if folded in STOPWORDS or len(folded) < 3 else folded
 
 
-@dataclass(frozen=True, slots=True)
+def forget_words() -> None:
+    """Empty the caches of words seen: they spare stemming and folding a word again
+    while a corpus is read, and then only hold memory (10 MB at 10k articles)."""
+    _word_terms.cache_clear()
+    _name_of.cache_clear()
+
+
 class ArticleProfile:
-    """What makes two reports "the same story": place, names, key terms."""
+    """What makes two reports "the same story": place, names, key terms, as sets.
 
-    article_id: str
-    place: str | None
-    names: frozenset[str]
-    terms: frozenset[str]
-    long_names: frozenset[str] = field(init=False, repr=False, compare=False)
-    """Names of 5+ letters: the only ones matched by near-identical spelling."""
+    Made when a comparison needs it from the `ProfileParts` kept per article (a plain
+    class: a frozen dataclass took twice as long to make, 100,000 times at 10k).
+    """
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "long_names", frozenset(n for n in self.names if len(n) >= 5))
+    __slots__ = ("article_id", "long_names", "names", "place", "terms")
+
+    def __init__(
+        self,
+        article_id: str,
+        place: str | None,
+        names: frozenset[str],
+        terms: frozenset[str],
+        long_names: tuple[str, ...] | None = None,
+    ) -> None:
+        self.article_id = article_id
+        self.place = place
+        self.names = names
+        self.terms = terms
+        self.long_names = (
+            long_names if long_names is not None else tuple(n for n in names if len(n) >= 5)
+        )
+        """Names of 5+ letters: the only ones matched by near-identical spelling."""
 
 
-def profile(article: Article, top_terms: int = 40) -> ArticleProfile:
+ProfileParts = tuple[str | None, tuple[str, ...], int, tuple[str, ...]]
+"""A profile as kept for a whole corpus: place, names (the long ones first), how many
+are long, terms.  Tuples: a set of 40 words takes 2.2 kB, six times the tuple."""
+
+
+def profile_parts(article: Article, top_terms: int = 40) -> ProfileParts:
     """Summarise an article for similarity; cheap enough for 10,000 articles.
 
     Words are counted before they are stemmed (each distinct word once); ties
     between equally frequent terms keep first-occurrence order, as counting the
-    stems directly would.
+    stems directly would (`heapq.nlargest` is what `Counter.most_common` runs).
     """
     place = article.place or article.dateline
     place_key = fold(re.split(r"[,—–-]", place)[0]).strip() if place else None
@@ -176,18 +198,28 @@ def profile(article: Article, top_terms: int = 40) -> ArticleProfile:
     for word, n in Counter(_WORD.findall(fold(article.text))).items():
         for term in _word_terms(word):
             counts[term] = counts.get(term, 0) + n
-    terms = frozenset(t for t, _ in Counter(counts).most_common(top_terms))
-    names = frozenset(nm for w in set(_WORD.findall(article.text)) if (nm := _name_word(w)))
-    return ArticleProfile(article.id, place_key or None, names, terms)
+    terms = tuple(t for t, _ in heapq.nlargest(top_terms, counts.items(), key=itemgetter(1)))
+    names = {nm for w in set(_WORD.findall(article.text)) if (nm := _name_word(w))}
+    long_names = [n for n in names if len(n) >= 5]
+    ordered = (*long_names, *(n for n in names if len(n) < 5))
+    return place_key or None, ordered, len(long_names), terms
+
+
+def profile(article: Article, top_terms: int = 40) -> ArticleProfile:
+    """`profile_parts` as an `ArticleProfile`, ready to compare."""
+    return _profile_of(article.id, profile_parts(article, top_terms))
+
+
+def _profile_of(article_id: str, parts: ProfileParts) -> ArticleProfile:
+    place, names, long_count, terms = parts
+    return ArticleProfile(article_id, place, frozenset(names), frozenset(terms), names[:long_count])
 
 
 def _name_word(word: str) -> str | None:
     return _name_of(word) if word[0].isupper() else None
 
 
-def _fuzzy_shared(
-    a: frozenset[str], b: frozenset[str], b_long: frozenset[str] | None = None
-) -> int:
+def _fuzzy_shared(a: frozenset[str], b: frozenset[str], b_long: Sequence[str] | None = None) -> int:
     """Names in `a` with an exact or near-identical spelling in `b` ("Pham" ~ "Phamm")."""
     shared = len(a & b)
     longer = list(b_long if b_long is not None else (n for n in b if len(n) >= 5))
@@ -245,7 +277,7 @@ def same_story(a: ArticleProfile, b: ArticleProfile, fuzzy_allowance: int | None
         return True
     if not b.long_names:
         return False
-    open_names = len(a.long_names - b.names)
+    open_names = len(a.long_names) - len(b.names.intersection(a.long_names))
     if fuzzy_allowance is not None:
         open_names = min(open_names, fuzzy_allowance)
     if not open_names or not passes(exact + open_names):
@@ -254,7 +286,7 @@ def same_story(a: ArticleProfile, b: ArticleProfile, fuzzy_allowance: int | None
 
 
 def story_partners(
-    profiles: Sequence[ArticleProfile], wanted: set[str] | None = None, limit: int = 10
+    profiles: Profiles, wanted: set[str] | None = None, limit: int = 10
 ) -> dict[str, list[tuple[float, str]]]:
     """For each article (or those in `wanted`), the articles of the same story, best first.
 
@@ -262,41 +294,67 @@ def story_partners(
     large share of the corpus, so the work stays near-linear on 10,000 articles.
     """
     by_name: dict[str, list[int]] = defaultdict(list)
-    for i, p in enumerate(profiles):
-        for name in p.names:
+    for i in range(len(profiles)):
+        for name in profiles.names(i):
             by_name[name].append(i)
     max_df = max(MIN_NAME_DF_CAP, int(MAX_NAME_DF * len(profiles)))
     out: dict[str, list[tuple[float, str]]] = {}
-    for i, p in enumerate(profiles):
-        if wanted is not None and p.article_id not in wanted:
+    for i in range(len(profiles)):
+        if wanted is not None and profiles.article_id(i) not in wanted:
             continue
         shared: Counter[int] = Counter()
-        for name in p.names:
+        for name in profiles.names(i):
             posting = by_name[name]
             if len(posting) <= max_df:
                 shared.update(j for j in posting if j != i)
+        p = profiles.at(i)
         scored = []
         for j, _n in sorted(shared.items(), key=lambda c: (-c[1], c[0]))[: limit * 3]:
-            sim = article_similarity(p, profiles[j])
+            sim = article_similarity(p, profiles.at(j))
             if sim >= SAME_STORY:
-                scored.append((round(sim, 3), profiles[j].article_id))
+                scored.append((round(sim, 3), profiles.article_id(j)))
         scored.sort(key=lambda s: (-s[0], s[1]))
         out[p.article_id] = scored[:limit]
     return out
 
 
+PROFILES_KEPT = 1024
+"""How many profiles `Profiles` keeps ready to compare (their sets): at 10k articles
+the same-story tests of the timeline find the one they need there ~80% of the time."""
+
+
 class Profiles:
-    """Article profiles, each computed on first use and then kept (shared by passes)."""
+    """Every article's profile in corpus order, kept as `ProfileParts` (tuples); the
+    `ArticleProfile` (frozensets) that comparisons need is made on demand, and only
+    the last `PROFILES_KEPT` used are kept: all of them took 65 MB at 10k articles."""
 
-    def __init__(self, articles: Sequence[Article]) -> None:
-        self._articles = {a.id: a for a in articles}
-        self._done: dict[str, ArticleProfile] = {}
+    def __init__(self, articles: Iterable[Article] = ()) -> None:
+        self._ids: list[str] = []
+        self._parts: list[ProfileParts] = []
+        # the cache holds the lists, not self: no reference cycle to wait for the collector
+        self.at: Callable[[int], ArticleProfile] = functools.lru_cache(maxsize=PROFILES_KEPT)(
+            functools.partial(_profile_at, self._ids, self._parts)
+        )
+        """The profile of the i-th article, ready to compare."""
+        for article in articles:
+            self.add(article)
 
-    def __getitem__(self, article_id: str) -> ArticleProfile:
-        got = self._done.get(article_id)
-        if got is None:
-            got = self._done[article_id] = profile(self._articles[article_id])
-        return got
+    def add(self, article: Article) -> None:
+        self._ids.append(article.id)
+        self._parts.append(profile_parts(article))
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def article_id(self, i: int) -> str:
+        return self._ids[i]
+
+    def names(self, i: int) -> tuple[str, ...]:
+        return self._parts[i][1]
+
+
+def _profile_at(ids: list[str], parts: list[ProfileParts], i: int) -> ArticleProfile:
+    return _profile_of(ids[i], parts[i])
 
 
 # --- clues -------------------------------------------------------------------
@@ -460,7 +518,7 @@ def _best_counterpart(
 
 
 def _from_known(
-    article: Article, clues: Clues, sim: float, lent: DateAnchor, file: str
+    article: _Undated, clues: Clues, sim: float, lent: DateAnchor, file: str
 ) -> DateAnchor:
     """Take a same-story article's date; our own weekday, if any, refines it."""
     assert lent.date is not None
@@ -476,28 +534,40 @@ def _from_known(
     return DateAnchor(article.id, article.file, d, "inferred", how, conf, lent.article_id)
 
 
+@dataclass(frozen=True, slots=True)
+class _Undated:
+    """What borrowing a date needs of an article that does not date itself."""
+
+    id: str
+    file: str
+    text: str
+    clues: Clues
+
+
 def _borrowed_anchor(
-    article: Article,
-    clues: Clues,
+    article: _Undated,
     partners: Sequence[tuple[float, str]],
-    all_clues: Mapping[str, Clues],
+    undated: Mapping[str, _Undated],
     known: Mapping[str, DateAnchor],
-    by_id: Mapping[str, Article],
+    files: Mapping[str, str],
     today: dt.date,
 ) -> DateAnchor | None:
     """Complete the article's half clue (or lack of one) from same-story articles.
 
     A partner already dated (front matter, own clue) lends its date; otherwise
-    the partner's half of a weekday/day-month pair completes ours.
+    the partner's half of a weekday/day-month pair completes ours.  Every article
+    that dates itself is in `known`, so the partners that reach the second loop
+    are undated ones too (in `undated`).
     """
+    clues = article.clues
     for sim, other in partners:
         lent = known.get(other)
         if lent is not None and lent.date is not None:
-            return _from_known(article, clues, sim, lent, by_id[other].file)
+            return _from_known(article, clues, sim, lent, files[other])
     for sim, other in partners:
-        theirs, their_text = all_clues[other], by_id[other].text
+        theirs, their_text = undated[other].clues, undated[other].text
         conf = round(min(0.85, 0.45 + 0.4 * sim), 2)
-        file = by_id[other].file
+        file = files[other]
         pairs: list[tuple[RawExpr, RawExpr, str | None, str | None]] = []
         if clues.weekdays:
             wd = clues.weekdays[0]
@@ -525,6 +595,78 @@ def _borrowed_anchor(
     return None
 
 
+class AnchorFinder:
+    """`infer_anchors` fed one article at a time, for a caller that streams the corpus.
+
+    `add` dates what dates itself (front matter, own clue) at once and keeps, of the
+    other articles only, the text and clues that borrowing needs; `finish` borrows
+    for them and returns every anchor.  No article is held beyond that.
+    """
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        self.ids: list[str] = []
+        """Every article id, in corpus order."""
+        self._files: dict[str, str] = {}
+        self._dated: dict[str, DateAnchor] = {}
+        self._undated: dict[str, _Undated] = {}
+
+    def add(self, article: Article, raw: Sequence[RawExpr]) -> DateAnchor | None:
+        """The article's anchor when it dates itself, else None (see `finish`)."""
+        self.ids.append(article.id)
+        self._files[article.id] = article.file
+        if article.date is not None:
+            anchor = DateAnchor(
+                article.id,
+                article.file,
+                article.date,
+                "front_matter",
+                f"front matter gives date {article.date.isoformat()}",
+            )
+        else:
+            clues = clues_of(raw)
+            own = _own_anchor(article, clues, self.today)
+            if own is None:
+                self._undated[article.id] = _Undated(article.id, article.file, article.text, clues)
+                return None
+            anchor = own
+        self._dated[article.id] = anchor
+        return anchor
+
+    def finish(self, profiles: Callable[[], Profiles]) -> dict[str, DateAnchor]:
+        """Every article's anchor by id, borrowing for those that do not date themselves
+        in two passes, so an article dated by front matter or its own text can lend to
+        several others.  `profiles` (every article's, in corpus order) is asked for only
+        when some article borrows."""
+        anchors = dict(self._dated)
+        pending = list(self._undated.values())
+        if pending:
+            partners = story_partners(profiles(), set(self._undated))
+            known = dict(anchors)
+            for a in pending:
+                got = _borrowed_anchor(
+                    a, partners.get(a.id, []), self._undated, known, self._files, self.today
+                )
+                if got is not None:
+                    anchors[a.id] = got
+            for a in pending:  # second pass: lend anchors found in the first one
+                if a.id not in anchors:
+                    got = _borrowed_anchor(
+                        a, partners.get(a.id, []), self._undated, anchors, self._files, self.today
+                    )
+                    if got is not None:
+                        anchors[a.id] = got
+        for article_id in self.ids:
+            anchors.setdefault(
+                article_id,
+                DateAnchor(article_id, self._files[article_id], None, "unknown", _NO_DATE),
+            )
+        return anchors
+
+
+_NO_DATE = "no date in front matter, no weekday/day-month or full date, no similar article"
+
+
 def infer_anchors(
     articles: Sequence[Article],
     raw: Mapping[str, list[RawExpr]],
@@ -533,51 +675,10 @@ def infer_anchors(
 ) -> dict[str, DateAnchor]:
     """Date every article, explaining how; keyed by article id.
 
-    Articles without a clue of their own borrow from the same story, in two
-    passes so an article dated by front matter or its own text can lend to
-    several others.  `profiles` lets a caller share the article profiles.
+    Articles without a clue of their own borrow from the same story (see
+    `AnchorFinder`).  `profiles` lets a caller share the article profiles.
     """
-    by_id = {a.id: a for a in articles}
-    all_clues = {a.id: clues_of(raw.get(a.id, [])) for a in articles}
-    anchors: dict[str, DateAnchor] = {}
+    finder = AnchorFinder(today)
     for a in articles:
-        if a.date is not None:
-            anchors[a.id] = DateAnchor(
-                a.id,
-                a.file,
-                a.date,
-                "front_matter",
-                f"front matter gives date {a.date.isoformat()}",
-            )
-        elif (own := _own_anchor(a, all_clues[a.id], today)) is not None:
-            anchors[a.id] = own
-    pending = [a for a in articles if a.id not in anchors]
-    if pending:
-        cache = profiles if profiles is not None else Profiles(articles)
-        partners = story_partners([cache[a.id] for a in articles], {a.id for a in pending})
-        known = dict(anchors)
-        for a in pending:
-            got = _borrowed_anchor(
-                a, all_clues[a.id], partners.get(a.id, []), all_clues, known, by_id, today
-            )
-            if got is not None:
-                anchors[a.id] = got
-        for a in pending:  # second pass: lend anchors found in the first one
-            if a.id not in anchors:
-                got = _borrowed_anchor(
-                    a, all_clues[a.id], partners.get(a.id, []), all_clues, anchors, by_id, today
-                )
-                if got is not None:
-                    anchors[a.id] = got
-    for a in articles:
-        anchors.setdefault(
-            a.id,
-            DateAnchor(
-                a.id,
-                a.file,
-                None,
-                "unknown",
-                "no date in front matter, no weekday/day-month or full date, no similar article",
-            ),
-        )
-    return anchors
+        finder.add(a, raw.get(a.id, []))
+    return finder.finish(lambda: profiles if profiles is not None else Profiles(articles))

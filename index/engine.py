@@ -347,14 +347,17 @@ class Engine:
         return digest.hexdigest()
 
     def _build_timeline(self) -> tuple[Timeline, dict[str, DateAnchor]]:
-        from index.timeline import build_timeline
+        from index.timeline import build_timeline_from
 
         if not self._store.is_open:
             raise SummitError("the index is not open yet")
-        articles: Sequence[Article] = self._store.articles_for_timeline()
-        raw = {a.id: self._store.raw_expressions(a.id) for a in articles}
-        timeline = build_timeline(articles, raw, today=self.today or dt.date.today())
-        return timeline, {anchor.article_id: anchor for anchor in timeline.anchors}
+        store = self._store
+        # one article at a time, with its expressions: holding them all made the build
+        # peak at 630 MB at 10k articles
+        articles = ((a, store.raw_expressions(a.id)) for a in store.articles_for_timeline())
+        timeline = build_timeline_from(articles, today=self.today or dt.date.today())
+        anchors: Sequence[DateAnchor] = timeline.anchors
+        return timeline, {anchor.article_id: anchor for anchor in anchors}
 
 
 def _build_timeline_cache(

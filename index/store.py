@@ -724,19 +724,19 @@ class IndexStore:
         except Exception:
             return []
 
-    def articles_for_timeline(self) -> list[Article]:
-        """Every article, parsed afresh. Not kept: the engine caches the timeline built
-        from them, and holding every article would cost hundreds of MB at 10k."""
+    def articles_for_timeline(self) -> Iterator[Article]:
+        """Every article, parsed afresh, one at a time. Not kept: the engine caches the
+        timeline built from them, and holding every article would cost hundreds of MB at
+        10k (so would a list of them)."""
         self._require_open()
-        articles = []
         for record in self.manifest_records():
             try:
-                articles.append(self._parse(record))
+                article = self._parse(record)
             except Exception:
                 # changed since it was indexed into something unreadable or unparsable:
                 # the timeline goes on without it, the next sync reports it
                 continue
-        return articles
+            yield article
 
     def _parse(self, record: ManifestRecord) -> Article:
         """The article as it is on disk now, with what the index settled (id, place)."""

@@ -18,20 +18,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from index.anchors import (
     RD_WEEKDAYS,
+    AnchorFinder,
     Profiles,
     capitalised_names,
     content_terms,
     fold,
-    infer_anchors,
+    forget_words,
     same_story,
 )
 from index.models import (
@@ -389,80 +390,143 @@ _DIRECTION_ORDER = {"past": 0, "present": 1, "this": 1, None: 1, "future": 2}
 _UNIT_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3, "decade": 4, None: 5}
 
 
-@dataclass(slots=True)
-class _Item:
-    """One candidate event: an expression with its context and what it is about."""
+class _Candidates:
+    """Every candidate event (one per expression) by column, in corpus order.
 
-    expr: TimeExpression
-    article: Article
-    raw: RawExpr
-    confidence: float
-    terms: frozenset[str] = field(default_factory=frozenset)
+    An object per candidate (its expression, article, raw dict and set of terms)
+    cost about 2 kB each, 80,000 of them at 10k articles; here a candidate is a
+    few machine integers and references to shared objects.  Candidate `i` is the
+    i-th entry of every column.
+    """
 
-    @property
-    def explicit(self) -> bool:
-        return self.raw.get("kind") in _EXPLICIT_KINDS
+    def __init__(self) -> None:
+        self.article = array("i")
+        """The article's position in the corpus."""
+        self.start = array("i")
+        self.end = array("i")
+        self.sentence_start = array("i")
+        self.sentence_end = array("i")
+        self.expression: list[str] = []
+        self.context: list[str] = []
+        """The expression's sentence or clause: the event's text when it states it."""
+        self.terms: list[tuple[str, ...]] = []
+        """Salient terms of the clause, without the expression itself (sets only while
+        their same-dated group is merged: a set takes four times the tuple)."""
+        self.granularity: list[Granularity] = []
+        self.first_day: list[dt.date | None] = []
+        self.last_day: list[dt.date | None] = []
+        self.explicit = bytearray()
+        self.direction = bytearray()
+        """`_DIRECTION_ORDER` of the expression's direction (how a vague event sorts)."""
+        self.unit = bytearray()
+        """`_UNIT_ORDER` of its unit."""
+        self._shared: dict[object, Any] = {}
 
-    @property
-    def context(self) -> str:
-        return self.article.text[self.expr.sentence_start : self.expr.sentence_end]
+    def __len__(self) -> int:
+        return len(self.article)
 
+    def _share(self, value: Any) -> Any:
+        """One object for equal expression texts and dates (thousands say "last year")."""
+        return self._shared.setdefault(value, value)
 
-def _salient_terms(item: _Item) -> frozenset[str]:
-    """Content words and names of the clause, without the time expression itself."""
-    e = item.expr
-    text = item.article.text
-    clause = text[e.sentence_start : e.start] + " " + text[e.end : e.sentence_end]
-    return frozenset(content_terms(clause)) | frozenset(capitalised_names(clause))
+    def add(
+        self, n: int, article: Article, raw: Sequence[RawExpr], anchor: DateAnchor | None
+    ) -> str:
+        """The n-th article's candidates, resolved when its anchor is known (else vague
+        until `resolve`); returns the article's date order (`_date_order`)."""
+        order = _date_order(raw)
+        text = article.text
+        date = anchor.date if anchor is not None else None
+        contexts = context_spans(text, [(r["start"], r["end"]) for r in raw])
+        texts: dict[tuple[int, int], str] = {}
+        for r, span in zip(raw, contexts, strict=True):
+            start, end = r["start"], r["end"]
+            c_start, c_end = span
+            self.article.append(n)
+            self.start.append(start)
+            self.end.append(end)
+            self.sentence_start.append(c_start)
+            self.sentence_end.append(c_end)
+            self.expression.append(self._share(r["text"]))
+            context = texts.get(span)
+            if context is None:
+                context = texts[span] = text[c_start:c_end]
+            self.context.append(context)
+            clause = text[c_start:start] + " " + text[end:c_end]
+            self.terms.append(tuple({*content_terms(clause), *capitalised_names(clause)}))
+            self.explicit.append(r.get("kind") in _EXPLICIT_KINDS)
+            self.direction.append(_DIRECTION_ORDER.get(r.get("direction"), 1))
+            self.unit.append(_UNIT_ORDER.get(r.get("unit"), 5))
+            granularity, first, last = resolve_raw(r, date, order) if anchor is not None else VAGUE
+            self.granularity.append(granularity)
+            self.first_day.append(self._share(first))
+            self.last_day.append(self._share(last))
+        return order
+
+    def resolve(self, first: int, raw: Sequence[RawExpr], date: dt.date | None, order: str) -> None:
+        """Resolve an article's candidates (from the `first`) now that its date is known."""
+        for i, r in enumerate(raw, first):
+            granularity, first_day, last_day = resolve_raw(r, date, order)
+            self.granularity[i] = granularity
+            self.first_day[i] = self._share(first_day)
+            self.last_day[i] = self._share(last_day)
 
 
 class _Similarity:
-    """Whether two articles report the same story, asked only by pairs that could merge.
+    """Whether two articles (by position) report the same story, asked only by pairs
+    that could merge.
 
     Pairs are always compared in corpus order (earlier article first), so the
-    answer does not depend on which candidate asked first.
+    answer does not depend on which candidate asked first.  The answers are kept
+    until `SIMILARITY_KEPT` of them are: the same pair is asked again soon or not
+    at all (at 10k articles, 1.5 million questions about 450,000 pairs; keeping
+    every answer took 35 MB, keeping 64k asks only 2% more of `same_story`).
     """
 
-    def __init__(self, articles: Sequence[Article], profiles: Profiles) -> None:
-        self._order = {a.id: i for i, a in enumerate(articles)}
-        self._n = len(articles)
-        self._profiles = profiles
-        self._allowance = FUZZY_ALLOWANCE if len(articles) > LARGE_CORPUS else None
+    def __init__(self, profiles: Profiles) -> None:
+        self._n = len(profiles)
+        self._profile = profiles.at
+        self._allowance = FUZZY_ALLOWANCE if self._n > LARGE_CORPUS else None
         self._cache: dict[int, bool] = {}
 
-    def __call__(self, a: str, b: str) -> bool:
-        i, j = self._order[a], self._order[b]
+    def __call__(self, i: int, j: int) -> bool:
         if i > j:
-            a, b, i, j = b, a, j, i
+            i, j = j, i
         key = i * self._n + j
         got = self._cache.get(key)
         if got is None:
-            got = self._cache[key] = same_story(
-                self._profiles[a], self._profiles[b], self._allowance
-            )
+            if len(self._cache) >= SIMILARITY_KEPT:
+                self._cache.clear()
+            got = self._cache[key] = same_story(self._profile(i), self._profile(j), self._allowance)
         return got
 
 
+SIMILARITY_KEPT = 1 << 16
 LARGE_CORPUS = 200
 """From this many articles, same-story tests cap how many names fuzzy spelling may add."""
 FUZZY_ALLOWANCE = 3
 
+Terms = Mapping[int, frozenset[str]]
+"""The salient terms of a same-dated group's candidates, as sets."""
 
-def _same_statement(x: _Item, y: _Item, sim: _Similarity) -> bool:
+
+def _same_statement(i: int, j: int, c: _Candidates, terms: Terms, sim: _Similarity) -> bool:
     """Whether two same-dated candidates from different articles state the same thing.
 
     Same story (for a single day) or shared salient terms; the clause terms are
     compared first as they often settle it without the article similarity.
     """
-    if x.article.id == y.article.id:
+    a, b = c.article[i], c.article[j]
+    if a == b:
         return False
-    shared = len(x.terms & y.terms)
-    overlap = shared / (min(len(x.terms), len(y.terms)) or 1)
+    x, y = terms[i], terms[j]
+    shared = len(x & y)
+    overlap = shared / (min(len(x), len(y)) or 1)
     if shared >= 3 and overlap >= 0.5:
         return True
-    if x.expr.granularity != "day" and not (shared >= 2 or (shared >= 1 and overlap >= 0.5)):
+    if c.granularity[i] != "day" and not (shared >= 2 or (shared >= 1 and overlap >= 0.5)):
         return False
-    return sim(x.article.id, y.article.id)
+    return sim(a, b)
 
 
 class _UnionFind:
@@ -484,7 +548,7 @@ SMALL_GROUP = 64
 MAX_POSTING = 50
 
 
-def _candidate_pairs(members: Sequence[int], items: Sequence[_Item]) -> Iterator[tuple[int, int]]:
+def _candidate_pairs(members: Sequence[int], c: _Candidates) -> Iterator[tuple[int, int]]:
     """Pairs worth comparing in one same-dated group.
 
     On a 10,000-article corpus thousands of clauses say "last year"; comparing
@@ -498,7 +562,7 @@ def _candidate_pairs(members: Sequence[int], items: Sequence[_Item]) -> Iterator
         return
     postings: dict[str, list[int]] = defaultdict(list)
     for i in members:
-        for term in items[i].terms:
+        for term in c.terms[i]:
             postings[term].append(i)
     for posting in postings.values():
         if len(posting) > MAX_POSTING:
@@ -509,16 +573,16 @@ def _candidate_pairs(members: Sequence[int], items: Sequence[_Item]) -> Iterator
 
 
 def _merge_day(
-    members: Sequence[int], items: Sequence[_Item], sim: _Similarity, uf: _UnionFind
+    members: Sequence[int], c: _Candidates, terms: Terms, sim: _Similarity, uf: _UnionFind
 ) -> None:
     """`_same_statement` over every pair of a small single-day group, article by article.
 
     For a single day the same story settles it, so each pair of articles is
     asked once; only pairs of different stories compare their clauses.
     """
-    by_article: dict[str, list[int]] = defaultdict(list)
+    by_article: dict[int, list[int]] = defaultdict(list)
     for i in members:
-        by_article[items[i].article.id].append(i)
+        by_article[c.article[i]].append(i)
     groups = list(by_article.items())
     for pos, (a, mine) in enumerate(groups):
         for b, theirs in groups[pos + 1 :]:
@@ -529,73 +593,75 @@ def _merge_day(
                     uf.union(i, mine[0])
                 continue
             for i in mine:
-                x = items[i]
-                if len(x.terms) < 3:
+                x = terms[i]
+                if len(x) < 3:
                     continue
                 for j in theirs:
-                    if _shares_terms(x, items[j]) and uf.find(i) != uf.find(j):
+                    if _shares_terms(x, terms[j]) and uf.find(i) != uf.find(j):
                         uf.union(i, j)
 
 
-def _shares_terms(x: _Item, y: _Item) -> bool:
+def _shares_terms(x: frozenset[str], y: frozenset[str]) -> bool:
     """Clauses sharing at least three salient terms, half of the shorter one's."""
-    shared = len(x.terms & y.terms)
-    return shared >= 3 and shared / (min(len(x.terms), len(y.terms)) or 1) >= 0.5
+    shared = len(x & y)
+    return shared >= 3 and shared / (min(len(x), len(y)) or 1) >= 0.5
 
 
-def _cluster(items: Sequence[_Item], sim: _Similarity) -> list[list[_Item]]:
+def _cluster(c: _Candidates, sim: _Similarity) -> list[list[int]]:
     """Group candidates into events: same dates and same statement, transitively."""
     by_dates: dict[tuple[str, dt.date | None, dt.date | None], list[int]] = defaultdict(list)
-    for i, item in enumerate(items):
-        e = item.expr
-        if e.granularity != "vague":
-            by_dates[(e.granularity, e.first_day, e.last_day)].append(i)
-    uf = _UnionFind(len(items))
+    for i, key in enumerate(zip(c.granularity, c.first_day, c.last_day, strict=True)):
+        if key[0] != "vague":
+            by_dates[key].append(i)
+    uf = _UnionFind(len(c))
     for (granularity, _first, _last), members in by_dates.items():
+        terms = {i: frozenset(c.terms[i]) for i in members}
         if granularity == "day" and len(members) <= SMALL_GROUP:
-            _merge_day(members, items, sim, uf)
+            _merge_day(members, c, terms, sim, uf)
             continue
-        for i, j in _candidate_pairs(members, items):
-            if uf.find(i) != uf.find(j) and _same_statement(items[i], items[j], sim):
+        for i, j in _candidate_pairs(members, c):
+            if uf.find(i) != uf.find(j) and _same_statement(i, j, c, terms, sim):
                 uf.union(i, j)
+    del by_dates
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(items)):
+    for i in range(len(c)):
         groups[uf.find(i)].append(i)
-    clusters = [[items[i] for i in g] for g in groups.values()]
-    return _attach_weeks(clusters, sim)
+    return _attach_weeks(list(groups.values()), c, sim)
 
 
-def _attach_weeks(clusters: list[list[_Item]], sim: _Similarity) -> list[list[_Item]]:
+def _attach_weeks(clusters: list[list[int]], c: _Candidates, sim: _Similarity) -> list[list[int]]:
     """Fold a lone "this week" statement into the same story's single-day event in that week.
 
     Day events are looked up by date (a week has seven), not scanned.
     """
-    days_on: dict[dt.date, list[tuple[int, list[_Item]]]] = defaultdict(list)
-    for n, c in enumerate(clusters):
-        if c[0].expr.granularity == "day":
-            first = c[0].expr.first_day
+    days_on: dict[dt.date, list[tuple[int, list[int]]]] = defaultdict(list)
+    for n, cluster in enumerate(clusters):
+        if c.granularity[cluster[0]] == "day":
+            first = c.first_day[cluster[0]]
             assert first is not None
-            days_on[first].append((n, c))
-    out: list[list[_Item]] = []
+            days_on[first].append((n, cluster))
+    out: list[list[int]] = []
     for cluster in clusters:
-        if len(cluster) == 1 and cluster[0].expr.granularity == "week":
+        if len(cluster) == 1 and c.granularity[cluster[0]] == "week":
             week = cluster[0]
-            assert week.expr.first_day and week.expr.last_day
-            span = (week.expr.last_day - week.expr.first_day).days
+            first_day, last_day = c.first_day[week], c.last_day[week]
+            assert first_day and last_day
             inside = sorted(
                 (
                     found
-                    for k in range(span + 1)
-                    for found in days_on.get(week.expr.first_day + dt.timedelta(days=k), ())
+                    for k in range((last_day - first_day).days + 1)
+                    for found in days_on.get(first_day + dt.timedelta(days=k), ())
                 ),
                 key=lambda found: found[0],
             )
-            best: tuple[int, list[_Item]] | None = None
+            article = c.article[week]
+            week_terms = frozenset(c.terms[week])
+            best: tuple[int, list[int]] | None = None
             for _n, day in inside:
-                others = [i for i in day if i.article.id != week.article.id]
-                if not any(sim(week.article.id, o.article.id) for o in others):
+                others = [i for i in day if c.article[i] != article]
+                if not any(sim(article, c.article[o]) for o in others):
                     continue
-                shared = len(week.terms & frozenset().union(*(o.terms for o in others)))
+                shared = len(week_terms & frozenset().union(*(c.terms[o] for o in others)))
                 if shared >= 2 and (best is None or shared > best[0]):
                     best = (shared, day)
             if best is not None:
@@ -605,83 +671,143 @@ def _attach_weeks(clusters: list[list[_Item]], sim: _Similarity) -> list[list[_I
     return out
 
 
-def _representative(cluster: Sequence[_Item]) -> _Item:
-    """The source whose sentence best states the event: explicit dates, surest anchor."""
-    return min(
-        cluster,
-        key=lambda i: (
-            not i.explicit,
-            i.expr.granularity == "week",
-            -i.confidence,
-            i.article.id,
-            i.expr.start,
-        ),
-    )
+def _events(
+    c: _Candidates, clusters: list[list[int]], anchors: Sequence[DateAnchor]
+) -> tuple[TimelineEvent, ...]:
+    """Each cluster as one event, stated by its representative (the source whose
+    sentence best states it: explicit dates, surest anchor), in `_Order`.
 
+    `clusters` is emptied as the events are made (each list is let go once its event
+    holds its sources)."""
+    ids = [a.article_id for a in anchors]
+    files = [a.file for a in anchors]
+    confidence = [a.confidence for a in anchors]
+    offsets: dict[int, int] = {}  # one object per offset value, as the cache loads them
+    article, start, granularity = c.article, c.start, c.granularity
+    order = _Order(ids, max(start, default=0))
 
-def _event(cluster: Sequence[_Item], rep: _Item) -> TimelineEvent:
-    """The cluster as one event, stated by `rep` (its `_representative`)."""
-    finest = [i for i in cluster if i.expr.granularity != "week"] or list(cluster)
-    dated = finest[0].expr
-    members = sorted(cluster, key=lambda i: (i.article.id, i.expr.start))
-    sources = tuple(
-        EventSource(
-            i.article.id,
-            i.article.file,
-            i.expr.start,
-            i.expr.end,
-            i.expr.text,
-            i.expr.sentence_start,
-            i.expr.sentence_end,
-        )
-        for i in members
-    )
-    return TimelineEvent(dated.first_day, dated.last_day, dated.granularity, rep.context, sources)
-
-
-def _sort_key(event: TimelineEvent, rep: _Item) -> tuple[object, ...]:
-    """Dated events by start, coarser first; open spans by their start; vague ones last."""
-    if event.first_day is None:
+    def representative(i: int) -> tuple[object, ...]:
         return (
-            1,
-            dt.date.max,
-            _DIRECTION_ORDER.get(rep.raw.get("direction"), 1),
-            _UNIT_ORDER.get(rep.raw.get("unit"), 5),
-            not rep.explicit,
-            rep.article.id,
-            rep.expr.start,
+            not c.explicit[i],
+            granularity[i] == "week",
+            -confidence[article[i]],
+            ids[article[i]],
+            start[i],
         )
-    end = event.last_day or dt.date.max
-    span = (end - event.first_day).days
-    return (0, event.first_day, 0, -span, not rep.explicit, rep.article.id, rep.expr.start)
+
+    def source(i: int) -> EventSource:
+        a = article[i]
+        return EventSource(
+            ids[a],
+            files[a],
+            offsets.setdefault(start[i], start[i]),
+            offsets.setdefault(c.end[i], c.end[i]),
+            c.expression[i],
+            offsets.setdefault(c.sentence_start[i], c.sentence_start[i]),
+            offsets.setdefault(c.sentence_end[i], c.sentence_end[i]),
+        )
+
+    events: list[TimelineEvent] = []
+    keys: list[int] = []
+    clusters.reverse()
+    while clusters:
+        cluster = clusters.pop()
+        rep = min(cluster, key=representative)
+        dated = next((i for i in cluster if granularity[i] != "week"), cluster[0])
+        members = sorted(cluster, key=lambda i: (ids[article[i]], start[i]))
+        first, last = c.first_day[dated], c.last_day[dated]
+        events.append(
+            TimelineEvent(
+                first, last, granularity[dated], c.context[rep], tuple(source(i) for i in members)
+            )
+        )
+        keys.append(order.key(first, last, c, rep))
+    ranks = sorted(range(len(events)), key=keys.__getitem__)
+    return tuple(events[r] for r in ranks)
+
+
+class _Order:
+    """The timeline's order as one integer per event (a tuple of seven took 20 MB at 10k).
+
+    Dated events by start, coarser first, open spans by their start; vague ones last,
+    past before future, by unit; then explicit before relative, then by article and
+    offset.  That is the tuple (0, first_day, 0, -span, relative, article id, start)
+    for a dated event and (1, date.max, direction, unit, relative, article id, start)
+    for a vague one, written as digits of one number, each in a radix above its largest
+    value, so that numbers compare as the tuples do.
+    """
+
+    _MAX_DAY = dt.date.max.toordinal()
+    _DAYS = _MAX_DAY + 1
+    _FOURTH = _MAX_DAY + len(_UNIT_ORDER)
+    """Radix of the fourth digit: a unit, or the span below the longest possible."""
+
+    def __init__(self, ids: Sequence[str], last_offset: int) -> None:
+        rank_of = {article_id: n for n, article_id in enumerate(sorted(set(ids)))}
+        self._rank = [rank_of[article_id] for article_id in ids]
+        self._articles = len(rank_of) or 1
+        self._offsets = last_offset + 1
+
+    def key(self, first: dt.date | None, last: dt.date | None, c: _Candidates, rep: int) -> int:
+        """The number for the event dated `first`-`last` and stated by candidate `rep`."""
+        if first is None:
+            flag, day, direction, fourth = 1, self._MAX_DAY, c.direction[rep], c.unit[rep]
+        else:
+            span = ((last or dt.date.max) - first).days
+            flag, day, direction, fourth = 0, first.toordinal(), 0, self._MAX_DAY - span
+        n = (flag * self._DAYS + day) * 3 + direction
+        n = n * self._FOURTH + fourth
+        n = n * 2 + (not c.explicit[rep])
+        n = n * self._articles + self._rank[c.article[rep]]
+        return n * self._offsets + c.start[rep]
 
 
 def build_timeline(
     articles: Sequence[Article], raw: Mapping[str, list[RawExpr]], today: dt.date | None = None
 ) -> Timeline:
     """Anchors for every article and the merged, ordered events they mention."""
-    today = today or dt.date.today()
-    profiles = Profiles(articles)
-    anchors = infer_anchors(articles, raw, today, profiles)
-    items: list[_Item] = []
-    for article in articles:
-        article_raw = raw.get(article.id, [])
-        anchor = anchors[article.id]
-        for r, e in zip(
-            article_raw, resolve_expressions(article, article_raw, anchor), strict=True
-        ):
-            items.append(_Item(e, article, r, anchor.confidence))
-    for item in items:
-        item.terms = _salient_terms(item)
-    clusters = _cluster(items, _Similarity(articles, profiles))
-    keyed = []
-    for cluster in clusters:
-        rep = _representative(cluster)
-        event = _event(cluster, rep)
-        keyed.append((_sort_key(event, rep), event))
-    keyed.sort(key=lambda k: k[0])
-    ordered_anchors = tuple(anchors[a.id] for a in articles)
-    return Timeline(ordered_anchors, tuple(e for _, e in keyed))
+    return build_timeline_from(((a, raw.get(a.id, [])) for a in articles), today)
+
+
+def build_timeline_from(
+    articles: Iterable[tuple[Article, Sequence[RawExpr]]], today: dt.date | None = None
+) -> Timeline:
+    """`build_timeline` over (article, its expressions) pairs taken one at a time.
+
+    Nothing of an article is kept but its profile (tuples of words), its candidate
+    events by column and, only when it does not date itself, its text and clues
+    until it has borrowed a date.  Holding every article, its expressions and an
+    object per candidate made the build peak at 630 MB at 10k articles.
+    """
+    anchors, candidates, similarity = _read(articles, today or dt.date.today())
+    clusters = _cluster(candidates, similarity)
+    del similarity  # the article profiles
+    candidates.terms = []
+    return Timeline(anchors, _events(candidates, clusters, anchors))
+
+
+def _read(
+    articles: Iterable[tuple[Article, Sequence[RawExpr]]], today: dt.date
+) -> tuple[tuple[DateAnchor, ...], _Candidates, _Similarity]:
+    """Every article's anchor, the candidates resolved against them, and the articles'
+    similarity (their profiles), reading each article once."""
+    finder = AnchorFinder(today)
+    profiles = Profiles()
+    candidates = _Candidates()
+    undated: list[tuple[int, int, Sequence[RawExpr], str]] = []
+    for n, (article, raw) in enumerate(articles):
+        profiles.add(article)
+        anchor = finder.add(article, raw)
+        first = len(candidates)
+        order = candidates.add(n, article, raw, anchor)
+        if anchor is None and raw:
+            undated.append((n, first, raw, order))
+    by_id = finder.finish(lambda: profiles)
+    forget_words()  # every word has been read
+    anchors = tuple(by_id[article_id] for article_id in finder.ids)
+    for n, first, raw, order in undated:
+        candidates.resolve(first, raw, anchors[n].date, order)
+    return anchors, candidates, _Similarity(profiles)
 
 
 # --- filtering and JSON ------------------------------------------------------------

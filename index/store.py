@@ -298,9 +298,9 @@ class IndexStore:
         or closed, so an update never closes a searcher a search is using."""
         self._build_id = ""
         self._manifest_seen: tuple[int, int, int] | None = None
+        """(inode, size, mtime) of the manifest the open index was loaded from."""
         self._variants_stale = False
         """Articles changed since the variant groups were stored."""
-        """(inode, size, mtime) of the manifest the open index was loaded from."""
 
     # -- opening ---------------------------------------------------------------------
 
@@ -697,7 +697,10 @@ class IndexStore:
         return pairs
 
     def _variant_groups(self) -> list[frozenset[str]]:
-        stored = None if self._pending_extras.changed else self._sidecar.variant_groups()
+        """The stored groups, unless articles changed since they were stored (a save
+        that failed): then worked out again from the name pairs."""
+        fresh = not (self._variants_stale or self._pending_extras.changed)
+        stored = self._sidecar.variant_groups() if fresh else None
         return stored if stored is not None else variant_groups(self._name_pairs())
 
     def vocabulary(self) -> Vocabulary:

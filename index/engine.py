@@ -92,8 +92,9 @@ class Engine:
         self._anchors_known = False
         """Whether `_anchors` holds every article's date (else: none yet)."""
         self._loaded_version = ""
-        self._closing = threading.Event()
         """The index version the timeline and dates above belong to."""
+        self._closing = threading.Event()
+        """Set by close(): a timeline child still building is stopped."""
 
     @property
     def _store(self) -> IndexStore:

@@ -7,6 +7,7 @@ all offsets for HTML files refer to this extracted text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Tag
@@ -46,6 +47,11 @@ _NOISE_HINTS = (
     "breadcrumb",
     "subscribe",
 )
+# Chrome words also seen as one word with a suffix or a prefix in real markup.
+_NOISE_WORDS = frozenset(
+    (*_NOISE_HINTS, "navbar", "navigation", "topnav", "sharing", "sharebar", "ads", "ad", "banner")
+)
+_WORD_BOUNDARY = re.compile(r"[^a-z0-9]+|(?<=[a-z])(?=[A-Z])")
 _BLOCK_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
 
 
@@ -56,13 +62,25 @@ class Story:
 
 
 def extract_story(html: str) -> Story:
+    story = _extract(html, drop_by_name=True)
+    if story.text.count("\n") <= 1:
+        # Dropping by class/id names left no story (at most a title): the names misled
+        # us, and a story lost silently is worse than one with a little chrome in it.
+        fallback = _extract(html, drop_by_name=False)
+        if fallback.text.count("\n") > story.text.count("\n"):
+            return fallback
+    return story
+
+
+def _extract(html: str, *, drop_by_name: bool) -> Story:
     soup = BeautifulSoup(html, "html.parser")
     meta = _metadata(soup)
     for tag in soup.find_all(_NOISE_TAGS):
         tag.decompose()
-    for tag in soup.find_all(True):
-        if isinstance(tag, Tag) and tag.attrs is not None and _looks_like_chrome(tag):
-            tag.decompose()
+    if drop_by_name:
+        for tag in soup.find_all(True):
+            if isinstance(tag, Tag) and tag.attrs is not None and _looks_like_chrome(tag):
+                tag.decompose()
     container = _story_container(soup)
     headline = container.find("h1") if container else None
     if headline is None:
@@ -89,13 +107,22 @@ def extract_story(html: str) -> Story:
 
 
 def _looks_like_chrome(tag: Tag) -> bool:
+    """True when a class, id or role names page chrome as a whole word.
+
+    Names are split into words at punctuation and camelCase, and a word must *be* a
+    chrome word (or its plural): `site-nav`, `navBar` and `comments` are chrome, while
+    `commentary-body` or `navigator-story` are not (a substring test dropped them).
+    """
+    if tag.name in {"html", "body", "article", "main"}:
+        return False
     classes = tag.get("class")  # a list of names, or a plain string from odd markup
     class_names = [str(c) for c in classes] if isinstance(classes, list) else [str(classes or "")]
-    names = " ".join([*class_names, str(tag.get("id", "")), str(tag.get("role", ""))])
-    lowered = names.lower()
-    return tag.name not in {"html", "body", "article", "main"} and any(
-        hint in lowered for hint in _NOISE_HINTS
-    )
+    for name in (*class_names, str(tag.get("id", "")), str(tag.get("role", ""))):
+        for word in _WORD_BOUNDARY.split(name):
+            word = word.lower()
+            if word in _NOISE_WORDS or (word.endswith("s") and word[:-1] in _NOISE_WORDS):
+                return True
+    return False
 
 
 def _story_container(soup: BeautifulSoup) -> Tag | None:

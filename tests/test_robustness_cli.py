@@ -217,13 +217,13 @@ def test_debug_shows_the_traceback_of_an_internal_error(
     monkeypatch.setattr(Engine, "search", broken)
     argv = ["search", "otters", "--articles", str(folder), "--index-dir", str(tmp_path / "ix")]
     code, _, err = run(capsys, *argv)
-    assert code == 2
+    assert code == 3  # a bug, not a usage error: scripts can tell them apart
     assert err.strip().splitlines() == [
         "summit: error: unexpected error: RuntimeError: induced failure "
         "(rerun with --debug for details)"
     ]
     code, _, err = run(capsys, *argv, "--debug")
-    assert code == 2
+    assert code == 3
     assert "Traceback (most recent call last)" in err and "induced failure" in err
 
 

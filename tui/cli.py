@@ -1,14 +1,16 @@
 """`summit`: the command line. No subcommand opens the explorer; the subcommands are
 the scriptable face of every feature (`--json` where a program reads the output).
 
-Exit codes: 0 ok, 1 no results (search, like grep), 2 usage or input errors,
-each with a one-line message on stderr (`--debug` adds the traceback).
+Exit codes: 0 ok, 1 no results (search, like grep), 2 usage or input errors, 3 an
+internal error (a bug: scripts can tell it from a mistake in their own call), each with
+a one-line message on stderr (`--debug` adds the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.metadata
 import sys
 import traceback
 from collections.abc import Sequence
@@ -20,7 +22,7 @@ from index.models import Timeline, UpdateReport
 from tui import output, serve_options
 from tui.serve_options import positive_int
 
-EXIT_OK, EXIT_NO_RESULTS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_NO_RESULTS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class UsageError(Exception):
@@ -58,6 +60,14 @@ def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
+def _version() -> str:
+    """The installed package's version: one number, kept in pyproject.toml."""
+    try:
+        return importlib.metadata.version("summit-explorer")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout, not installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="summit",
@@ -65,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the explorer.",
     )
     _common_options(parser, suppress=False)
-    parser.add_argument("--version", action="version", version="summit 0.1.0")
+    parser.add_argument("--version", action="version", version=f"summit {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     index_cmd = commands.add_parser("index", help="build or update the index")
@@ -282,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         output.error(
             f"unexpected error: {type(exc).__name__}: {exc} (rerun with --debug for details)"
         )
-        return EXIT_USAGE
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 import charset_normalizer
 
 from index.errors import CorpusError, SummitError
+from index.frontmatter import parse_front_matter
 from index.models import Article, Paragraph, PlaceSource
 
 ARTICLE_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
@@ -31,7 +32,6 @@ _HEADLINE_MAX_WORDS = 30
 _DERIVED_TITLE_CHARS = 90
 _HARD_WRAP_WIDTH = 120
 
-_FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 # "DAKAR, Senegal —", "LAGOS (Reuters) -", "NEW YORK, June 3 --"
 _INLINE_DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’\- ]{1,40}[A-Z.](?:\s*,\s*[A-Z][\w.'’\- ]{1,40}?)?)"
@@ -360,37 +360,6 @@ def parse_article(text: str, file: str, kind: str = "txt", *, digest: str | None
         content_hash=digest or content_hash(text.encode("utf-8", "surrogatepass")),
         kind="html" if kind == "html" else ("md" if kind == "md" else "txt"),
     )
-
-
-def parse_front_matter(text: str) -> tuple[dict[str, str], int]:
-    """A leading `---` block of `key: value` lines; returns (fields, offset after it)."""
-    if not text.startswith("---"):
-        return {}, 0
-    first_newline = text.find("\n")
-    if first_newline == -1 or text[:first_newline].strip() != "---":
-        return {}, 0
-    fields: dict[str, str] = {}
-    position = first_newline + 1
-    for _ in range(100):
-        newline = text.find("\n", position)
-        line = text[position : newline if newline != -1 else len(text)]
-        if line.strip() in {"---", "..."}:
-            return fields, (newline + 1 if newline != -1 else len(text))
-        match = _FRONT_MATTER_KEY.match(line)
-        if match:
-            fields[match.group(1).lower()] = _unquote(match.group(2))
-        elif line.strip():
-            return {}, 0  # not front matter after all: leave the text untouched
-        if newline == -1:
-            break
-        position = newline + 1
-    return {}, 0
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
-    return value
 
 
 def parse_date(value: str | None) -> dt.date | None:

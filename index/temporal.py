@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from index.frontmatter import parse_front_matter
+
 RawExpr = dict[str, Any]
 """One JSON-safe expression: start, end, text, kind plus kind-specific fields."""
 
@@ -641,19 +643,14 @@ SPECS: tuple[Spec, ...] = (
 )
 
 
-_FRONT_MATTER = re.compile(r"---[ \t]*\r?\n(?:.*\r?\n)*?---[ \t]*(?:\r?\n|$)")
-
-
 def body_start(text: str) -> int:
-    """Offset where prose begins: after a leading `---` front-matter block, if any.
+    """Offset where prose begins: after a leading front-matter block, if any.
 
     Front matter is metadata ("date: 2024-06-14"), already read by the corpus
-    loader; tagging it would add a spurious event to every dated article.
+    loader; tagging it would add a spurious event to every dated article. The
+    corpus's own parser decides, so the two can never disagree on where it ends.
     """
-    if not text.startswith("---"):
-        return 0
-    m = _FRONT_MATTER.match(text)
-    return m.end() if m else 0
+    return parse_front_matter(text)[1]
 
 
 def _match_spec(spec: Spec, text: str, m: re.Match[str], floor: int) -> tuple[int, Groups] | None:

@@ -106,3 +106,75 @@ def test_version_comes_from_the_package_metadata(
         main(["--version"])
     assert exit_info.value.code == 0
     assert capsys.readouterr().out.strip() == "summit 9.8.7"
+
+
+HUGO = """---
+title: "Ferry strike ends after nine days"
+date: 2024-05-02T09:30:00+02:00
+tags:
+  - transport
+  - labour
+source: Harbour Gazette
+draft: false
+...
+Crews returned to the ferries on Thursday after the union accepted the offer.
+"""
+
+
+def test_yaml_front_matter_with_lists_and_a_dot_close_is_metadata() -> None:
+    from index.corpus import parse_article
+    from index.temporal import body_start
+
+    article = parse_article(HUGO, "ferry.md", "md")
+    assert article.title == "Ferry strike ends after nine days"
+    assert article.source == "Harbour Gazette"
+    assert str(article.date) == "2024-05-02"
+    body = " ".join(p.text for p in article.paragraphs)
+    assert body.startswith("Crews returned") and "transport" not in body
+    # the tagger starts where the corpus says prose starts: `date:` is never an event
+    assert HUGO[body_start(HUGO) :].startswith("Crews returned")
+
+
+def test_toml_front_matter_is_read_too() -> None:
+    from index.corpus import parse_article
+
+    text = '+++\ntitle = "Ferry strike ends"\ndate = 2024-05-02\n+++\nCrews returned on Thursday.\n'
+    article = parse_article(text, "ferry.md", "md")
+    assert article.title == "Ferry strike ends" and str(article.date) == "2024-05-02"
+    assert article.paragraphs[0].text == "Crews returned on Thursday."
+
+
+def test_loose_key_value_front_matter_still_works() -> None:
+    # Not valid YAML (a colon in the value), but plainly meant as metadata.
+    from index.frontmatter import parse_front_matter
+
+    fields, end = parse_front_matter(
+        "---\ntitle: Budget: the vote\nplace: Nairobi, Kenya\n---\nBody\n"
+    )
+    assert fields == {"title": "Budget: the vote", "place": "Nairobi, Kenya"}
+    assert end == len("---\ntitle: Budget: the vote\nplace: Nairobi, Kenya\n---\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "--- a dash rule opens this article\nand it goes on.\n",
+        "---\nJust a paragraph between rules.\n---\nMore text.\n",
+        "---\ntitle: never closed\nbody text\n",
+        "---\n- a list\n- not a mapping\n---\nText\n",
+    ],
+    ids=["rule", "prose-between-rules", "unclosed", "list"],
+)
+def test_what_is_not_front_matter_is_left_as_text(text: str) -> None:
+    from index.frontmatter import parse_front_matter
+
+    assert parse_front_matter(text) == ({}, 0)
+
+
+def test_nested_and_aliased_values_are_not_read_as_metadata() -> None:
+    from index.frontmatter import parse_front_matter
+
+    text = "---\ntags: [a, b]\nx: &x [1, 2]\ny: [*x, *x, *x]\nz: {k: v}\n---\nText\n"
+    fields, end = parse_front_matter(text)
+    assert fields == {"tags": "a, b", "x": "1, 2"}
+    assert text[end:] == "Text\n"

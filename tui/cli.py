@@ -131,6 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the explorer over SSH")
     serve_options.add_arguments(serve)
 
+    completions = commands.add_parser(
+        "completions",
+        help="print a shell completion script",
+        description="bash: summit completions bash > ~/.local/share/bash-completion/completions/"
+        "summit; zsh: summit completions zsh > a file named _summit on $fpath; "
+        "fish: summit completions fish > ~/.config/fish/completions/summit.fish",
+    )
+    completions.add_argument("shell", choices=["bash", "zsh", "fish"])
+    commands.add_parser(
+        "man",
+        help="print the man page",
+        description="e.g. summit man > ~/.local/share/man/man1/summit.1",
+    )
+
     for sub in (index_cmd, search, show, list_cmd, timeline, serve):
         _common_options(sub, suppress=True)
     return parser
@@ -250,6 +264,20 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_completions(args: argparse.Namespace) -> int:
+    from tui.shell import completion_script
+
+    sys.stdout.write(completion_script(build_parser(), args.shell))
+    return EXIT_OK
+
+
+def cmd_man(args: argparse.Namespace) -> int:
+    from tui.shell import man_page
+
+    sys.stdout.write(man_page(build_parser()))
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from tui import serve
 
@@ -264,6 +292,8 @@ COMMANDS = {
     "list": cmd_list,
     "timeline": cmd_timeline,
     "serve": cmd_serve,
+    "completions": cmd_completions,
+    "man": cmd_man,
 }
 
 

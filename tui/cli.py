@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=positive_int, default=10, help="hits to show (default 10)")
     search.add_argument("--json", action="store_true", help="print JSON")
     search.add_argument(
+        "--format",
+        choices=["md", "csv", "jsonl"],
+        help="export the hits: Markdown with citations, CSV, or JSON Lines (one hit a line)",
+    )
+    search.add_argument(
         "--group-by",
         choices=["passage", "article"],
         default="passage",
@@ -112,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     timeline = commands.add_parser("timeline", help="print the events in date order")
     timeline.add_argument("--json", action="store_true", help="print JSON")
+    timeline.add_argument(
+        "--format",
+        choices=["md", "csv", "jsonl", "timelinejs"],
+        help="export the events: Markdown with citations, CSV, JSON Lines, or TimelineJS JSON",
+    )
     timeline.add_argument(
         "--from",
         dest="start",
@@ -204,7 +214,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    engine = _opened(args, quiet=args.json)
+    engine = _opened(args, quiet=args.json or bool(args.format))
     # hits carry their article's date, inferred ones included: wait for the anchors
     # (built once, then cached with the index) rather than print only what is known so far
     engine.anchors()
@@ -222,7 +232,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         if not query:
             raise UsageError('search needs a query, e.g. summit search "joint battalion"')
         result = engine.search(query, args.limit, group_by_article=args.group_by == "article")
-    if args.json:
+    if args.format:
+        from tui.export import export_search
+
+        sys.stdout.write(export_search(result, args.format))
+    elif args.json:
         output.print_json(output.search_json(result))
     else:
         output.print_search(result, group_by_article=args.group_by == "article")
@@ -253,11 +267,16 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_timeline(args: argparse.Namespace) -> int:
     from index.timeline import timeline_to_json
 
-    engine = _opened(args, quiet=args.json)
+    engine = _opened(args, quiet=args.json or bool(args.format))
     if args.start and args.end and args.start > args.end:
         raise UsageError("--from is after --to")
     timeline: Timeline = engine.timeline(start=args.start, end=args.end, article_id=args.article)
-    if args.json:
+    if args.format:
+        from tui.export import export_timeline
+
+        summaries = {summary.id: summary for summary in engine.articles()}
+        sys.stdout.write(export_timeline(timeline, args.format, summaries))
+    elif args.json:
         output.print_json(timeline_to_json(timeline))
     else:
         output.print_timeline(timeline)

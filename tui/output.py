@@ -18,7 +18,15 @@ from rich.progress import Progress as RichProgress
 from rich.text import Text
 
 from index.engine import ArticleSummary, Engine
-from index.models import Article, DateAnchor, SearchResult, Span, Timeline, UpdateReport
+from index.models import (
+    Article,
+    DateAnchor,
+    Passage,
+    SearchResult,
+    Span,
+    Timeline,
+    UpdateReport,
+)
 from tui.textsafe import clean
 
 MATCH_STYLE = "bold reverse"
@@ -145,25 +153,27 @@ def search_json(result: SearchResult) -> dict[str, Any]:
         "notes": list(result.notes),
         "error": result.error,
         "variants": {term: list(spellings) for term, spellings in result.variants},
-        "hits": [
-            {
-                "rank": hit.rank,
-                "article": hit.article_id,
-                "file": hit.file,
-                "title": hit.title,
-                "paragraph": hit.paragraph,
-                "start": hit.start,
-                "end": hit.end,
-                "score": round(hit.score, 4),
-                "snippet": hit.snippet,
-                "highlights": [[s.start, s.end] for s in hit.highlights],
-                "matched": list(hit.matched_terms),
-                "place": hit.place,
-                "date": hit.date.isoformat() if hit.date else None,
-                "source": hit.source,
-            }
-            for hit in result.hits
-        ],
+        "hits": [hit_json(hit) for hit in result.hits],
+    }
+
+
+def hit_json(hit: Passage) -> dict[str, Any]:
+    """One hit as `--json` and `--format jsonl` print it."""
+    return {
+        "rank": hit.rank,
+        "article": hit.article_id,
+        "file": hit.file,
+        "title": hit.title,
+        "paragraph": hit.paragraph,
+        "start": hit.start,
+        "end": hit.end,
+        "score": round(hit.score, 4),
+        "snippet": hit.snippet,
+        "highlights": [[s.start, s.end] for s in hit.highlights],
+        "matched": list(hit.matched_terms),
+        "place": hit.place,
+        "date": hit.date.isoformat() if hit.date else None,
+        "source": hit.source,
     }
 
 

@@ -4,6 +4,7 @@ per test session into a temporary folder (never the user's cache)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from index.engine import Engine
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "articles"
 FIXTURE_CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
+# A developer's own ~/.config/summit-explorer/config.toml must not change what tests see:
+# every process the suite starts reads this (absent) file instead, unless a test says so.
+os.environ["SUMMIT_CONFIG"] = str(REPO / "tests" / "no-such-config.toml")
 TODAY = dt.date(2026, 11, 23)
 """Tests pin "today": year inference picks the latest year not after it."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import importlib.metadata
 import sys
 import traceback
@@ -20,6 +21,7 @@ from index.engine import Engine
 from index.errors import SummitError
 from index.models import Timeline, UpdateReport
 from tui import output, serve_options
+from tui.config import Config, load_config
 from tui.serve_options import positive_int
 
 EXIT_OK, EXIT_NO_RESULTS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -179,7 +181,22 @@ def _date_arg_end(value: str) -> dt.date:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    return Engine(args.articles, args.index_dir)
+    articles = args.articles
+    if articles is None:
+        configured = _config().articles
+        if len(configured) > 1:
+            output.warn("the config names several article folders; this version opens the first")
+        articles = configured[0] if configured else None
+    return Engine(articles, args.index_dir)
+
+
+@functools.cache
+def _config() -> Config:
+    """The user's config file, read once; its problems are warnings, never errors."""
+    config = load_config()
+    for problem in config.problems:
+        output.warn(problem)
+    return config
 
 
 def _opened(args: argparse.Namespace, *, rebuild: bool = False, quiet: bool = False) -> Engine:

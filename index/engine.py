@@ -21,14 +21,16 @@ from index.models import (
     Article,
     DateAnchor,
     DateSource,
+    Passage,
     SearchResult,
     TimeExpression,
     Timeline,
     UpdateReport,
 )
-from index.paths import default_index_dir
+from index.paths import corpus_data_dir, default_index_dir
 from index.processes import run_spawned
 from index.timeline_cache import load_anchors, load_events, save_anchors, save_events
+from index.userdata import Mark, UserData
 
 if TYPE_CHECKING:
     from index.store import IndexStore
@@ -107,6 +109,11 @@ class Engine:
                 self.articles_dir, self._requested_index_dir, self._search_lock
             )
         return self._store_instance
+
+    @property
+    def user_data(self) -> UserData:
+        """Saved searches and marks of this corpus (kept apart from the index)."""
+        return UserData(corpus_data_dir(self.articles_dir))
 
     @property
     def index_dir(self) -> Path:
@@ -203,6 +210,42 @@ class Engine:
             return parse_file(path, self.articles_dir)
         except OSError as exc:
             raise ArticleNotFound(f"cannot read {record.file}: {exc.strerror or exc}") from exc
+
+    def marked_passages(self) -> list[tuple[Mark, Passage]]:
+        """Each mark with its passage as the article reads now (oldest mark first).
+
+        A whole-article mark comes with its first paragraph; a mark whose article or
+        paragraph is gone is left out here (and kept, in case the file comes back)."""
+        anchors = self.anchors()
+        found: list[tuple[Mark, Passage]] = []
+        for mark in self.user_data.marks():
+            try:
+                article = self.get_article(mark.article)
+            except SummitError:
+                continue
+            index = mark.paragraph if mark.paragraph is not None else 0
+            if index >= len(article.paragraphs):
+                continue
+            paragraph = article.paragraphs[index]
+            anchor = anchors.get(article.id)
+            passage = Passage(
+                article_id=article.id,
+                file=article.file,
+                title=article.title,
+                paragraph=paragraph.index,
+                start=paragraph.start,
+                end=paragraph.end,
+                text=paragraph.text,
+                score=0.0,
+                rank=len(found) + 1,
+                snippet=paragraph.text,
+                highlights=(),
+                place=article.place,
+                date=anchor.date if anchor else article.date,
+                source=article.source_label,  # as search hits carry it
+            )
+            found.append((mark, passage))
+        return found
 
     # -- search --------------------------------------------------------------------
 

@@ -6,13 +6,24 @@ import hashlib
 import re
 from pathlib import Path
 
-from platformdirs import user_cache_dir
+from platformdirs import user_cache_dir, user_data_dir
 
 APP_NAME = "summit-explorer"
 
 
-def default_index_dir(articles_dir: Path) -> Path:
-    """One index per corpus folder, in the user cache dir, named after the folder."""
+def corpus_key(articles_dir: Path) -> str:
+    """The one name of a corpus folder on disk: readable slug + digest of its full path."""
     digest = hashlib.sha256(str(articles_dir.resolve()).encode()).hexdigest()[:12]
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", articles_dir.name)[:40] or "articles"
-    return Path(user_cache_dir(APP_NAME)) / "indexes" / f"{slug}-{digest}"
+    return f"{slug}-{digest}"
+
+
+def default_index_dir(articles_dir: Path) -> Path:
+    """One index per corpus folder, in the user cache dir, named after the folder."""
+    return Path(user_cache_dir(APP_NAME)) / "indexes" / corpus_key(articles_dir)
+
+
+def corpus_data_dir(articles_dir: Path) -> Path:
+    """What the user keeps about a corpus (saved searches, marks): the user *data* dir,
+    because the index is a cache that may be deleted."""
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "corpora" / corpus_key(articles_dir)

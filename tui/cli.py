@@ -19,10 +19,11 @@ from typing import Any, NoReturn
 
 from index.engine import Engine
 from index.errors import SummitError
-from index.models import Timeline, UpdateReport
+from index.models import SearchResult, Timeline, UpdateReport
 from tui import output, serve_options
 from tui.config import Config, load_config
 from tui.serve_options import positive_int
+from tui.textsafe import clean
 
 EXIT_OK, EXIT_NO_RESULTS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -143,6 +144,37 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the explorer over SSH")
     serve_options.add_arguments(serve)
 
+    saved = commands.add_parser(
+        "saved",
+        help="saved searches: list, add NAME QUERY, run NAME, rm NAME",
+        description="Without an action, lists the saved searches of this folder.",
+    )
+    saved.add_argument("--json", action="store_true", help="print JSON")
+    saved_actions = saved.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    saved_add = saved_actions.add_parser("add", help="save QUERY under NAME")
+    saved_add.add_argument("name")
+    saved_add.add_argument("query", nargs="+")
+    saved_run = saved_actions.add_parser("run", help="run the search saved as NAME")
+    saved_run.add_argument("name")
+    saved_run.add_argument("--limit", type=positive_int, default=10, help="hits (default 10)")
+    saved_run.add_argument("--json", action="store_true", help="print JSON")
+    saved_run.add_argument("--format", choices=["md", "csv", "jsonl"], help="export the hits")
+    saved_rm = saved_actions.add_parser("rm", help="forget the search saved as NAME")
+    saved_rm.add_argument("name")
+
+    marks = commands.add_parser(
+        "marks",
+        help="marked passages: list (or export), add ID[:N], rm ID[:N]",
+        description="ID:N marks paragraph N (as shown, from 1); ID alone the whole article.",
+    )
+    marks.add_argument("--json", action="store_true", help="print JSON")
+    marks.add_argument("--format", choices=["md", "csv", "jsonl"], help="export them")
+    marks_actions = marks.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    mark_verbs = []
+    for verb, what in (("add", "mark"), ("rm", "unmark")):
+        mark_verbs.append(marks_actions.add_parser(verb, help=f"{what} a passage or article"))
+        mark_verbs[-1].add_argument("target", metavar="ID[:N]")
+
     completions = commands.add_parser(
         "completions",
         help="print a shell completion script",
@@ -157,7 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="e.g. summit man > ~/.local/share/man/man1/summit.1",
     )
 
-    for sub in (index_cmd, search, show, list_cmd, timeline, serve):
+    nested = (saved_add, saved_run, saved_rm, *mark_verbs)
+    for sub in (index_cmd, search, show, list_cmd, timeline, serve, saved, marks, *nested):
         _common_options(sub, suppress=True)
     return parser
 
@@ -249,14 +282,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         if not query:
             raise UsageError('search needs a query, e.g. summit search "joint battalion"')
         result = engine.search(query, args.limit, group_by_article=args.group_by == "article")
-    if args.format:
-        from tui.export import export_search
-
-        sys.stdout.write(export_search(result, args.format))
-    elif args.json:
-        output.print_json(output.search_json(result))
-    else:
-        output.print_search(result, group_by_article=args.group_by == "article")
+    _print_hits(result, args)
     return EXIT_OK if result.hits else EXIT_NO_RESULTS
 
 
@@ -300,6 +326,74 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_hits(
+    result: SearchResult, args: argparse.Namespace, *, heading: str | None = None
+) -> None:
+    if getattr(args, "format", None):
+        from tui.export import export_search
+
+        sys.stdout.write(export_search(result, args.format, heading=heading))
+    elif args.json:
+        output.print_json(output.search_json(result))
+    else:
+        output.print_search(result, group_by_article=getattr(args, "group_by", "") == "article")
+
+
+def cmd_saved(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    user_data = engine.user_data
+    if args.action == "add":
+        entry = user_data.save_search(args.name, " ".join(args.query))
+        print(f"saved {entry.name!r}: {entry.query}")
+    elif args.action == "rm":
+        user_data.delete_search(args.name)
+        print(f"forgot {args.name!r}")
+    elif args.action == "run":
+        entry = user_data.saved_search(args.name)
+        engine = _opened(args, quiet=args.json or bool(args.format))
+        engine.anchors()
+        result = engine.search(entry.query, args.limit)
+        _print_hits(result, args)
+        return EXIT_OK if result.hits else EXIT_NO_RESULTS
+    elif args.json:
+        output.print_json([{"name": s.name, "query": s.query, "saved": s.saved}
+                           for s in user_data.saved_searches()])
+    else:
+        for entry in user_data.saved_searches():
+            print(f"{clean(entry.name, single_line=True)}\t{clean(entry.query, single_line=True)}")
+    return EXIT_OK
+
+
+def _mark_target(engine: Engine, target: str) -> tuple[str, int | None]:
+    article_id, colon, number = target.rpartition(":") if ":" in target else (target, "", "")
+    if colon and not (number.isdigit() and int(number) >= 1):
+        raise UsageError(f"give ID or ID:N with N the ¶ number shown (from 1), not {target!r}")
+    article = engine.get_article(article_id)
+    if colon and int(number) > len(article.paragraphs):
+        raise UsageError(f"{article.id} has {len(article.paragraphs)} paragraphs, not {number}")
+    return article.id, (int(number) - 1 if colon else None)
+
+
+def cmd_marks(args: argparse.Namespace) -> int:
+    engine = _opened(args, quiet=True)
+    if args.action in ("add", "rm"):
+        article_id, paragraph = _mark_target(engine, args.target)
+        engine.user_data.set_mark(article_id, paragraph, args.action == "add")
+        where = article_id + (f" ¶{paragraph + 1}" if paragraph is not None else "")
+        print(("marked " if args.action == "add" else "unmarked ") + clean(where, single_line=True))
+        return EXIT_OK
+    marked = engine.marked_passages()
+    result = SearchResult("marks", "marks", len(marked), False, tuple(p for _, p in marked))
+    if args.format or args.json:
+        _print_hits(result, args, heading="Marked passages")
+    else:
+        for mark, passage in marked:
+            where = "whole article" if mark.paragraph is None else f"¶{passage.paragraph + 1}"
+            print(f"{clean(passage.article_id, single_line=True)}  {where}  "
+                  f"{clean(passage.text, single_line=True)[:100]}")
+    return EXIT_OK
+
+
 def cmd_completions(args: argparse.Namespace) -> int:
     from tui.shell import completion_script
 
@@ -328,6 +422,8 @@ COMMANDS = {
     "list": cmd_list,
     "timeline": cmd_timeline,
     "serve": cmd_serve,
+    "saved": cmd_saved,
+    "marks": cmd_marks,
     "completions": cmd_completions,
     "man": cmd_man,
 }

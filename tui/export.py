@@ -30,9 +30,10 @@ TIMELINE_FORMATS = ("md", "csv", "jsonl", "timelinejs")
 Summaries = Mapping[str, ArticleSummary]
 
 
-def export_search(result: SearchResult, fmt: str) -> str:
+def export_search(result: SearchResult, fmt: str, *, heading: str | None = None) -> str:
+    """`heading` titles a Markdown export (default: "Search: QUERY")."""
     exporters: dict[str, Callable[[], str]] = {
-        "md": lambda: _search_markdown(result),
+        "md": lambda: _search_markdown(result, heading),
         "csv": lambda: _search_csv(result.hits),
         "jsonl": lambda: _jsonl(hit_json(hit) for hit in result.hits),
     }
@@ -59,8 +60,8 @@ def passage_citation(hit: Passage) -> str:
     return ", ".join(parts) + f" ({_inline(hit.file)})"
 
 
-def _search_markdown(result: SearchResult) -> str:
-    lines = [f"# Search: {_inline(result.query)}", ""]
+def _search_markdown(result: SearchResult, heading: str | None) -> str:
+    lines = [f"# {_inline(heading or 'Search: ' + result.query)}", ""]
     if result.searched != result.query:
         lines += [f"Searched as: {_inline(result.searched)}", ""]
     for hit in result.hits:

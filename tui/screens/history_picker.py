@@ -1,4 +1,5 @@
-"""Ctrl+R: pick a past query (type to filter, Enter to use, Esc to cancel)."""
+"""Pick one of a list (type to filter, Enter to use, Esc to cancel): past queries
+(Ctrl+R) and saved searches share it."""
 
 from __future__ import annotations
 
@@ -15,20 +16,24 @@ from textual.widgets.option_list import Option
 from tui.textsafe import clean
 
 
-class HistoryPicker(ModalScreen[str | None]):
+class Picker(ModalScreen[str | None]):
+    """Dismisses with the chosen entry's value, or None."""
+
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("escape", "cancel", "Cancel", id="summit.history-cancel"),
         Binding("down", "move(1)", "Down", show=False),
         Binding("up", "move(-1)", "Up", show=False),
     ]
 
-    def __init__(self, entries: list[str]) -> None:
+    def __init__(self, title: str, entries: list[tuple[str, str]]) -> None:
+        """`entries`: (label shown and filtered on, value returned)."""
         super().__init__()
+        self.title_text = title
         self.entries = entries
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history-dialog"):
-            yield Static(Text("Query history (most recent first)", style="bold"))
+            yield Static(Text(self.title_text, style="bold"))
             yield Input(placeholder="filter…", id="history-filter")
             yield OptionList(id="history-list")
             yield Static(Text("Enter: use · Esc: cancel"), id="history-footer")
@@ -42,9 +47,9 @@ class HistoryPicker(ModalScreen[str | None]):
         options.clear_options()
         needle = needle.casefold()
         options.add_options(
-            Option(Text(clean(e, single_line=True)), id=str(i))
-            for i, e in enumerate(self.entries)
-            if needle in e.casefold()
+            Option(Text(clean(label, single_line=True)), id=str(i))
+            for i, (label, _) in enumerate(self.entries)
+            if needle in label.casefold()
         )
         if options.option_count:
             options.highlighted = 0
@@ -55,11 +60,11 @@ class HistoryPicker(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         options = self.query_one("#history-list", OptionList)
         option = options.highlighted_option
-        self.dismiss(self.entries[int(option.id)] if option and option.id else None)
+        self.dismiss(self.entries[int(option.id)][1] if option and option.id else None)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
-            self.dismiss(self.entries[int(event.option.id)])
+            self.dismiss(self.entries[int(event.option.id)][1])
 
     def action_move(self, delta: int) -> None:
         options = self.query_one("#history-list", OptionList)
@@ -69,3 +74,10 @@ class HistoryPicker(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class HistoryPicker(Picker):
+    """Ctrl+R: a past query."""
+
+    def __init__(self, queries: list[str]) -> None:
+        super().__init__("Query history (most recent first)", [(q, q) for q in queries])

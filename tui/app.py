@@ -102,9 +102,7 @@ class SummitApp(App[int]):
 
     async def _run_command_now(self, command_id: str) -> None:
         command = command_by_id(command_id)
-        if not self.policy.offers(command.needs):
-            self.notify(self.policy.refusal(command.description), severity="warning",
-                        timeout=4, markup=False)
+        if self._refused(command_id):
             return
         if command.scope in ("reader", "timeline", "timeline-pane", "results"):
             pane = {"reader": "reader", "results": "search"}.get(command.scope, "timeline")
@@ -124,15 +122,20 @@ class SummitApp(App[int]):
 
     # -- the policy's gates ------------------------------------------------------------------
 
+    def _refused(self, command_id: str) -> bool:
+        """True (after a one-line notice) if the policy does not offer this command."""
+        command = command_by_id(command_id)
+        if self.policy.offers(command.needs):
+            return False
+        self.notify(self.policy.refusal(command.description), severity="warning",
+                    timeout=4, markup=False)
+        return True
+
     async def action_gated(self, command_id: str) -> None:
         """Keys of commands that need a capability land here (tui.commands `needs`)."""
-        command = command_by_id(command_id)
-        if not self.policy.offers(command.needs):
-            self.notify(self.policy.refusal(command.description), severity="warning",
-                        timeout=4, markup=False)
-            return
-        node = self._scope_node(command.scope)
-        await self.run_action(command.action, node)
+        if not self._refused(command_id):
+            command = command_by_id(command_id)
+            await self.run_action(command.action, self._scope_node(command.scope))
 
     @contextmanager
     def suspend(self) -> Iterator[None]:

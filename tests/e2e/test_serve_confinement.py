@@ -27,7 +27,6 @@ from tests.e2e.sshd import (
     READER_TEXT,
     READY,
     SummitServer,
-    build_index,
     cmdline,
     environ,
     isolated_env,
@@ -135,23 +134,6 @@ def changed(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, in
 
 
 # -- fixtures -----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("confined-home")
-
-
-@pytest.fixture(scope="module")
-def env(home: Path) -> dict[str, str]:
-    require_tool("ssh")
-    require_tool("tmux")
-    return isolated_env(home)
-
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_index(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="module")

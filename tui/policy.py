@@ -78,11 +78,9 @@ class SessionPolicy:
         """What `summit serve` asked for in the session's environment; local otherwise."""
         if environ.get(SESSION_VARIABLE) != "served":
             return cls.local(default_state_dir)
-        state = environ.get(STATE_VARIABLE)
-        if not state:
-            raise ValueError(f"{SESSION_VARIABLE}=served needs {STATE_VARIABLE}")
+        state = environ.get(STATE_VARIABLE) or str(default_state_dir)
         others = [Path(p) for p in environ.get(WRITABLE_VARIABLE, "").split(os.pathsep) if p]
-        return cls.for_served(Path(state), *others)
+        return cls.for_served(Path(state), *others)  # (served, even if half configured)
 
     def environment(self) -> dict[str, str]:
         """The variables that hand this policy to a session's process."""

@@ -316,7 +316,8 @@ class SummitSSHServer(asyncssh.SSHServer):
         self.state_dir: Path | None = None
         """This key's own state folder (set when its key is accepted)."""
         self._authenticated = False
-        self._sessions_opened = 0
+        self._open_sessions = 0
+        self._lost = False
         self._grace_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
@@ -327,6 +328,7 @@ class SummitSSHServer(asyncssh.SSHServer):
         self._state.arriving(conn, self.peer)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._lost = True
         if self._conn is not None:
             self._state.connections.discard(self._conn)
             self._state.unauthenticated.pop(self._conn, None)
@@ -353,16 +355,27 @@ class SummitSSHServer(asyncssh.SSHServer):
         if self._conn is not None:
             self._state.unauthenticated.pop(self._conn, None)
         self._state.log.event("login", peer=self.peer, user=self.user, key=self.fingerprint)
-        # a logged-in connection must open its session within the grace time, too
-        self._grace_timer = asyncio.get_running_loop().call_later(
-            self._state.options.login_grace, self._check_session_opened)
+        self._arm_grace_timer()
 
-    def _check_session_opened(self) -> None:
+    def _arm_grace_timer(self) -> None:
+        """A logged-in connection without a session (before its first, or after its last
+        one ended) is closed after the login grace time: it holds resources for nothing."""
+        if self._grace_timer is not None:
+            self._grace_timer.cancel()
+        self._grace_timer = asyncio.get_running_loop().call_later(
+            self._state.options.login_grace, self._check_session_open)
+
+    def _check_session_open(self) -> None:
         self._grace_timer = None
-        if self._sessions_opened == 0 and self._conn is not None:
+        if self._open_sessions == 0 and self._conn is not None:
             self._state.log.event("no-session", peer=self.peer, user=self.user,
                                   why=f"no session within {self._state.options.login_grace:g}s")
             self._conn.close()
+
+    def session_closed(self) -> None:
+        self._open_sessions -= 1
+        if self._open_sessions == 0 and self._authenticated and not self._lost:
+            self._arm_grace_timer()
 
     def public_key_auth_supported(self) -> bool:
         return True
@@ -389,7 +402,7 @@ class SummitSSHServer(asyncssh.SSHServer):
         return False
 
     def session_requested(self) -> ExplorerSession:
-        self._sessions_opened += 1
+        self._open_sessions += 1
         return ExplorerSession(self._state, self)
 
     # Everything below is refused (and logged): this server shows the explorer only.
@@ -609,6 +622,7 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._closed = True
+        self._connection.session_closed()
         if self._idle_timer is not None:
             self._idle_timer.cancel()
         if self._process is None:

@@ -256,6 +256,21 @@ def test_logged_in_connection_without_a_session_is_closed(
         assert done.returncode != 0
         assert "no-session" in server.log()
 
+        async def session_then_idle() -> None:
+            async with asyncssh.connect(
+                "127.0.0.1", server.port, username="reader", client_keys=[str(keys["alice"])],
+                known_hosts=None, agent_path=None,
+            ) as conn:
+                chan, _ = await conn.create_session(
+                    asyncssh.SSHClientSession, term_type="xterm", term_size=(80, 24))
+                await asyncio.sleep(1)
+                chan.close()
+                # the connection stays open with no session: closed after the grace time
+                await asyncio.wait_for(conn.wait_closed(), 15)
+
+        asyncio.run(session_then_idle())
+        assert server.log().count("no-session") == 2
+
 
 async def _huge_session(port: int, key: Path, size: int, ready: asyncio.Event,
                         done: asyncio.Event) -> None:

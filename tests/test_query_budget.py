@@ -4,11 +4,13 @@ lexicon are answered "too expensive" at once, locally as over SSH."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
 from index import budget
 from index.engine import Engine
+from tests.app_fixtures import make_app, screen_text, type_query, wait_ready
 
 
 @pytest.mark.parametrize("query", ["*", "**", "?*", "a* * ?*", "*a*"])
@@ -41,3 +43,15 @@ def test_too_many_expanded_terms_is_refused(
 def test_filters_alone_are_not_expensive(fixture_engine: Engine) -> None:
     result = fixture_engine.search("place:morocco", limit=10)
     assert result.error is None and result.hits
+
+
+async def test_the_app_says_too_expensive_and_stays_responsive(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_ready(pilot)
+        started = time.monotonic()
+        await type_query(pilot, "**")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert time.monotonic() - started < 5
+        assert "query too expensive" in screen_text(app)

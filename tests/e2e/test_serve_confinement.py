@@ -14,6 +14,7 @@ import asyncio
 import os
 import socket
 import stat
+import subprocess
 import threading
 import time
 from contextlib import ExitStack
@@ -245,8 +246,6 @@ def test_fifty_idle_connections_do_not_stop_a_key_holder(
 def test_logged_in_connection_without_a_session_is_closed(
     home: Path, env: dict[str, str], keys: dict[str, Path], index_dir: Path
 ) -> None:
-    import subprocess
-
     with own_server(home, "grace-server", keys, env, index_dir,
                     "--login-grace-time", "2") as server:
         started = time.monotonic()
@@ -357,8 +356,6 @@ def test_history_is_kept_per_key(
 def test_deleting_authorized_keys_refuses_the_next_login(
     home: Path, env: dict[str, str], keys: dict[str, Path], index_dir: Path, tmp_path: Path
 ) -> None:
-    import subprocess
-
     authorized = tmp_path / "authorized_keys"
     authorized.write_text(keys["authorized"].read_text())
     authorized.chmod(0o600)
@@ -413,3 +410,13 @@ def open_first_result_for(term: Terminal, reader_text: str) -> None:
     term.send("Enter")
     term.wait_for("Copy")  # the reader's footer
     term.wait_for(reader_text)
+
+
+def test_the_process_watch_sees_a_short_program() -> None:
+    """The watch above would notice a pager or shell: a 0.2 s program under us is seen."""
+    watch = ProcessWatch(os.getpid())
+    try:
+        subprocess.run(["sleep", "0.2"], check=True)
+    finally:
+        watch.stop()
+    assert any(argv and Path(argv[0]).name == "sleep" for argv in watch.strangers.values())

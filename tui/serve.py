@@ -4,8 +4,13 @@ Every authenticated SSH session gets a fresh explorer process on a pty of its
 own (see `tui.ptysession`); this module is the SSH side: who may log in (public
 keys from an authorized_keys file, nothing else), what a session may do (a
 terminal running the explorer, and nothing else: no shell, no commands, no
-forwarding, no SFTP), the limits (sessions, idle time, output buffering) and a
-clean stop on Ctrl+C or SIGTERM that ends every session.
+forwarding, no SFTP), the limits (sessions, idle time, output buffering, connections
+still logging in, login grace, window sizes, memory) and a clean stop on Ctrl+C or
+SIGTERM that ends every session.
+
+What runs inside a session is confined by a served `SessionPolicy` (tui.policy): the
+server hands it over in the session's environment, with the key's own state folder as
+HOME; what the client sends as environment is validated data, never configuration.
 """
 
 from __future__ import annotations

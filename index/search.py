@@ -27,6 +27,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher, TimeLimit
 
 from index.analysis import fold, stem
+from index.budget import QueryTooExpensive, bounded_wildcard, check_size
 from index.highlight import make_snippet, match_spans
 from index.models import DateAnchor, Passage, SearchResult, Span
 from index.postings import PostingsReader, Unsupported
@@ -182,9 +183,11 @@ class PassageSearcher:
                 return self._expanded_fuzzy(node)
             if isinstance(node, wq.Prefix):
                 return self._expanded_prefix(node.fieldname, node.text, as_you_type)
+            if isinstance(node, wq.Wildcard) or (isinstance(node, wq.Every) and node.fieldname):
+                return bounded_wildcard(node, self._lexicon)
             return node.apply(visit) if node.is_leaf() is False else node
 
-        return visit(query)
+        return check_size(visit(query))
 
     def _expanded_prefix(self, fieldname: str, prefix: str, as_you_type: bool = False) -> wq.Query:
         """`confedera*` → the stems of the corpus words that start with it.
@@ -319,7 +322,10 @@ class PassageSearcher:
         provider (e.g. the dates known so far) so the first search need not wait for
         every article's date to be worked out."""
         shown = shown_anchors or anchors
-        plan = self._plan(text, as_you_type=as_you_type)
+        try:
+            plan = self._plan(text, as_you_type=as_you_type)
+        except QueryTooExpensive as exc:  # index/budget.py: answered, not run
+            return SearchResult(text, "", 0, False, (), (str(exc),), error=str(exc))
         if is_empty(plan.prepared):
             return SearchResult(
                 query=text,

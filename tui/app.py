@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import platformdirs
-from textual.app import App
+from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Input
@@ -19,6 +21,7 @@ from textual.widgets import Input
 from index.engine import ArticleSummary, Engine
 from tui.commands import ArticleCommands, SummitCommands, bindings_for, command_by_id
 from tui.history import HISTORY_FILE, QueryHistory
+from tui.policy import SessionPolicy
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 
@@ -38,10 +41,16 @@ class SummitApp(App[int]):
     COMMANDS = App.COMMANDS | {SummitCommands, ArticleCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
 
-    def __init__(self, engine: Engine, *, data_dir: Path | None = None) -> None:
+    def __init__(
+        self, engine: Engine, *, data_dir: Path | None = None, policy: SessionPolicy | None = None
+    ) -> None:
         super().__init__()
         self.engine = engine
-        self.data_dir = data_dir if data_dir is not None else default_data_dir()
+        self.policy = policy or SessionPolicy.local(
+            data_dir if data_dir is not None else default_data_dir()
+        )
+        """What this session may do besides exploring (tui.policy): asked by every gate."""
+        self.data_dir = self.policy.state_dir
         self.history = QueryHistory(self.data_dir / HISTORY_FILE)
         self.article_summaries: list[ArticleSummary] = []
         self.engine_ready = False
@@ -93,6 +102,8 @@ class SummitApp(App[int]):
 
     async def _run_command_now(self, command_id: str) -> None:
         command = command_by_id(command_id)
+        if self._refused(command_id):
+            return
         if command.scope in ("reader", "timeline", "timeline-pane", "results"):
             pane = {"reader": "reader", "results": "search"}.get(command.scope, "timeline")
             self.main_screen.action_show_pane(pane)
@@ -109,10 +120,57 @@ class SummitApp(App[int]):
     def open_article(self, article_id: str) -> None:
         self.call_after_refresh(self.main_screen.open_article, article_id)
 
+    # -- the policy's gates ------------------------------------------------------------------
 
-def build_app(engine: Engine, *, data_dir: Path | None = None) -> SummitApp:
+    def _refused(self, command_id: str) -> bool:
+        """True (after a one-line notice) if the policy does not offer this command."""
+        command = command_by_id(command_id)
+        if self.policy.offers(command.needs):
+            return False
+        self.notify(self.policy.refusal(command.description), severity="warning",
+                    timeout=4, markup=False)
+        return True
+
+    async def action_gated(self, command_id: str) -> None:
+        """Keys of commands that need a capability land here (tui.commands `needs`)."""
+        if not self._refused(command_id):
+            command = command_by_id(command_id)
+            await self.run_action(command.action, self._scope_node(command.scope))
+
+    @contextmanager
+    def suspend(self) -> Iterator[None]:
+        """Hand the terminal to another program, if the policy allows it."""
+        if not self.policy.allows("suspend_terminal"):
+            raise SuspendNotSupported("this session may not suspend")
+        with super().suspend():
+            yield
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        if not self.policy.allows("open_url"):
+            self.notify(self.policy.refusal("Opening links"), severity="warning", markup=False)
+            return
+        super().open_url(url, new_tab=new_tab)
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        if not self.policy.allows("write_file"):
+            self.notify(self.policy.refusal("Screenshots"), severity="warning", markup=False)
+            return None
+        return super().deliver_screenshot(filename, path, time_format)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot" and not self.policy.allows("write_file"):
+                continue  # it writes an SVG file into the current folder
+            yield command
+
+
+def build_app(
+    engine: Engine, *, data_dir: Path | None = None, policy: SessionPolicy | None = None
+) -> SummitApp:
     """The explorer for `engine` (not yet opened: the app opens it in a worker)."""
-    return SummitApp(engine, data_dir=data_dir)
+    return SummitApp(engine, data_dir=data_dir, policy=policy)
 
 
 def run_explorer(engine: Engine) -> int:
@@ -122,7 +180,9 @@ def run_explorer(engine: Engine) -> int:
         # terminal through every window change (locally and over ssh).
         os.environ.pop("COLUMNS", None)
         os.environ.pop("LINES", None)
-    app = build_app(engine)
+    policy = SessionPolicy.from_environment(os.environ, default_data_dir())
+    policy.install_guard()
+    app = build_app(engine, policy=policy)
     try:
         result = app.run()
     finally:

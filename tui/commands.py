@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.markup import escape
 
+from tui.policy import Capability, SessionPolicy
 from tui.textsafe import clean
 
 if TYPE_CHECKING:
@@ -58,6 +59,9 @@ class Command:
     help: str = ""
     """Longer text for the help screen (defaults to the description)."""
     group: Binding.Group | None = None
+    needs: frozenset[Capability] = frozenset()
+    """What the session policy must allow (tui.policy); such a command's key goes
+    through the app's gate, and the help, palette and footer offer it only if allowed."""
 
     @property
     def binding_id(self) -> str:
@@ -70,9 +74,9 @@ class Command:
     def binding(self) -> Binding:
         return Binding(
             self.key,
-            self.action,
+            f"app.gated('{self.id}')" if self.needs else self.action,
             self.description,
-            show=self.show,
+            show=self.show and not self.needs,  # the footer cannot ask the policy
             key_display=self.key_display,
             priority=self.priority,
             id=self.binding_id,
@@ -178,7 +182,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("copy-passage", "y", "Copy", "copy_passage", "reader", show=True,
             help="Copy the current passage with its citation (OSC 52: works over SSH)"),
     Command("open-pager", "o", "Pager", "open_pager", "reader",
-            help="Open the article file in $PAGER (or less)"),
+            help="Open the article file in $PAGER (or less)",
+            needs=frozenset({"run_external", "suspend_terminal"})),
     Command("similar", "s", "Similar", "similar", "reader",
             help="Passages in other articles similar to the current one"),
     Command("reader-back", "escape", "Back", "screen.back", "reader", palette=False, show=True,
@@ -213,6 +218,11 @@ COMMANDS: tuple[Command, ...] = (
             show=True, key_display="esc",
             help="Back to where you came from"),
 )
+
+
+def offered(policy: SessionPolicy) -> list[Command]:
+    """The commands this session may run, in list order (help and palette show these)."""
+    return [c for c in COMMANDS if policy.offers(c.needs)]
 
 
 def commands_for(scope: Scope) -> list[Command]:
@@ -255,7 +265,7 @@ class SummitCommands(Provider):
         return self.app  # type: ignore[return-value]
 
     def _entries(self) -> Iterator[tuple[str, Command]]:
-        for command in COMMANDS:
+        for command in offered(self._app.policy):
             if command.palette:
                 yield f"{command.description} ({command.keys_display})", command
 

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import fcntl
 import os
+import resource
 import signal
 import struct
 import subprocess
@@ -44,6 +45,19 @@ def _become_controlling_terminal() -> None:
     master reach it as SIGWINCH and a hang-up reaches it as SIGHUP.
     """
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+def _child_setup(memory_limit: int | None) -> Callable[[], None]:
+    """What runs in the child before exec: its terminal, and its memory ceiling
+    (RLIMIT_AS: an allocation past it fails in the child, never in the server)."""
+
+    def setup() -> None:
+        _become_controlling_terminal()
+        if memory_limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core dumps of a session
+
+    return setup
 
 
 def set_window_size(fd: int, columns: int, rows: int, xpixels: int = 0, ypixels: int = 0) -> None:
@@ -75,6 +89,7 @@ class PtyProcess:
         on_output: OutputCallback,
         on_exit: EndCallback,
         cwd: str | None = None,
+        memory_limit: int | None = None,
     ) -> None:
         self._loop = asyncio.get_running_loop()
         self._on_output = on_output
@@ -98,7 +113,7 @@ class PtyProcess:
                 env=dict(env),
                 cwd=cwd,
                 start_new_session=True,
-                preexec_fn=_become_controlling_terminal,
+                preexec_fn=_child_setup(memory_limit),
                 close_fds=True,
             )
         except BaseException:

@@ -4,8 +4,13 @@ Every authenticated SSH session gets a fresh explorer process on a pty of its
 own (see `tui.ptysession`); this module is the SSH side: who may log in (public
 keys from an authorized_keys file, nothing else), what a session may do (a
 terminal running the explorer, and nothing else: no shell, no commands, no
-forwarding, no SFTP), the limits (sessions, idle time, output buffering) and a
-clean stop on Ctrl+C or SIGTERM that ends every session.
+forwarding, no SFTP), the limits (sessions, idle time, output buffering, connections
+still logging in, login grace, window sizes, memory) and a clean stop on Ctrl+C or
+SIGTERM that ends every session.
+
+What runs inside a session is confined by a served `SessionPolicy` (tui.policy): the
+server hands it over in the session's environment, with the key's own state folder as
+HOME; what the client sends as environment is validated data, never configuration.
 """
 
 from __future__ import annotations
@@ -13,13 +18,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
+import hashlib
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Coroutine
@@ -28,10 +35,20 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import asyncssh
+import platformdirs
 
+from tui.policy import SessionPolicy
 from tui.ptysession import INPUT_HIGH_WATER, PtyProcess
-from tui.serve_options import DEFAULT_IDLE_TIMEOUT, DEFAULT_PORT, default_max_sessions
+from tui.serve_options import (
+    DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_LOGIN_GRACE,
+    DEFAULT_MAX_STARTUPS,
+    DEFAULT_PORT,
+    DEFAULT_SESSION_MEMORY_MB,
+    default_max_sessions,
+)
 from tui.sshkeys import (
+    APP_NAME,
     AuthorizedKeys,
     KeyFileError,
     default_authorized_keys_path,
@@ -46,7 +63,12 @@ OUTPUT_HIGH_WATER = 256 * 1024
 
 KEEPALIVE_INTERVAL = 30
 KEEPALIVE_COUNT_MAX = 3
-LOGIN_TIMEOUT = 30
+
+MAX_COLUMNS = 1000
+MAX_ROWS = 1000
+"""Window sizes a client may ask for are clamped to this: a pty holds 16-bit sizes (a
+larger one used to fail the session's start and leak its slot) and the explorer's
+screen buffers grow with the area (65535x65535 grew a session by ~35 MB/s)."""
 
 TERMINAL_RESET = (
     b"\x1b[?1049l"  # leave the alternate screen
@@ -58,14 +80,28 @@ TERMINAL_RESET = (
 )
 """What a terminal needs after a full-screen program died without restoring it."""
 
-PASSED_CLIENT_ENV = ("COLORTERM", "NO_COLOR")
-"""Variables a client may set (ssh SendEnv/SetEnv): they only choose colours."""
-
-PASSED_SERVER_ENV = (
-    "PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "PYTHONPATH",
-    "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
+FALLBACK_TERM = "xterm-256color"
+SAFE_TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}\Z")
+"""A terminal type is a short name: no escapes, no path separators (terminfo lookups)."""
+SAFE_LOCALE = re.compile(
+    r"(C|[A-Za-z]{2,3}(_[A-Za-z]{2})?)\.(UTF-8|utf-8|UTF8|utf8)(@[a-z]{1,16})?\Z"
 )
-"""Variables of the server's own environment the explorer needs to find its files."""
+"""Only UTF-8 locales: the explorer draws with box characters."""
+SAFE_COLORTERM = re.compile(r"[A-Za-z0-9-]{1,24}\Z")
+LOCALE_NAMES = frozenset({
+    "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES", "LC_MONETARY",
+    "LC_NUMERIC", "LC_TIME", "LC_ADDRESS", "LC_IDENTIFICATION", "LC_MEASUREMENT", "LC_NAME",
+    "LC_PAPER", "LC_TELEPHONE",
+})
+CLIENT_ENV = frozenset({"COLORTERM", "NO_COLOR"}) | LOCALE_NAMES
+"""Variables a client may set (ssh SendEnv/SetEnv), each validated: they only choose
+colours and language. Everything else a client sends (LD_PRELOAD, PYTHON*, PATH,
+HOME, PAGER, TERM as a variable, …) is ignored and logged: it is data, not
+configuration."""
+
+PASSED_SERVER_ENV = ("PATH", "USER", "LOGNAME", "TMPDIR", "PYTHONPATH")
+"""Variables of the server's own environment the explorer needs; HOME and the XDG
+folders are the session's own state folder instead (never the operator's)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +117,11 @@ class ServeOptions:
     articles: str | None
     index_dir: str | None
     debug: bool = False
+    state_dir: Path | None = None
+    """Per-key state (history) goes under here; default: serve/ in the user data dir."""
+    login_grace: float = DEFAULT_LOGIN_GRACE
+    max_startups: int = DEFAULT_MAX_STARTUPS
+    session_memory_mb: int = DEFAULT_SESSION_MEMORY_MB
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> ServeOptions:
@@ -97,6 +138,11 @@ class ServeOptions:
             articles=_absolute(getattr(args, "articles", None)),
             index_dir=_absolute(getattr(args, "index_dir", None)),
             debug=bool(getattr(args, "debug", False)),
+            state_dir=(Path(state_dir).expanduser().resolve()
+                       if (state_dir := getattr(args, "state_dir", None)) else None),
+            login_grace=float(getattr(args, "login_grace_time", DEFAULT_LOGIN_GRACE)),
+            max_startups=getattr(args, "max_startups", DEFAULT_MAX_STARTUPS),
+            session_memory_mb=getattr(args, "session_memory", DEFAULT_SESSION_MEMORY_MB),
         )
 
 
@@ -119,18 +165,56 @@ def explorer_command(options: ServeOptions) -> list[str]:
     return command
 
 
-def explorer_environment(term: str, client_env: dict[str, str]) -> dict[str, str]:
-    """A clean environment: the server's paths, the client's terminal, UTF-8 always."""
+def safe_term(term: str | None) -> str:
+    """The client's terminal type if it is a plain name, else FALLBACK_TERM."""
+    return term if term and SAFE_TERM.match(term) else FALLBACK_TERM
+
+
+def client_variable_ok(name: str, value: str) -> bool:
+    if name in LOCALE_NAMES:
+        return bool(SAFE_LOCALE.match(value))
+    if name == "COLORTERM":
+        return bool(SAFE_COLORTERM.match(value))
+    if name == "NO_COLOR":
+        return len(value) <= 16 and value.isprintable()
+    return False
+
+
+def explorer_environment(
+    term: str | None, client_env: dict[str, str], policy: SessionPolicy
+) -> tuple[dict[str, str], list[str]]:
+    """A clean environment for one session, and the client variables it ignored.
+
+    The server's paths; the session's own state folder as HOME and XDG folders; the
+    policy; the client's terminal type and validated colour/language variables."""
     env = {name: os.environ[name] for name in PASSED_SERVER_ENV if name in os.environ}
     env.update({name: value for name, value in os.environ.items()
                 if name.startswith(("SUMMIT_", "TEXTUAL_"))})
-    env["TERM"] = term or "xterm-256color"
-    env["LANG"] = "C.UTF-8"
-    env["LC_ALL"] = "C.UTF-8"
-    for name in PASSED_CLIENT_ENV:
-        if name in client_env:
-            env[name] = client_env[name]
-    return env
+    home = policy.state_dir
+    env.update({
+        "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"), "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "TERM": safe_term(term), "LANG": "C.UTF-8",
+    })
+    env.update(policy.environment())
+    ignored = []
+    for name, value in sorted(client_env.items()):
+        if name in CLIENT_ENV and client_variable_ok(name, value):
+            env[name] = value
+        else:
+            ignored.append(name)
+    return env, ignored
+
+
+def key_state_dir(root: Path, key: asyncssh.SSHKey) -> Path:
+    """One folder per authorized key: its history is never another user's."""
+    return root / "keys" / hashlib.sha256(key.public_data).hexdigest()[:32]
+
+
+def clamp_size(width: int, height: int) -> tuple[int, int]:
+    return max(1, min(width, MAX_COLUMNS)), max(1, min(height, MAX_ROWS))
 
 
 # -- event log --------------------------------------------------------------------
@@ -152,10 +236,13 @@ class EventLog:
 
 
 def _field(value: object) -> str:
+    """A log value; client strings (user names, TERM, commands) may hold anything, so
+    whatever is not plain printable ASCII is escaped and quoted, never written raw."""
     if isinstance(value, float):
         return f"{value:.1f}s"
     text = str(value)
-    return repr(text) if (not text or any(c.isspace() for c in text)) else text
+    plain = text and all(33 <= ord(c) <= 126 and c not in "\"'\\" for c in text)
+    return text if plain else ascii(text)
 
 
 # -- shared server state ----------------------------------------------------------
@@ -169,8 +256,12 @@ class ServerState:
     keys: AuthorizedKeys
     log: EventLog
     command: list[str]
+    state_root: Path = field(default_factory=lambda: Path("."))
+    index_dir: Path | None = None
     sessions: set[ExplorerSession] = field(default_factory=set)
     connections: set[asyncssh.SSHServerConnection] = field(default_factory=set)
+    unauthenticated: dict[asyncssh.SSHServerConnection, str] = field(default_factory=dict)
+    """Connections not logged in yet, oldest first (insertion order), with their peer."""
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     stopping: bool = False
 
@@ -180,6 +271,27 @@ class ServerState:
             return False
         self.sessions.add(session)
         return True
+
+    def policy_for(self, state_dir: Path) -> SessionPolicy:
+        """A served session's policy: it writes only to its own state and the index."""
+        state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        writable = [self.index_dir] if self.index_dir is not None else []
+        return SessionPolicy.for_served(state_dir, *writable)
+
+    def release(self, session: ExplorerSession) -> None:
+        """Free a session's slot; called on every way a session ends (idempotent)."""
+        self.sessions.discard(session)
+
+    def arriving(self, conn: asyncssh.SSHServerConnection, peer: str) -> None:
+        """Count a connection that has not logged in; past max_startups the oldest such
+        connection is dropped, so idle connections cannot keep a key holder out."""
+        self.unauthenticated[conn] = peer
+        while len(self.unauthenticated) > self.options.max_startups:
+            oldest, oldest_peer = next(iter(self.unauthenticated.items()))
+            del self.unauthenticated[oldest]
+            self.log.event("preauth-dropped", peer=oldest_peer,
+                           why=f"more than {self.options.max_startups} connections logging in")
+            asyncio.get_running_loop().call_soon(oldest.abort)
 
     def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         """Run a background task and keep a reference until it ends."""
@@ -206,17 +318,27 @@ class SummitSSHServer(asyncssh.SSHServer):
         self.peer = "?"
         self.user: str | None = None
         self.fingerprint: str | None = None
+        self.state_dir: Path | None = None
+        """This key's own state folder (set when its key is accepted)."""
         self._authenticated = False
+        self._open_sessions = 0
+        self._lost = False
+        self._grace_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
         self.peer = _peer(conn)
         self._state.connections.add(conn)
         self._state.log.event("connect", peer=self.peer)
+        self._state.arriving(conn, self.peer)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._lost = True
         if self._conn is not None:
             self._state.connections.discard(self._conn)
+            self._state.unauthenticated.pop(self._conn, None)
+        if self._grace_timer is not None:
+            self._grace_timer.cancel()
         duration = time.monotonic() - self._started
         if self._authenticated:
             self._state.log.event("disconnect", peer=self.peer, user=self.user,
@@ -228,12 +350,37 @@ class SummitSSHServer(asyncssh.SSHServer):
 
     def begin_auth(self, username: str) -> bool:
         self.user = username
-        self._state.keys.refresh()
+        problem = self._state.keys.refresh()
+        if problem is not None:
+            self._state.log.event("keys-revoked", why=problem)
         return True
 
     def auth_completed(self) -> None:
         self._authenticated = True
+        if self._conn is not None:
+            self._state.unauthenticated.pop(self._conn, None)
         self._state.log.event("login", peer=self.peer, user=self.user, key=self.fingerprint)
+        self._arm_grace_timer()
+
+    def _arm_grace_timer(self) -> None:
+        """A logged-in connection without a session (before its first, or after its last
+        one ended) is closed after the login grace time: it holds resources for nothing."""
+        if self._grace_timer is not None:
+            self._grace_timer.cancel()
+        self._grace_timer = asyncio.get_running_loop().call_later(
+            self._state.options.login_grace, self._check_session_open)
+
+    def _check_session_open(self) -> None:
+        self._grace_timer = None
+        if self._open_sessions == 0 and self._conn is not None:
+            self._state.log.event("no-session", peer=self.peer, user=self.user,
+                                  why=f"no session within {self._state.options.login_grace:g}s")
+            self._conn.close()
+
+    def session_closed(self) -> None:
+        self._open_sessions -= 1
+        if self._open_sessions == 0 and self._authenticated and not self._lost:
+            self._arm_grace_timer()
 
     def public_key_auth_supported(self) -> bool:
         return True
@@ -250,29 +397,38 @@ class SummitSSHServer(asyncssh.SSHServer):
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         fingerprint = key.get_fingerprint("sha256")
         address = self.peer.rsplit(":", 1)[0]
-        if self._state.keys.allows(key, address, address):
+        decision = self._state.keys.decide(key, address)
+        if decision.allowed:
             self.fingerprint = fingerprint
+            self.state_dir = key_state_dir(self._state.state_root, key)
             return True
-        self._state.log.event("key-refused", peer=self.peer, user=username, key=fingerprint)
+        self._state.log.event("key-refused", peer=self.peer, user=username, key=fingerprint,
+                              why=decision.reason)
         return False
 
     def session_requested(self) -> ExplorerSession:
+        self._open_sessions += 1
         return ExplorerSession(self._state, self)
 
-    # Everything below is refused: this server shows the explorer and nothing else.
+    # Everything below is refused (and logged): this server shows the explorer only.
+
+    def refused(self, what: str, **details: object) -> bool:
+        self._state.log.event("request-refused", peer=self.peer, user=self.user,
+                              what=what, **details)
+        return False
 
     def connection_requested(self, dest_host: str, dest_port: int,
                              orig_host: str, orig_port: int) -> bool:
-        return False
+        return self.refused("direct-tcpip", to=f"{dest_host}:{dest_port}")
 
     def server_requested(self, listen_host: str, listen_port: int) -> bool:
-        return False
+        return self.refused("tcpip-forward", listen=f"{listen_host}:{listen_port}")
 
     def unix_connection_requested(self, dest_path: str) -> bool:
-        return False
+        return self.refused("direct-streamlocal", to=dest_path)
 
     def unix_server_requested(self, listen_path: str) -> bool:
-        return False
+        return self.refused("streamlocal-forward", listen=listen_path)
 
 
 def _reason(exc: BaseException | None) -> str:
@@ -309,7 +465,7 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
                       term_modes: object) -> bool:
         self._term = term_type
         if term_size[0] and term_size[1]:
-            self._size = term_size
+            self._size = (*clamp_size(term_size[0], term_size[1]), 0, 0)
         return True
 
     def shell_requested(self) -> bool:
@@ -318,10 +474,11 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
     def exec_requested(self, command: str) -> bool:
         # Accepted only to answer with a clear message instead of a bare failure.
         self._command = command
+        self._connection.refused("exec", command=command)
         return True
 
     def subsystem_requested(self, subsystem: str) -> bool:
-        return False
+        return self._connection.refused("subsystem", subsystem=subsystem)
 
     def session_started(self) -> None:
         refusal = self._refusal()
@@ -330,8 +487,8 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
             return
         try:
             self._start_explorer()
-        except (OSError, subprocess.SubprocessError) as exc:
-            self._state.sessions.discard(self)
+        except Exception as exc:  # whatever failed, the slot is freed and the client told
+            self._state.release(self)
             self._state.log.event("spawn-failed", peer=self._connection.peer, error=exc)
             self._refuse("summit: could not start the explorer; see the server log")
 
@@ -354,16 +511,21 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
 
     def _start_explorer(self) -> None:
         assert self._chan is not None and self._term is not None
+        assert self._connection.state_dir is not None, "a session needs an accepted key"
         width, height, _xpix, _ypix = self._size
-        env = explorer_environment(self._term, dict(self._chan.get_environment()))
+        policy = self._state.policy_for(self._connection.state_dir)
+        env, ignored = explorer_environment(self._term, dict(self._chan.get_environment()),
+                                            policy)
         self._process = PtyProcess(
             self._state.command, env=env, columns=width, rows=height,
-            on_output=self._on_output, on_exit=self._on_exit,
+            on_output=self._on_output, on_exit=self._on_exit, cwd=str(policy.state_dir),
+            memory_limit=self._state.options.session_memory_mb * 1024 * 1024,
         )
         self._state.log.event("session-start", peer=self._connection.peer,
                               user=self._connection.user, pid=self._process.pid,
                               term=self._term, size=f"{width}x{height}",
-                              sessions=len(self._state.sessions))
+                              sessions=len(self._state.sessions),
+                              ignored_env=",".join(ignored) or None)
         self._arm_idle_timer()
 
     # -- while it runs --------------------------------------------------------------
@@ -386,9 +548,10 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
 
     def terminal_size_changed(self, width: int, height: int,
                               pixwidth: int, pixheight: int) -> None:
-        self._size = (width, height, pixwidth, pixheight)
+        width, height = clamp_size(width, height)
+        self._size = (width, height, 0, 0)
         if self._process is not None:
-            self._process.resize(width, height, pixwidth, pixheight)
+            self._process.resize(width, height)
 
     def eof_received(self) -> bool:
         # Like sshd with a pty: keep the session; the explorer quits on its own keys.
@@ -447,7 +610,7 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
     def _on_exit(self) -> None:
         assert self._process is not None
         code = self._process.returncode or 0
-        self._state.sessions.discard(self)
+        self._state.release(self)
         if self._idle_timer is not None:
             self._idle_timer.cancel()
         self._state.log.event("session-end", peer=self._connection.peer,
@@ -464,9 +627,12 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._closed = True
+        self._connection.session_closed()
         if self._idle_timer is not None:
             self._idle_timer.cancel()
-        if self._process is not None and self._process.running:
+        if self._process is None:
+            self._state.release(self)  # admitted but never started: the slot is free again
+        elif self._process.running:
             self._state.log.event("hangup", peer=self._connection.peer, pid=self._process.pid)
             self._state.spawn(self._terminate())
 
@@ -502,10 +668,22 @@ async def serve(options: ServeOptions, *, out: TextIO, err: TextIO,
     except KeyFileError as exc:
         print(f"summit serve: {exc}", file=err, flush=True)
         return 2
-    if not prepare_index(options, err):
+    index_dir = prepare_index(options, err)
+    if index_dir is False:
+        return 2
+    if isinstance(index_dir, Path) and options.index_dir is None:
+        # sessions get their own HOME and XDG folders: tell them where the index is
+        options = dataclasses.replace(options, index_dir=str(index_dir))
+    state_root = options.state_dir or default_state_root()
+    try:
+        state_root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        print(f"summit serve: cannot use state dir {state_root}: {exc.strerror}", file=err,
+              flush=True)
         return 2
     state = ServerState(options=options, keys=keys, log=log,
-                        command=explorer_command(options))
+                        command=explorer_command(options), state_root=state_root,
+                        index_dir=Path(options.index_dir) if options.index_dir else None)
     try:
         server = await _listen(state, host_key)
     except OSError as exc:
@@ -536,7 +714,7 @@ async def _listen(state: ServerState, host_key: asyncssh.SSHKey) -> asyncssh.SSH
         sftp_factory=None,
         keepalive_interval=KEEPALIVE_INTERVAL,
         keepalive_count_max=KEEPALIVE_COUNT_MAX,
-        login_timeout=LOGIN_TIMEOUT,
+        login_timeout=state.options.login_grace,
         gss_host=None,
         reuse_address=True,
     )
@@ -584,21 +762,31 @@ async def _shutdown(state: ServerState, server: asyncssh.SSHAcceptor) -> None:
         await asyncio.wait(list(state.tasks), timeout=HANGUP_GRACE + 5)
 
 
-def prepare_index(options: ServeOptions, err: TextIO) -> bool:
-    """Build or update the index once, so sessions starting together never race to."""
+def prepare_index(options: ServeOptions, err: TextIO) -> Path | bool:
+    """Build or update the index once, so sessions starting together never race to.
+    Returns where it is (False: unusable, True: not known)."""
     try:
         from index.engine import Engine
         from index.errors import SummitError
     except ImportError:
         return True
     try:
-        Engine(options.articles, options.index_dir).open()
+        engine = Engine(options.articles, options.index_dir)
+        engine.open()
+        where = engine.index_dir
+        engine.close()
+        return where
     except SummitError as exc:
         print(f"summit serve: {exc}", file=err, flush=True)
         return False
     except Exception as exc:  # each session will report it in its own terminal
         print(f"summit serve: warning: could not prepare the index ({exc})", file=err, flush=True)
     return True
+
+
+def default_state_root() -> Path:
+    """Per-key state of served sessions: apart from the operator's own history."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "serve"
 
 
 def _configure_library_logging(debug: bool) -> None:

@@ -9,6 +9,13 @@ import os
 
 DEFAULT_PORT = 2222
 DEFAULT_IDLE_TIMEOUT = 30 * 60
+DEFAULT_LOGIN_GRACE = 30
+"""Seconds a connection has to log in, and then to open a session (sshd's LoginGraceTime)."""
+DEFAULT_MAX_STARTUPS = 10
+"""Connections not yet logged in at once; a newer one pushes out the oldest (MaxStartups)."""
+DEFAULT_SESSION_MEMORY_MB = 4096
+"""Address space of one session's explorer (RLIMIT_AS): index pages are mapped, so this
+is well above what a session uses (about 70 MiB RSS on the bundled articles)."""
 
 
 def default_max_sessions() -> int:
@@ -65,6 +72,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=DEFAULT_IDLE_TIMEOUT,
         help="end a session after this long without input; 0 never (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        default=None,
+        help="where each key's history is kept (default: serve/ in the user data dir)",
+    )
+    parser.add_argument(
+        "--login-grace-time",
+        metavar="SECONDS",
+        type=positive_int,
+        default=DEFAULT_LOGIN_GRACE,
+        help="time to log in, and then to open a session (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-startups",
+        metavar="N",
+        type=positive_int,
+        default=DEFAULT_MAX_STARTUPS,
+        help="connections still logging in at once; beyond it the oldest is dropped "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--session-memory",
+        metavar="MB",
+        type=positive_int,
+        default=DEFAULT_SESSION_MEMORY_MB,
+        help="address-space ceiling of each session's process (default: %(default)s)",
     )
     # --articles, --index-dir and --debug are the CLI's global options: it adds
     # them to every subcommand, so they are accepted before or after `serve`.

@@ -27,7 +27,6 @@ from tests.e2e.sshd import (
     READY,
     SummitServer,
     alive,
-    build_index,
     client_pid,
     environ,
     isolated_env,
@@ -37,27 +36,10 @@ from tests.e2e.sshd import (
     summit_path,
     wait_until,
 )
-from tests.e2e.terminal import Terminal, require_tool
+from tests.e2e.terminal import Terminal
 from tui.ptysession import PtyProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(90)]
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("serve-home")
-
-
-@pytest.fixture(scope="module")
-def env(home: Path) -> dict[str, str]:
-    require_tool("ssh")
-    require_tool("tmux")
-    return isolated_env(home)
-
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_index(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="module")

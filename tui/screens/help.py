@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.console import Group
@@ -13,7 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.commands import COMMANDS, SCOPE_TITLES
+from tui.commands import COMMANDS, SCOPE_TITLES, Command, offered
 
 QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
     ("joint battalion", "passages with both words (ranked; stems and spelling variants count)"),
@@ -36,10 +37,10 @@ EXTRA_KEYS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def help_table() -> Group:
-    """Every command of tui.commands by scope, then the query syntax (plain Text only)."""
+def help_table(commands: Iterable[Command] = COMMANDS) -> Group:
+    """The commands (those the session offers) by scope, then the query syntax (plain Text only)."""
     sections: dict[str, list[tuple[str, str]]] = {}
-    for command in COMMANDS:
+    for command in commands:
         title = SCOPE_TITLES[command.scope]
         sections.setdefault(title, []).append(
             (command.keys_display, command.help or command.description)
@@ -74,7 +75,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Summit Explorer — keys and query syntax", style="bold"),
                          id="help-title")
             with VerticalScroll(id="help-body"):
-                yield Static(help_table(), id="help-table")
+                policy = getattr(self.app, "policy", None)
+                shown = offered(policy) if policy is not None else COMMANDS
+                yield Static(help_table(shown), id="help-table")
             yield Static(Text("Esc, q, ? or F1: close · Up/Down/PgUp/PgDn: scroll"),
                          id="help-footer")
 

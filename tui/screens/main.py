@@ -556,18 +556,22 @@ class MainScreen(Screen[None]):
         self.open_in_pager(event.article)
 
     def open_in_pager(self, article: Article) -> None:
-        path = self.summit.engine.articles_dir / article.file
+        if not self.summit.policy.allows("run_external"):  # the gate already said why
+            return
         command = shlex.split(os.environ.get("PAGER", "")) or []
         if not command or shutil.which(command[0]) is None:
             less = shutil.which("less")
-            command = [less, "-R"] if less else []
+            command = [less] if less else []
         if not command:
             self.notify("No pager: set $PAGER or install less", severity="warning",
                         timeout=5, markup=False)
             return
+        # The article's text made inert, on stdin: no escape sequence reaches the terminal
+        # (even with less -R) and no LESSOPEN preprocessor runs on the file.
+        inert = clean(article.text).encode("utf-8", errors="replace")
         try:
             with self.app.suspend():
-                subprocess.run([*command, str(path)], check=False)
+                subprocess.run(command, input=inert, check=False)
         except SuspendNotSupported:
             self.notify("Cannot open a pager in this session (e.g. over SSH)",
                         severity="warning", timeout=5)

@@ -36,9 +36,14 @@ def bundled() -> tuple[list[Article], Timeline]:
     return _build(ROOT / "articles")
 
 
-@pytest.mark.parametrize(
-    "gold_path", sorted((ROOT / "tests" / "gold").glob("*.json")), ids=lambda p: p.stem
-)
+def _in_sample_golds() -> list[Path]:
+    """Gold files written alongside the tagger; the out-of-sample ones are measured
+    (bench/timeline_eval.py, tests/test_timeline_eval.py), not required to be perfect."""
+    paths = sorted((ROOT / "tests" / "gold").glob("*.json"))
+    return [p for p in paths if not json.loads(p.read_text(encoding="utf-8")).get("out_of_sample")]
+
+
+@pytest.mark.parametrize("gold_path", _in_sample_golds(), ids=lambda p: p.stem)
 def test_resolution_matches_gold(gold_path: Path) -> None:
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     articles, timeline = _build(ROOT / gold["folder"])

@@ -532,20 +532,20 @@ def _own_anchor(article: Article, clues: Clues, today: dt.date) -> DateAnchor | 
         evidence = f"the dateline gives {_q(expr)}"
         return DateAnchor(article.id, article.file, d, "inferred", evidence, 0.95)
     for expr in clues.paired:
-        d, how = pin_year(
+        pinned, how = pin_year(
             expr["weekday"], expr["month"], expr["day"], today, clues.past_year, clues.years
         )
-        if d is not None:
-            evidence = f"{_q(expr)} names weekday and day-month: pins {d.isoformat()}: {how}"
-            return DateAnchor(article.id, article.file, d, "inferred", evidence, 0.8)
+        if pinned is not None:
+            evidence = f"{_q(expr)} names weekday and day-month: pins {pinned.isoformat()}: {how}"
+            return DateAnchor(article.id, article.file, pinned, "inferred", evidence, 0.8)
     if clues.weekdays and clues.day_months:
         wd, dm = _best_pair(clues.weekdays, clues.day_months)
-        d, how = pin_year(
+        pinned, how = pin_year(
             wd["weekday"], dm["month"], dm["day"], today, clues.past_year, clues.years
         )
-        if d is not None:
-            evidence = _pin_evidence(wd, dm, d, how)
-            return DateAnchor(article.id, article.file, d, "inferred", evidence, 0.7)
+        if pinned is not None:
+            evidence = _pin_evidence(wd, dm, pinned, how)
+            return DateAnchor(article.id, article.file, pinned, "inferred", evidence, 0.7)
     return None
 
 

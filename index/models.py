@@ -13,7 +13,22 @@ from typing import Literal
 
 DateSource = Literal["front_matter", "inferred", "unknown"]
 PlaceSource = Literal["front_matter", "dateline", "inferred", "unknown"]
-Granularity = Literal["day", "days", "week", "month", "year", "open", "vague"]
+Granularity = Literal[
+    "time",
+    "day",
+    "days",
+    "week",
+    "month",
+    "quarter",
+    "half",
+    "season",
+    "year",
+    "decade",
+    "century",
+    "open",
+    "vague",
+]
+"""How much of the calendar an expression covers; "time" is a time of day (its day)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -495,6 +496,207 @@ def _vague(m: Groups) -> RawExpr | None:
     return {"kind": "vague", "direction": direction, "unit": _UNITS[m.group("unit2").lower()]}
 
 
+# --- quarters, halves, seasons, decades, centuries, "now", times of day ------------
+
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+    "last": 2,
+}
+_QUARTER_ADJ = (
+    r"fiscal|latest|current|same|year-ago|year-earlier|year-before|prior-year|comparable|"
+    r"previous|recent|most recent|flat|strong|weak|weaker|stronger|disappointing|slow|sluggish|"
+    r"record|(?:19|20)\d\d"
+)
+C_QUARTER = re.compile(
+    r"(?P<n>(?i:first|second|third|fourth|1st|2nd|3rd|4th))[-\s]+(?:(?i:fiscal)[-\s]+)?"
+    r"(?P<u>(?i:quarter|period))\b"
+    rf"(?:\s+(?i:of)\s+(?:(?P<y>{YEAR})|(?P<rel>(?i:this|last|next))\s+year|(?i:the\s+year)|"
+    rf"(?i:fiscal)\s+(?P<fy>{YEAR})))?",
+    _FLAGS,
+)
+P_PERIOD = re.compile(
+    r"(?:(?P<det>\b(?i:the|its|this|that|their|a))\s+)?"
+    rf"(?P<adj>(?:\b(?i:{_QUARTER_ADJ})[-\s]+){{0,2}})\Z",
+    _FLAGS,
+)
+C_HALF = re.compile(
+    r"(?P<n>(?i:first|second|last))(?:(?P<hy>-)|\s+)(?P<u>(?i:half))\b"
+    rf"(?:\s+(?i:of)\s+(?:(?P<y>{YEAR})|(?P<rel>(?i:this|last|next))\s+year|(?i:the\s+year)|"
+    rf"(?i:fiscal)\s+(?P<fy>{YEAR})))?",
+    _FLAGS,
+)
+C_QN = re.compile(rf"Q(?P<n>[1-4])\b(?:\s*(?P<y>{YEAR})\b)?", _FLAGS)
+C_QREF = re.compile(r"(?P<u>(?i:quarter))\b(?!s)", _FLAGS)
+P_QREF = re.compile(
+    r"(?P<det>\b(?i:the|this|that|last|next|its|their))\s+"
+    rf"(?P<adj>(?:\b(?i:{_QUARTER_ADJ})[-\s]+){{0,2}})\Z",
+    _FLAGS,
+)
+C_YEAR_AGO = re.compile(r"(?P<w>(?i:year-ago|year-earlier))\b", _FLAGS)
+C_PRESENT = re.compile(r"(?P<w>(?i:now|currently))\b(?!\s+that\b)", _FLAGS)
+P_PRESENT = re.compile(r"(?P<pre>\b(?i:right|until|till|by|from|for|as of|just))\s+\Z", _FLAGS)
+_SEASON_CODES = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+C_SEASON = re.compile(
+    r"(?P<s>(?i:spring|summer|autumn|fall|winter))\b(?!s)"
+    rf"(?:\s+(?i:of\s+)?(?P<y>{YEAR})\b)?",
+    _FLAGS,
+)
+P_SEASON = re.compile(
+    r"(?P<det>\b(?i:the|this|last|next|this past|this coming|early|late|mid|mid-))[-\s]+"
+    r"(?:(?P<mod>\b(?i:early|late))\s+)?\Z",
+    _FLAGS,
+)
+C_DECADE = re.compile(
+    r"(?:(?P<y>(?:1[0-9]|20)\d0)|'(?P<yy>\d0))['’]?s\b|"
+    r"(?P<c>\d{1,2})(?:st|nd|rd|th)[-\s]+(?i:century)\b",
+    _FLAGS,
+)
+P_DECADE = re.compile(
+    r"(?:(?P<det>\b(?i:the))\s+)?(?:(?P<mod>\b(?i:early|late|mid))[-\s]+)?\Z", _FLAGS
+)
+C_CLOCK = re.compile(
+    r"(?P<h>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?\s*(?P<ap>(?i:a\.m\.|p\.m\.|am|pm))(?=\W|$)"
+    # "until 9 p.m. on weekdays", "at 6 a.m. every day": a schedule, not a time
+    r"(?!\s+(?i:on\s+weekdays|on\s+weekends|every|each|daily|a\s+day))"
+    r"|(?P<noon>(?i:noon|midnight))\b",
+    _FLAGS,
+)
+C_PART_DAY = re.compile(
+    r"(?P<w>(?i:mid-morning|midmorning|mid-afternoon|midafternoon|mid-day|midday|late morning|"
+    r"early morning|late afternoon|early afternoon|late evening|late night))\b",
+    _FLAGS,
+)
+
+
+def _period(m: Groups) -> RawExpr | None:
+    unit = "half" if m.group("u").lower() == "half" else "quarter"
+    if unit == "half" and not (m.group("y") or m.group("rel") or m.group("fy") or m.group("hy")):
+        return None  # "scored twice in the second half": a match, not a calendar
+    n = _ORDINALS.get(m.group("n").lower()) if m.group("n") else None
+    if unit == "quarter" and m.group("n").lower() == "last":
+        return None
+    return _period_raw(unit, n, m)
+
+
+def _period_raw(unit: str, n: int | None, m: Groups) -> RawExpr:
+    adj = m.group("adj").lower()
+    year = m.group("y") or m.group("fy") or (re.search(r"(?:19|20)\d\d", adj) or [None])[0]
+    shift = -1 if re.search(r"year-ago|year-earlier|year-before|prior-year", adj) else 0
+    rel = m.group("rel").lower() or None
+    det = m.group("det").lower()
+    if det in {"last", "next"} and n is None:
+        rel = {"last": "prev", "next": "following"}[det]
+    if rel == "last":
+        shift -= 1
+    elif rel == "next":
+        shift += 1
+    return {
+        "kind": "period",
+        "unit": unit,
+        "n": n,
+        "year": int(year) if year else None,
+        "shift": shift,
+        "rel": rel if rel in {"prev", "following"} else None,
+    }
+
+
+def _qn(m: Groups) -> RawExpr | None:
+    y = m.group("y")
+    return {
+        "kind": "period",
+        "unit": "quarter",
+        "n": int(m.group("n")),
+        "year": int(y) if y else None,
+        "shift": 0,
+        "rel": None,
+    }
+
+
+def _qref(m: Groups) -> RawExpr | None:
+    if not m.group("det"):
+        return None
+    return _period_raw("quarter", None, m)
+
+
+def _year_ago(m: Groups) -> RawExpr | None:
+    return {
+        "kind": "period",
+        "unit": "quarter",
+        "n": None,
+        "year": None,
+        "shift": -1,
+        "rel": None,
+        "needs_quarter": True,
+    }
+
+
+def _present(m: Groups) -> RawExpr | None:
+    if m.group("pre"):
+        return None  # "right now", "by now", "until now": not the day itself
+    return {"kind": "present"}
+
+
+def _season(m: Groups) -> RawExpr | None:
+    det = m.group("det").lower().rstrip("-")
+    if not det and not m.group("y"):
+        return None
+    y = m.group("y")
+    direction = {
+        "last": "past",
+        "this past": "past",
+        "next": "future",
+        "this coming": "future",
+        "this": "this",
+    }.get(det)
+    return {
+        "kind": "season",
+        "season": _SEASON_CODES[m.group("s").lower()],
+        "year": int(y) if y else None,
+        "direction": direction,
+    }
+
+
+def _decade(m: Groups) -> RawExpr | None:
+    if m.group("c"):
+        c = int(m.group("c"))
+        return {"kind": "century", "first": (c - 1) * 100} if 1 <= c <= 21 else None
+    if m.group("y"):
+        return {"kind": "decade", "first": int(m.group("y"))}
+    return {"kind": "decade", "first": 1900 + int(m.group("yy"))}
+
+
+def _clock(m: Groups) -> RawExpr | None:
+    return {"kind": "time"}
+
+
+_SPAN_NAMES = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
+LONG_SPANS = frozenset({"quarter", "half", "season", "decade", "century"})
+"""Granularities longer than a month: shown under their year, not on a day."""
+
+
+def span_label(granularity: str, first: dt.date, last: dt.date) -> str | None:
+    """ "1989-Q3", "1990-H1", "summer 1989", "the 1990s", "the 1900s"; None otherwise."""
+    if granularity == "quarter":
+        return f"{first.year}-Q{(first.month - 1) // 3 + 1}"
+    if granularity == "half":
+        return f"{first.year}-H{(first.month - 1) // 6 + 1}"
+    if granularity == "season":
+        name = _SPAN_NAMES[first.month]
+        return f"{name} {first.year}" + (
+            f"/{last.year % 100:02d}" if last.year != first.year else ""
+        )
+    if granularity in ("decade", "century"):
+        return f"the {first.year}s"
+    return None
+
+
 class Groups(dict[str, "str | None"]):
     """Named groups of a core match merged with its prefix's."""
 
@@ -562,6 +764,15 @@ T_DEICTIC = re.compile(
 T_BEFORE = re.compile(r"before|earlier|after|later")
 T_AGO = re.compile(r"ago")
 T_WEEKEND = re.compile(r"weekend")
+T_ORD = re.compile(r"first|second|third|fourth|last|1st|2nd|3rd|4th")
+T_QUARTER = re.compile(r"quarter")
+T_YEAR_AGO = re.compile(r"year-ago|year-earlier")
+T_PRESENT = re.compile(r"now|currently")
+T_SEASON = re.compile(r"spring|summer|autumn|fall|winter")
+T_NOON = re.compile(r"noon|midnight")
+T_APOSTROPHE_DECADE = re.compile(r"'\d0")
+T_QN = re.compile(r"Q[1-4]")
+T_PART_DAY = re.compile(r"mid|late|early")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 SPECS: tuple[Spec, ...] = (
@@ -638,6 +849,27 @@ SPECS: tuple[Spec, ...] = (
         not_after="/.,$",
         trigger=T_DIGITS,
     ),
+    Spec(C_QUARTER, _period, 7, P_PERIOD, _keep("det", "adj"), trigger=T_ORD, lower=True),
+    Spec(C_HALF, _period, 7, P_PERIOD, _keep("det", "adj"), trigger=T_ORD, lower=True),
+    Spec(C_QN, _qn, 7, trigger=T_QN),
+    Spec(
+        C_QREF,
+        _qref,
+        5,
+        P_QREF,
+        _keep("det", "adj"),
+        prefix_required=True,
+        trigger=T_QUARTER,
+        lower=True,
+    ),
+    Spec(C_YEAR_AGO, _year_ago, 4, trigger=T_YEAR_AGO, lower=True),
+    Spec(C_PRESENT, _present, 3, P_PRESENT, _keep(), trigger=T_PRESENT, lower=True),
+    Spec(C_SEASON, _season, 6, P_SEASON, _keep("det", "mod"), trigger=T_SEASON, lower=True),
+    Spec(C_DECADE, _decade, 6, P_DECADE, _keep("det", "mod"), not_after="$", trigger=T_DIGITS),
+    Spec(C_DECADE, _decade, 6, P_DECADE, _keep("det", "mod"), trigger=T_APOSTROPHE_DECADE),
+    Spec(C_CLOCK, _clock, 6, not_after=":.", trigger=T_DIGITS),
+    Spec(C_CLOCK, _clock, 6, trigger=T_NOON, lower=True),
+    Spec(C_PART_DAY, _clock, 5, trigger=T_PART_DAY, lower=True),
 )
 
 
@@ -790,4 +1022,40 @@ def extract_raw(text: str) -> list[RawExpr]:
                 raw["open"] = True
         raw.update(_cues(text, start, end))
         out.append({"start": start, "end": end, "text": text[start:end], **raw})
-    return out
+    return _quarter_context(out)
+
+
+def _quarter_context(out: list[RawExpr]) -> list[RawExpr]:
+    """Quarters named without their number ("the quarter", "the year-ago quarter") take
+    the last one the article named; in an article about a quarter, "a year earlier"
+    and "year-ago" mean that quarter a year before (TimeML's reading of earnings news).
+    Text only: the calendar comes later, in `index.timeline`."""
+    last_n: int | None = None
+    kept: list[RawExpr] = []
+    for r in out:
+        if r["kind"] == "period" and r["unit"] == "quarter":
+            if r.get("n") is not None:
+                last_n = r["n"]
+            elif last_n is not None:
+                r["ctx_n"] = last_n
+            if r.pop("needs_quarter", False) and last_n is None:
+                continue  # "year-ago" with no quarter in sight: not a time
+        elif (
+            last_n is not None
+            and r["kind"] == "relative"
+            and r.get("unit") == "year"
+            and r.get("offset") == -1
+            and r["text"].lower() in {"a year earlier", "a year ago", "the year before"}
+        ):
+            r = {
+                **r,
+                "kind": "period",
+                "unit": "quarter",
+                "n": None,
+                "ctx_n": last_n,
+                "year": None,
+                "shift": -1,
+                "rel": None,
+            }
+        kept.append(r)
+    return kept

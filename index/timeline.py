@@ -324,6 +324,64 @@ def _resolve_weekend(offset: int, future: bool, anchor: dt.date) -> Resolved:
     return "days", start, start + relativedelta(days=1)
 
 
+def _period_span(unit: str, year: int, n: int) -> Resolved:
+    months = 3 if unit == "quarter" else 6
+    first = dt.date(year, (n - 1) * months + 1, 1)
+    return unit, first, _month_last(first + relativedelta(months=months - 1))  # type: ignore[return-value]
+
+
+def _resolve_period(raw: RawExpr, anchor: dt.date | None) -> Resolved:
+    """A quarter or half: its number (or the one last named), in the year written or
+    the article's; "the latest quarter" is the last one finished before the article."""
+    unit = raw["unit"]
+    size = 3 if unit == "quarter" else 6
+    n = raw.get("n") or raw.get("ctx_n")
+    year = raw.get("year")
+    if year is None and anchor is None:
+        return VAGUE
+    if n is None:
+        if anchor is None:
+            return VAGUE
+        current = (anchor.month - 1) // size + 1
+        step = 1 if raw.get("rel") == "following" else (0 if raw.get("rel") == "this" else -1)
+        index = anchor.year * (12 // size) + current - 1 + step
+        year, n = divmod(index, 12 // size)
+        n += 1
+    elif year is None:
+        assert anchor is not None
+        year = anchor.year
+    return _period_span(unit, int(year) + int(raw.get("shift") or 0), int(n))
+
+
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def _season_span(code: str, year: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, _SEASON_START[code], 1)
+    return first, _month_last(first + relativedelta(months=2))
+
+
+def _resolve_season(raw: RawExpr, anchor: dt.date | None) -> Resolved:
+    """Meteorological seasons (TimeML's): winter Y runs from 1 December Y to February."""
+    code = raw["season"]
+    if raw.get("year") is not None:
+        first, last = _season_span(code, int(raw["year"]))
+        return "season", first, last
+    if anchor is None:
+        return VAGUE
+    spans = [_season_span(code, y) for y in range(anchor.year - 2, anchor.year + 2)]
+    direction = raw.get("direction")
+    if direction == "past":
+        first, last = max((s for s in spans if s[1] < anchor), key=lambda s: s[0])
+    elif direction == "future" or (direction is None and raw.get("future_cue")):
+        first, last = min((s for s in spans if s[0] > anchor), key=lambda s: s[0])
+    else:
+        containing = [s for s in spans if s[0] <= anchor <= s[1]]
+        same_year = [s for s in spans if s[0].year == anchor.year]
+        first, last = (containing or same_year)[0]
+    return "season", first, last
+
+
 def resolve_raw(raw: RawExpr, anchor: dt.date | None, order: str = "mdy") -> Resolved:
     """Calendar meaning of one unresolved expression: (granularity, first_day, last_day).
 
@@ -351,6 +409,16 @@ def resolve_raw(raw: RawExpr, anchor: dt.date | None, order: str = "mdy") -> Res
         resolved = VAGUE if anchor is None else _resolve_weekday(raw, anchor)
     elif kind == "relative":
         resolved = VAGUE if anchor is None else _resolve_relative(raw, anchor)
+    elif kind == "period":
+        resolved = _resolve_period(raw, anchor)
+    elif kind in ("present", "time"):
+        resolved = VAGUE if anchor is None else (kind if kind == "time" else "day", anchor, anchor)
+    elif kind == "season":
+        resolved = _resolve_season(raw, anchor)
+    elif kind == "decade":
+        resolved = "decade", dt.date(raw["first"], 1, 1), dt.date(raw["first"] + 9, 12, 31)
+    elif kind == "century":
+        resolved = "century", dt.date(raw["first"] or 1, 1, 1), dt.date(raw["first"] + 99, 12, 31)
     else:
         resolved = VAGUE
     if raw.get("open") and resolved[1] is not None:

@@ -265,3 +265,29 @@ def test_generated_corpus_of_2000_articles_builds_a_consistent_timeline(tmp_path
     assert [e.first_day for e in dated] == sorted(e.first_day for e in dated if e.first_day)
     assert all(e.granularity == "vague" for e in timeline.events[len(dated) :])
     assert sum(a.date_source == "unknown" for a in timeline.anchors) < 100
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Profit fell in the third quarter.", ("quarter", D(1989, 7, 1), D(1989, 9, 30))),
+        ("Profit fell in the year-ago third quarter.", ("quarter", D(1988, 7, 1), D(1988, 9, 30))),
+        ("Sales rose in the latest quarter.", ("quarter", D(1989, 7, 1), D(1989, 9, 30))),
+        ("Sales will slow in the first half of 1990.", ("half", D(1990, 1, 1), D(1990, 6, 30))),
+        ("It is now profitable.", ("day", D(1989, 10, 27), D(1989, 10, 27))),
+        ("Prices rose last summer.", ("season", D(1989, 6, 1), D(1989, 8, 31))),
+        ("Snow is expected this winter.", ("season", D(1989, 12, 1), D(1990, 2, 28))),
+        ("Prices doubled in the 1970s.", ("decade", D(1970, 1, 1), D(1979, 12, 31))),
+        ("It was built in the 20th century.", ("century", D(1900, 1, 1), D(1999, 12, 31))),
+    ],
+)
+def test_periods_resolve_to_their_own_span(text: str, want: tuple) -> None:
+    (raw,) = extract_raw(text)
+    assert resolve_raw(raw, D(1989, 10, 27)) == want
+
+
+def test_period_without_a_date_is_vague_unless_it_names_its_year() -> None:
+    (q,) = extract_raw("Profit fell in the third quarter.")
+    (h,) = extract_raw("Sales will slow in the first half of 1990.")
+    assert resolve_raw(q, None)[0] == "vague"
+    assert resolve_raw(h, None)[1] == D(1990, 1, 1)

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from index.engine import ArticleSummary, Engine
 from index.models import Article, DateAnchor, SearchResult, Span, Timeline, UpdateReport
+from index.temporal import span_label
 from tui.textsafe import clean
 
 MATCH_STYLE = "bold reverse"
@@ -204,6 +205,8 @@ def _event_dates(event: Any) -> str:
     if last is None:  # an open span: "since 2012" reads as the year, not 2012-01-01
         start = str(first.year) if (first.month, first.day) == (1, 1) else first.isoformat()
         return f"{start} onwards"
+    if (label := span_label(event.granularity, first, last)) is not None:
+        return label
     if event.granularity == "year" and first.year == last.year:
         return str(first.year)
     if event.granularity == "year":

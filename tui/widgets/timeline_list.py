@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from index.models import EventSource, TimelineEvent
+from index.temporal import LONG_SPANS, span_label
 from tui.commands import bindings_for
 from tui.textsafe import clean, safe_text
 
@@ -122,7 +123,7 @@ def _rows_and_dense(events: Sequence[TimelineEvent]) -> tuple[list[Row], set[dt.
         if first.year != year:
             year, month, day = first.year, None, None
             rows.append(Row("year", str(year)))
-        if event.granularity in ("year", "open"):
+        if event.granularity in ("year", "open") or event.granularity in LONG_SPANS:
             rows.append(Row("event", "", event))
             continue
         if first.month != month:
@@ -135,8 +136,13 @@ def _rows_and_dense(events: Sequence[TimelineEvent]) -> tuple[list[Row], set[dt.
             day = first
             count = len(per_day.get(first, ()))
             rows.append(
-                Row("day", first.strftime("%a %-d %B %Y"), day=first, dense=first in dense,
-                    count=count)
+                Row(
+                    "day",
+                    first.strftime("%a %-d %B %Y"),
+                    day=first,
+                    dense=first in dense,
+                    count=count,
+                )
             )
         rows.append(Row("event", "", event))
     return rows, dense
@@ -158,6 +164,8 @@ def _when(event: TimelineEvent) -> str:
         return "during the month: "
     if event.granularity == "year":
         return "during the year: "
+    if first and last and (label := span_label(event.granularity, first, last)):
+        return f"{label}: "
     if event.granularity == "open":
         return "from then on: " if first else "open-ended: "
     return ""
@@ -176,6 +184,8 @@ def _date_label(event: TimelineEvent) -> str:
         return f"{first:%B %Y}"
     if event.granularity == "year":
         return f"{first:%Y}"
+    if last and (label := span_label(event.granularity, first, last)):
+        return label
     if event.granularity == "open":
         return f"From {first:%Y} on"
     return f"{first:%a %-d %B %Y}"
@@ -467,8 +477,7 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.rows[index]
         inner = max(width - 2, 1)
         content = (
-            self._event_line(row.event, inner) if row.event is not None
-            else self._heading_text(row)
+            self._event_line(row.event, inner) if row.event is not None else self._heading_text(row)
         )
         line = Text(" ", end="")
         line.append_text(content)
@@ -523,8 +532,10 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         primary = primary_source(entry)
         sources: list[tuple[str, str]] = []  # (badge, expression), Enter's source first
         for source in sorted(entry.sources, key=lambda s: s is not primary):
-            pair = (clean(short_id(source.article_id), single_line=True),
-                    clean(source.expression, single_line=True))
+            pair = (
+                clean(short_id(source.article_id), single_line=True),
+                clean(source.expression, single_line=True),
+            )
             if pair not in sources:
                 sources.append(pair)
         if not sources:

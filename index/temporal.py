@@ -404,6 +404,8 @@ def _year_range(m: Groups) -> RawExpr | None:
 
 
 def _year_ctx(m: Groups) -> RawExpr | None:
+    if not 1900 <= int(m.group("y")) <= 2039:
+        return None
     ctx = m.group("ctx").lower()
     mod = (
         _norm_mod(m.group("mod"))
@@ -533,7 +535,7 @@ C_HALF = re.compile(
     _FLAGS,
 )
 C_QN = re.compile(rf"Q(?P<n>[1-4])\b(?:\s*(?P<y>{YEAR})\b)?", _FLAGS)
-C_QREF = re.compile(r"(?P<u>(?i:quarter))\b(?!s)", _FLAGS)
+C_QREF = re.compile(r"(?P<u>(?i:quarter|period))\b(?!s)", _FLAGS)
 P_QREF = re.compile(
     r"(?P<det>\b(?i:the|this|that|last|next|its|their))\s+"
     rf"(?P<adj>(?:\b(?i:{_QUARTER_ADJ})[-\s]+){{0,2}})\Z",
@@ -622,7 +624,17 @@ def _qn(m: Groups) -> RawExpr | None:
 def _qref(m: Groups) -> RawExpr | None:
     if not m.group("det"):
         return None
-    return _period_raw("quarter", None, m)
+    if m.group("u").lower() == "period" and not m.group("adj"):
+        return None  # "the period" alone is any span; "the latest period" is a quarter
+    raw = _period_raw("quarter", None, m)
+    adj = m.group("adj").lower()
+    if "latest" in adj or "recent" in adj:
+        raw["rel"] = "latest"  # the last one finished, whatever the article named before
+    elif "current" in adj:
+        raw["rel"] = "this"
+    elif m.group("u").lower() == "period":
+        raw["needs_quarter"] = True
+    return raw
 
 
 def _year_ago(m: Groups) -> RawExpr | None:
@@ -697,6 +709,90 @@ def span_label(granularity: str, first: dt.date, last: dt.date) -> str | None:
     return None
 
 
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_TEENS = {
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_UNITS_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+}
+C_SPELLED_YEAR = re.compile(
+    r"(?P<c>(?i:nineteen|eighteen))[-\s]+(?:(?P<teen>(?i:" + "|".join(_TEENS) + r"))|"
+    r"(?P<tens>(?i:"
+    + "|".join(_TENS)
+    + r"))(?:[-\s]+(?P<unit>(?i:"
+    + "|".join(_UNITS_WORDS)
+    + r")))?)\b|(?P<k>(?i:two\s+thousand))\b(?!\s+(?:and|[a-z]+s\b))",
+    _FLAGS,
+)
+C_YEAR_WORD = re.compile(
+    r"(?P<w>(?i:year[-\s]end|end\s+of\s+the\s+year|earlier\s+in\s+the\s+year|"
+    r"later\s+in\s+the\s+year|later\s+in\s+the\s+week|earlier\s+in\s+the\s+week|"
+    r"(?:full|current|current\s+fiscal|latest\s+fiscal|entire|whole|fiscal)\s+year))\b"
+    r"(?!s|-)",
+    _FLAGS,
+)
+P_THE = re.compile(r"(?P<det>\b(?i:the))\s+\Z", _FLAGS)
+P_THE_YEAR = re.compile(r"(?P<det>\b(?i:the\s+year))\s+\Z", _FLAGS)
+C_DECADE_WORD = re.compile(r"(?P<w>(?i:eighties|nineties|seventies|sixties))\b", _FLAGS)
+
+
+def _spelled_year(m: Groups) -> RawExpr | None:
+    if m.group("k"):
+        return {"kind": "year", "year": 2000, "mod": None}
+    century = 1900 if m.group("c").lower() == "nineteen" else 1800
+    if m.group("teen"):
+        return None  # "nineteen ten" reads as a count as often as a year
+    year = century + _TENS[m.group("tens").lower()] + _UNITS_WORDS.get(m.group("unit").lower(), 0)
+    return {"kind": "year", "year": year, "mod": None}
+
+
+def _year_word(m: Groups) -> RawExpr | None:
+    w = " ".join(m.group("w").lower().replace("-", " ").split())
+    if not m.group("det") and not w.startswith(("year", "earlier", "later")):
+        return None  # "full year" needs its "the": "a full year" is a duration
+    if w == "year end":
+        return {"kind": "year_end", "offset": 0}
+    unit = "week" if w.endswith("week") else "year"
+    offset = -1 if w.startswith("latest") else 0
+    return {"kind": "relative", "unit": unit, "offset": offset}
+
+
+_DECADE_WORDS = {"sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
+
+
+def _decade_word(m: Groups) -> RawExpr | None:
+    if not m.group("det"):
+        return None
+    return {"kind": "decade", "first": _DECADE_WORDS[m.group("w").lower()]}
+
+
 class Groups(dict[str, "str | None"]):
     """Named groups of a core match merged with its prefix's."""
 
@@ -764,15 +860,18 @@ T_DEICTIC = re.compile(
 T_BEFORE = re.compile(r"before|earlier|after|later")
 T_AGO = re.compile(r"ago")
 T_WEEKEND = re.compile(r"weekend")
-T_ORD = re.compile(r"first|second|third|fourth|last|1st|2nd|3rd|4th")
-T_QUARTER = re.compile(r"quarter")
-T_YEAR_AGO = re.compile(r"year-ago|year-earlier")
-T_PRESENT = re.compile(r"now|currently")
-T_SEASON = re.compile(r"spring|summer|autumn|fall|winter")
-T_NOON = re.compile(r"noon|midnight")
+T_YEAR_AGO = re.compile(r"year-(?:ago|earlier)")
 T_APOSTROPHE_DECADE = re.compile(r"'\d0")
 T_QN = re.compile(r"Q[1-4]")
-T_PART_DAY = re.compile(r"mid|late|early")
+T_WORDS = re.compile(
+    r"\b(?:first|second|third|fourth|last|1st|2nd|3rd|4th|quarter|period|now|currently|spring|"
+    r"summer|autumn|fall|winter|noon|midnight|mid|later|late|earlier|early|nineteen|eighteen|"
+    r"two thousand|year|end|full|current|latest|entire|whole|fiscal|eighties|nineties|"
+    r"seventies|sixties)"
+)
+"""One scan for the words that can start a quarter, season, "now", time of day or year
+word: each of their rules then tries only these positions (a scan per rule cost more
+than all the rest of the tagger)."""
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 SPECS: tuple[Spec, ...] = (
@@ -845,12 +944,13 @@ SPECS: tuple[Spec, ...] = (
         3,
         P_YEAR_CTX,
         _keep_year_ctx,
-        prefix_required=True,
-        not_after="/.,$",
+        # a bare year is a year too ("sales for 2025"): counts ("2000 people") are kept
+        # out by the core's lookahead, amounts by `not_after`
+        not_after="/.,$#£€",
         trigger=T_DIGITS,
     ),
-    Spec(C_QUARTER, _period, 7, P_PERIOD, _keep("det", "adj"), trigger=T_ORD, lower=True),
-    Spec(C_HALF, _period, 7, P_PERIOD, _keep("det", "adj"), trigger=T_ORD, lower=True),
+    Spec(C_QUARTER, _period, 7, P_PERIOD, _keep("det", "adj"), trigger=T_WORDS, lower=True),
+    Spec(C_HALF, _period, 7, P_PERIOD, _keep("det", "adj"), trigger=T_WORDS, lower=True),
     Spec(C_QN, _qn, 7, trigger=T_QN),
     Spec(
         C_QREF,
@@ -859,17 +959,20 @@ SPECS: tuple[Spec, ...] = (
         P_QREF,
         _keep("det", "adj"),
         prefix_required=True,
-        trigger=T_QUARTER,
+        trigger=T_WORDS,
         lower=True,
     ),
     Spec(C_YEAR_AGO, _year_ago, 4, trigger=T_YEAR_AGO, lower=True),
-    Spec(C_PRESENT, _present, 3, P_PRESENT, _keep(), trigger=T_PRESENT, lower=True),
-    Spec(C_SEASON, _season, 6, P_SEASON, _keep("det", "mod"), trigger=T_SEASON, lower=True),
+    Spec(C_SPELLED_YEAR, _spelled_year, 6, P_THE_YEAR, _keep("det"), trigger=T_WORDS, lower=True),
+    Spec(C_YEAR_WORD, _year_word, 6, P_THE, _keep("det"), trigger=T_WORDS, lower=True),
+    Spec(C_DECADE_WORD, _decade_word, 6, P_THE, _keep("det"), trigger=T_WORDS, lower=True),
+    Spec(C_PRESENT, _present, 3, P_PRESENT, _keep(), trigger=T_WORDS, lower=True),
+    Spec(C_SEASON, _season, 6, P_SEASON, _keep("det", "mod"), trigger=T_WORDS, lower=True),
     Spec(C_DECADE, _decade, 6, P_DECADE, _keep("det", "mod"), not_after="$", trigger=T_DIGITS),
     Spec(C_DECADE, _decade, 6, P_DECADE, _keep("det", "mod"), trigger=T_APOSTROPHE_DECADE),
     Spec(C_CLOCK, _clock, 6, not_after=":.", trigger=T_DIGITS),
-    Spec(C_CLOCK, _clock, 6, trigger=T_NOON, lower=True),
-    Spec(C_PART_DAY, _clock, 5, trigger=T_PART_DAY, lower=True),
+    Spec(C_CLOCK, _clock, 6, trigger=T_WORDS, lower=True),
+    Spec(C_PART_DAY, _clock, 5, trigger=T_WORDS, lower=True),
 )
 
 
@@ -1025,23 +1128,35 @@ def extract_raw(text: str) -> list[RawExpr]:
     return _quarter_context(out)
 
 
+QUARTER_REACH = 2000
+"""How far (characters) after a named quarter "a year earlier" still means that quarter."""
+
+
 def _quarter_context(out: list[RawExpr]) -> list[RawExpr]:
     """Quarters named without their number ("the quarter", "the year-ago quarter") take
     the last one the article named; in an article about a quarter, "a year earlier"
     and "year-ago" mean that quarter a year before (TimeML's reading of earnings news).
     Text only: the calendar comes later, in `index.timeline`."""
     last_n: int | None = None
+    last_end = -QUARTER_REACH
     kept: list[RawExpr] = []
     for r in out:
         if r["kind"] == "period" and r["unit"] == "quarter":
             if r.get("n") is not None:
-                last_n = r["n"]
-            elif last_n is not None:
+                last_n, last_end = r["n"], r["end"]
+            elif last_n is not None and r.get("rel") not in ("latest", "this"):
                 r["ctx_n"] = last_n
-            if r.pop("needs_quarter", False) and last_n is None:
-                continue  # "year-ago" with no quarter in sight: not a time
+            if r.pop("needs_quarter", False) and (
+                last_n is None or r["start"] - last_end >= QUARTER_REACH
+            ):
+                if r["text"].lower() in ("year-ago", "year-earlier"):
+                    # about the year, not a quarter ("year-earlier sales")
+                    r = {**r, "kind": "relative", "unit": "year", "offset": -1}
+                else:
+                    continue
         elif (
             last_n is not None
+            and r["start"] - last_end < QUARTER_REACH
             and r["kind"] == "relative"
             and r.get("unit") == "year"
             and r.get("offset") == -1

@@ -409,6 +409,12 @@ def resolve_raw(raw: RawExpr, anchor: dt.date | None, order: str = "mdy") -> Res
         resolved = VAGUE if anchor is None else _resolve_weekday(raw, anchor)
     elif kind == "relative":
         resolved = VAGUE if anchor is None else _resolve_relative(raw, anchor)
+    elif kind == "year_end":
+        resolved = (
+            VAGUE
+            if anchor is None
+            else ("day", dt.date(anchor.year, 12, 31), dt.date(anchor.year, 12, 31))
+        )
     elif kind == "period":
         resolved = _resolve_period(raw, anchor)
     elif kind in ("present", "time"):

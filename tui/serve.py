@@ -62,16 +62,8 @@ PASSED_CLIENT_ENV = ("COLORTERM", "NO_COLOR")
 """Variables a client may set (ssh SendEnv/SetEnv): they only choose colours."""
 
 PASSED_SERVER_ENV = (
-    "PATH",
-    "HOME",
-    "USER",
-    "LOGNAME",
-    "TMPDIR",
-    "PYTHONPATH",
-    "XDG_DATA_HOME",
-    "XDG_CONFIG_HOME",
-    "XDG_CACHE_HOME",
-    "XDG_STATE_HOME",
+    "PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "PYTHONPATH",
+    "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
 )
 """Variables of the server's own environment the explorer needs to find its files."""
 
@@ -97,9 +89,8 @@ class ServeOptions:
         return cls(
             host=getattr(args, "host", "127.0.0.1"),
             port=getattr(args, "port", DEFAULT_PORT),
-            authorized_keys=(
-                Path(authorized).expanduser() if authorized else default_authorized_keys_path()
-            ),
+            authorized_keys=(Path(authorized).expanduser() if authorized
+                             else default_authorized_keys_path()),
             host_key=Path(host_key).expanduser() if host_key else None,
             max_sessions=getattr(args, "max_sessions", default_max_sessions()),
             idle_timeout=getattr(args, "idle_timeout", DEFAULT_IDLE_TIMEOUT),
@@ -118,8 +109,7 @@ def explorer_command(options: ServeOptions) -> list[str]:
     """How one session starts the explorer: the installed `summit`, else this interpreter."""
     summit = shutil.which("summit", path=str(Path(sys.executable).parent))
     command = (
-        [summit]
-        if summit
+        [summit] if summit
         else [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
     )
     if options.articles:
@@ -132,13 +122,8 @@ def explorer_command(options: ServeOptions) -> list[str]:
 def explorer_environment(term: str, client_env: dict[str, str]) -> dict[str, str]:
     """A clean environment: the server's paths, the client's terminal, UTF-8 always."""
     env = {name: os.environ[name] for name in PASSED_SERVER_ENV if name in os.environ}
-    env.update(
-        {
-            name: value
-            for name, value in os.environ.items()
-            if name.startswith(("SUMMIT_", "TEXTUAL_"))
-        }
-    )
+    env.update({name: value for name, value in os.environ.items()
+                if name.startswith(("SUMMIT_", "TEXTUAL_"))})
     env["TERM"] = term or "xterm-256color"
     env["LANG"] = "C.UTF-8"
     env["LC_ALL"] = "C.UTF-8"
@@ -159,9 +144,8 @@ class EventLog:
 
     def event(self, name: str, **fields: object) -> None:
         stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        details = " ".join(
-            f"{key}={_field(value)}" for key, value in fields.items() if value is not None
-        )
+        details = " ".join(f"{key}={_field(value)}" for key, value in fields.items()
+                           if value is not None)
         with contextlib.suppress(OSError, ValueError):
             self._stream.write(f"{stamp} summit-serve {name} {details}".rstrip() + "\n")
             self._stream.flush()
@@ -235,22 +219,12 @@ class SummitSSHServer(asyncssh.SSHServer):
             self._state.connections.discard(self._conn)
         duration = time.monotonic() - self._started
         if self._authenticated:
-            self._state.log.event(
-                "disconnect",
-                peer=self.peer,
-                user=self.user,
-                key=self.fingerprint,
-                duration=duration,
-                reason=_reason(exc),
-            )
+            self._state.log.event("disconnect", peer=self.peer, user=self.user,
+                                  key=self.fingerprint, duration=duration,
+                                  reason=_reason(exc))
         else:
-            self._state.log.event(
-                "auth-failed",
-                peer=self.peer,
-                user=self.user,
-                duration=duration,
-                reason=_reason(exc),
-            )
+            self._state.log.event("auth-failed", peer=self.peer, user=self.user,
+                                  duration=duration, reason=_reason(exc))
 
     def begin_auth(self, username: str) -> bool:
         self.user = username
@@ -287,9 +261,8 @@ class SummitSSHServer(asyncssh.SSHServer):
 
     # Everything below is refused: this server shows the explorer and nothing else.
 
-    def connection_requested(
-        self, dest_host: str, dest_port: int, orig_host: str, orig_port: int
-    ) -> bool:
+    def connection_requested(self, dest_host: str, dest_port: int,
+                             orig_host: str, orig_port: int) -> bool:
         return False
 
     def server_requested(self, listen_host: str, listen_port: int) -> bool:
@@ -332,9 +305,8 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
         self._chan = chan
         chan.set_write_buffer_limits(high=OUTPUT_HIGH_WATER)
 
-    def pty_requested(
-        self, term_type: str, term_size: tuple[int, int, int, int], term_modes: object
-    ) -> bool:
+    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int],
+                      term_modes: object) -> bool:
         self._term = term_type
         if term_size[0] and term_size[1]:
             self._size = term_size
@@ -365,23 +337,18 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
 
     def _refusal(self) -> str | None:
         if self._command is not None:
-            return (
-                "summit serve only shows the explorer; it runs no commands "
-                "(connect without one: ssh -p PORT host)"
-            )
+            return ("summit serve only shows the explorer; it runs no commands "
+                    "(connect without one: ssh -p PORT host)")
         if self._term is None:
             return "summit serve needs a terminal: use ssh -t"
         if not self._state.admit(self):
-            return (
-                f"summit: the server is busy ({self._state.options.max_sessions} "
-                "sessions); try again shortly"
-            )
+            return (f"summit: the server is busy ({self._state.options.max_sessions} "
+                    "sessions); try again shortly")
         return None
 
     def _refuse(self, message: str) -> None:
-        self._state.log.event(
-            "session-refused", peer=self._connection.peer, user=self._connection.user, why=message
-        )
+        self._state.log.event("session-refused", peer=self._connection.peer,
+                              user=self._connection.user, why=message)
         self._write(message.encode() + b"\r\n")
         self._exit(1)
 
@@ -390,22 +357,13 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
         width, height, _xpix, _ypix = self._size
         env = explorer_environment(self._term, dict(self._chan.get_environment()))
         self._process = PtyProcess(
-            self._state.command,
-            env=env,
-            columns=width,
-            rows=height,
-            on_output=self._on_output,
-            on_exit=self._on_exit,
+            self._state.command, env=env, columns=width, rows=height,
+            on_output=self._on_output, on_exit=self._on_exit,
         )
-        self._state.log.event(
-            "session-start",
-            peer=self._connection.peer,
-            user=self._connection.user,
-            pid=self._process.pid,
-            term=self._term,
-            size=f"{width}x{height}",
-            sessions=len(self._state.sessions),
-        )
+        self._state.log.event("session-start", peer=self._connection.peer,
+                              user=self._connection.user, pid=self._process.pid,
+                              term=self._term, size=f"{width}x{height}",
+                              sessions=len(self._state.sessions))
         self._arm_idle_timer()
 
     # -- while it runs --------------------------------------------------------------
@@ -420,16 +378,14 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
             self._state.spawn(self._resume_input_when_drained())
 
     async def _resume_input_when_drained(self) -> None:
-        while (
-            self._process is not None
-            and self._process.running
-            and self._process.input_backlog > INPUT_HIGH_WATER // 4
-        ):
+        while (self._process is not None and self._process.running
+               and self._process.input_backlog > INPUT_HIGH_WATER // 4):
             await asyncio.sleep(0.05)
         if self._chan is not None and not self._closed:
             self._chan.resume_reading()
 
-    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+    def terminal_size_changed(self, width: int, height: int,
+                              pixwidth: int, pixheight: int) -> None:
         self._size = (width, height, pixwidth, pixheight)
         if self._process is not None:
             self._process.resize(width, height, pixwidth, pixheight)
@@ -459,7 +415,8 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
         if timeout <= 0:
             return
         loop = asyncio.get_running_loop()
-        self._idle_timer = loop.call_later(timeout if delay is None else delay, self._check_idle)
+        self._idle_timer = loop.call_later(timeout if delay is None else delay,
+                                           self._check_idle)
 
     def _check_idle(self) -> None:
         self._idle_timer = None
@@ -493,14 +450,9 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
         self._state.sessions.discard(self)
         if self._idle_timer is not None:
             self._idle_timer.cancel()
-        self._state.log.event(
-            "session-end",
-            peer=self._connection.peer,
-            user=self._connection.user,
-            pid=self._process.pid,
-            status=code,
-            duration=time.monotonic() - self._started,
-        )
+        self._state.log.event("session-end", peer=self._connection.peer,
+                              user=self._connection.user, pid=self._process.pid,
+                              status=code, duration=time.monotonic() - self._started)
         if code != 0 or self._end_message:
             self._write(TERMINAL_RESET)
         if self._end_message:
@@ -539,9 +491,8 @@ class ExplorerSession(asyncssh.SSHServerSession[bytes]):
 # -- the server -------------------------------------------------------------------
 
 
-async def serve(
-    options: ServeOptions, *, out: TextIO, err: TextIO, ready: Callable[[int], None] | None = None
-) -> int:
+async def serve(options: ServeOptions, *, out: TextIO, err: TextIO,
+                ready: Callable[[int], None] | None = None) -> int:
     """Listen until SIGINT/SIGTERM/SIGHUP, then end every session and return."""
     log = EventLog(err)
     keys = AuthorizedKeys(options.authorized_keys)
@@ -553,15 +504,13 @@ async def serve(
         return 2
     if not prepare_index(options, err):
         return 2
-    state = ServerState(options=options, keys=keys, log=log, command=explorer_command(options))
+    state = ServerState(options=options, keys=keys, log=log,
+                        command=explorer_command(options))
     try:
         server = await _listen(state, host_key)
     except OSError as exc:
-        print(
-            f"summit serve: cannot listen on {options.host}:{options.port}: {exc.strerror or exc}",
-            file=err,
-            flush=True,
-        )
+        print(f"summit serve: cannot listen on {options.host}:{options.port}: "
+              f"{exc.strerror or exc}", file=err, flush=True)
         return 2
     port = server.sockets[0].getsockname()[1]
     _announce(out, options.host, port, host_key, host_key_path)
@@ -576,8 +525,7 @@ async def serve(
 async def _listen(state: ServerState, host_key: asyncssh.SSHKey) -> asyncssh.SSHAcceptor:
     return await asyncssh.create_server(
         lambda: SummitSSHServer(state),
-        state.options.host,
-        state.options.port,
+        state.options.host, state.options.port,
         server_host_keys=[host_key],
         encoding=None,
         line_editor=False,
@@ -625,9 +573,8 @@ async def _shutdown(state: ServerState, server: asyncssh.SSHAcceptor) -> None:
     for session in sessions:
         session.end("summit: the server is shutting down")
     if sessions:
-        await asyncio.wait(
-            [asyncio.ensure_future(s.wait_ended()) for s in sessions], timeout=HANGUP_GRACE + 5
-        )
+        await asyncio.wait([asyncio.ensure_future(s.wait_ended()) for s in sessions],
+                           timeout=HANGUP_GRACE + 5)
     await asyncio.sleep(0.1)  # let the goodbye messages reach the clients
     for conn in list(state.connections):
         conn.close()

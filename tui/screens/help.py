@@ -17,7 +17,7 @@ from tui.commands import COMMANDS, SCOPE_TITLES
 
 QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
     ("joint battalion", "passages with both words (ranked; stems and spelling variants count)"),
-    ('"joint battalion"', "the exact phrase"),
+    ("\"joint battalion\"", "the exact phrase"),
     ("summit OR meeting", "either word"),
     ("summit NOT ecowas", "leave out passages with the word"),
     ("battal*", "words starting with battal"),
@@ -28,11 +28,8 @@ QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
 )
 
 EXTRA_KEYS: tuple[tuple[str, str, str], ...] = (
-    (
-        "Everywhere (also in the query box)",
-        "Ctrl+P",
-        "Command palette: every action, articles by title",
-    ),
+    ("Everywhere (also in the query box)", "Ctrl+P",
+     "Command palette: every action, articles by title"),
     ("Results list", "Down, Up, PgDn, PgUp", "Move (j/k too)"),
     ("Reader", "Down, Up, PgDn, PgUp, Space", "Scroll"),
     ("Everywhere", "Mouse", "Click tabs, results and entries; wheel scrolls"),
@@ -74,14 +71,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
-            yield Static(
-                Text("Summit Explorer — keys and query syntax", style="bold"), id="help-title"
-            )
+            yield Static(Text("Summit Explorer — keys and query syntax", style="bold"),
+                         id="help-title")
             with VerticalScroll(id="help-body"):
                 yield Static(help_table(), id="help-table")
-            yield Static(
-                Text("Esc, q, ? or F1: close · Up/Down/PgUp/PgDn: scroll"), id="help-footer"
-            )
+            yield Static(Text("Esc, q, ? or F1: close · Up/Down/PgUp/PgDn: scroll"),
+                         id="help-footer")
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

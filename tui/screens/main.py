@@ -308,13 +308,9 @@ class MainScreen(Screen[None]):
                 self.app.bell()
             return
         location = self._trail.pop()
-        if (
-            location.pane == "reader"
-            and location.article_id
-            and (
-                location.article_id != self.article_id
-                or location.paragraph != self.reader.current_paragraph
-            )
+        if location.pane == "reader" and location.article_id and (
+            location.article_id != self.article_id
+            or location.paragraph != self.reader.current_paragraph
         ):
             self.load_article(location.article_id, paragraph=location.paragraph)
         self.action_show_pane(location.pane)
@@ -379,13 +375,8 @@ class MainScreen(Screen[None]):
         )
         report = message.report
         for warning in (report.warnings if report else [])[:3]:
-            self.notify(
-                clean(warning, single_line=True),
-                title="Index",
-                severity="warning",
-                timeout=8,
-                markup=False,
-            )
+            self.notify(clean(warning, single_line=True), title="Index", severity="warning",
+                        timeout=8, markup=False)
         self._run_pending_query()
         last = self._last_request
         updated = report is not None and (report.touched > 0 or report.rebuilt)
@@ -427,26 +418,16 @@ class MainScreen(Screen[None]):
             return  # stale: the user typed on
         if message.result is None:
             self.search_pane.set_status(f"Search failed: {message.error}", classes="-error")
-            self.notify(
-                message.error or "search failed",
-                title="Search",
-                severity="error",
-                timeout=6,
-                markup=False,
-            )
+            self.notify(message.error or "search failed", title="Search", severity="error",
+                        timeout=6, markup=False)
             return
         result = message.result
         self._last_result = result
         self.search_query = message.query
         self.search_pane.show_result(result)
         if result.error and message.submitted:
-            self.notify(
-                clean(result.error, single_line=True),
-                title="Query",
-                severity="warning",
-                timeout=6,
-                markup=False,
-            )
+            self.notify(clean(result.error, single_line=True), title="Query",
+                        severity="warning", timeout=6, markup=False)
 
     def watch_search_query(self, query: str) -> None:
         timeline = self.timeline_pane
@@ -550,13 +531,8 @@ class MainScreen(Screen[None]):
 
     async def on_main_screen_article_loaded(self, message: ArticleLoaded) -> None:
         if message.document is None:
-            self.notify(
-                message.error or "cannot open the article",
-                title="Reader",
-                severity="error",
-                timeout=6,
-                markup=False,
-            )
+            self.notify(message.error or "cannot open the article", title="Reader",
+                        severity="error", timeout=6, markup=False)
             return
         self.article_id = message.document.article.id
         await self.reader.show_document(message.document)
@@ -586,17 +562,15 @@ class MainScreen(Screen[None]):
             less = shutil.which("less")
             command = [less, "-R"] if less else []
         if not command:
-            self.notify(
-                "No pager: set $PAGER or install less", severity="warning", timeout=5, markup=False
-            )
+            self.notify("No pager: set $PAGER or install less", severity="warning",
+                        timeout=5, markup=False)
             return
         try:
             with self.app.suspend():
                 subprocess.run([*command, str(path)], check=False)
         except SuspendNotSupported:
-            self.notify(
-                "Cannot open a pager in this session (e.g. over SSH)", severity="warning", timeout=5
-            )
+            self.notify("Cannot open a pager in this session (e.g. over SSH)",
+                        severity="warning", timeout=5)
         except OSError as exc:
             self.notify(f"Pager failed: {exc}", severity="error", timeout=5, markup=False)
 
@@ -645,12 +619,8 @@ class MainScreen(Screen[None]):
                 self.reader.show_dates(doc.article.id, None, ())
             if not self._timeline_error_shown:
                 self._timeline_error_shown = True
-                self.notify(
-                    f"Timeline unavailable: {message.error}",
-                    severity="warning",
-                    timeout=6,
-                    markup=False,
-                )
+                self.notify(f"Timeline unavailable: {message.error}", severity="warning",
+                            timeout=6, markup=False)
             return
         if message.summaries:
             self.summit.article_summaries = message.summaries
@@ -689,9 +659,7 @@ class MainScreen(Screen[None]):
                 box.focus()
 
         self.app.push_screen(
-            HistoryPicker(
-                self.summit.history.matching(self.search_pane.query_text)
-                or self.summit.history.matching("")
-            ),
+            HistoryPicker(self.summit.history.matching(self.search_pane.query_text)
+                          or self.summit.history.matching("")),
             chosen,
         )

@@ -136,13 +136,8 @@ def _rows_and_dense(events: Sequence[TimelineEvent]) -> tuple[list[Row], set[dt.
             day = first
             count = len(per_day.get(first, ()))
             rows.append(
-                Row(
-                    "day",
-                    first.strftime("%a %-d %B %Y"),
-                    day=first,
-                    dense=first in dense,
-                    count=count,
-                )
+                Row("day", first.strftime("%a %-d %B %Y"), day=first, dense=first in dense,
+                    count=count)
             )
         rows.append(Row("event", "", event))
     return rows, dense
@@ -477,7 +472,8 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.rows[index]
         inner = max(width - 2, 1)
         content = (
-            self._event_line(row.event, inner) if row.event is not None else self._heading_text(row)
+            self._event_line(row.event, inner) if row.event is not None
+            else self._heading_text(row)
         )
         line = Text(" ", end="")
         line.append_text(content)
@@ -532,10 +528,8 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         primary = primary_source(entry)
         sources: list[tuple[str, str]] = []  # (badge, expression), Enter's source first
         for source in sorted(entry.sources, key=lambda s: s is not primary):
-            pair = (
-                clean(short_id(source.article_id), single_line=True),
-                clean(source.expression, single_line=True),
-            )
+            pair = (clean(short_id(source.article_id), single_line=True),
+                    clean(source.expression, single_line=True))
             if pair not in sources:
                 sources.append(pair)
         if not sources:

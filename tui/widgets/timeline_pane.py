@@ -125,17 +125,13 @@ class TimelinePane(Vertical):
         max_height = detail.styles.max_height
         if max_height is None or not self.size.height:
             return None
-        return max(
-            1, int(max_height.resolve(self.size, self.app.size)) - detail.styles.gutter.height
-        )
+        return max(1, int(max_height.resolve(self.size, self.app.size))
+                   - detail.styles.gutter.height)
 
     def action_toggle_query_filter(self) -> None:
         if not self.query_filter and not self.query_text.strip():
-            self.notify(
-                "Type a query first (/), then f filters the timeline by it",
-                severity="warning",
-                timeout=4,
-            )
+            self.notify("Type a query first (/), then f filters the timeline by it",
+                        severity="warning", timeout=4)
             return
         self.query_filter = not self.query_filter
         self.post_message(self.FiltersChanged())

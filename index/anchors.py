@@ -664,8 +664,10 @@ class AnchorFinder:
     for them and returns every anchor.  No article is held beyond that.
     """
 
-    def __init__(self, today: dt.date) -> None:
+    def __init__(self, today: dt.date, user_dates: Mapping[str, dt.date] | None = None) -> None:
         self.today = today
+        self.user_dates = user_dates or {}
+        """Dates the user set, by article file: they win over everything else."""
         self.ids: list[str] = []
         """Every article id, in corpus order."""
         self._files: dict[str, str] = {}
@@ -676,7 +678,12 @@ class AnchorFinder:
         """The article's anchor when it dates itself, else None (see `finish`)."""
         self.ids.append(article.id)
         self._files[article.id] = article.file
-        if article.date is not None:
+        user_date = self.user_dates.get(article.file)
+        if user_date is not None:
+            anchor = DateAnchor(
+                article.id, article.file, user_date, "user", "set by you with `summit date`"
+            )
+        elif article.date is not None:
             anchor = DateAnchor(
                 article.id,
                 article.file,

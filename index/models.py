@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-DateSource = Literal["front_matter", "inferred", "unknown"]
+DateSource = Literal["front_matter", "inferred", "unknown", "user"]
+"""Where an article's date comes from; "user": set with `summit date` ("set by you")."""
 PlaceSource = Literal["front_matter", "dateline", "inferred", "unknown"]
 Granularity = Literal[
     "time",

@@ -844,7 +844,9 @@ def build_timeline(
 
 
 def build_timeline_from(
-    articles: Iterable[tuple[Article, Sequence[RawExpr]]], today: dt.date | None = None
+    articles: Iterable[tuple[Article, Sequence[RawExpr]]],
+    today: dt.date | None = None,
+    user_dates: Mapping[str, dt.date] | None = None,
 ) -> Timeline:
     """`build_timeline` over (article, its expressions) pairs taken one at a time.
 
@@ -853,7 +855,7 @@ def build_timeline_from(
     until it has borrowed a date.  Holding every article, its expressions and an
     object per candidate made the build peak at 630 MB at 10k articles.
     """
-    anchors, candidates, similarity = _read(articles, today or dt.date.today())
+    anchors, candidates, similarity = _read(articles, today or dt.date.today(), user_dates)
     clusters = _cluster(candidates, similarity)
     del similarity  # the article profiles
     candidates.terms = []
@@ -861,11 +863,13 @@ def build_timeline_from(
 
 
 def _read(
-    articles: Iterable[tuple[Article, Sequence[RawExpr]]], today: dt.date
+    articles: Iterable[tuple[Article, Sequence[RawExpr]]],
+    today: dt.date,
+    user_dates: Mapping[str, dt.date] | None = None,
 ) -> tuple[tuple[DateAnchor, ...], _Candidates, _Similarity]:
     """Every article's anchor, the candidates resolved against them, and the articles'
     similarity (their profiles), reading each article once."""
-    finder = AnchorFinder(today)
+    finder = AnchorFinder(today, user_dates)
     profiles = Profiles()
     candidates = _Candidates()
     undated: list[tuple[int, int, Sequence[RawExpr], str]] = []

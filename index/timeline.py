@@ -291,7 +291,8 @@ def _resolve_weekday(raw: RawExpr, anchor: dt.date) -> Resolved:
         d = anchor + relativedelta(weekday=rd(+1))
     else:
         d = anchor + relativedelta(weekday=rd(-1))
-    return "day", d, d
+    # "Tuesday evening" is a time of day: it sorts within its day
+    return ("time" if raw.get("part") else "day"), d, d
 
 
 def _resolve_relative(raw: RawExpr, anchor: dt.date) -> Resolved:
@@ -432,6 +433,31 @@ def resolve_raw(raw: RawExpr, anchor: dt.date | None, order: str = "mdy") -> Res
     return resolved
 
 
+EVENT_REACH = 400
+"""How far back (characters) the event a "two days later" follows may be written."""
+_EVENT_BASES = frozenset(
+    {"time", "day", "days", "week", "month", "quarter", "half", "season", "year"}
+)
+
+
+def resolve_all(raw: Sequence[RawExpr], anchor: dt.date | None, order: str) -> list[Resolved]:
+    """Every expression of an article resolved; "two days later", "the following year",
+    "that year" count from the dated expression they follow (within `EVENT_REACH`),
+    not from the article's date."""
+    out: list[Resolved] = []
+    base: tuple[int, dt.date] | None = None  # where the last dated expression ends, its day
+    for r in raw:
+        after_event = base is not None and r["start"] - base[0] < EVENT_REACH
+        if r.get("reference") == "event" and base is not None and after_event:
+            resolved = _resolve_relative(r, base[1])
+        else:
+            resolved = resolve_raw(r, anchor, order)
+        if resolved[0] in _EVENT_BASES and resolved[1] is not None and not r.get("open"):
+            base = (r["end"], resolved[1])
+        out.append(resolved)
+    return out
+
+
 def resolve_expressions(
     article: Article, raw: list[RawExpr], anchor: DateAnchor
 ) -> list[TimeExpression]:
@@ -439,8 +465,10 @@ def resolve_expressions(
     order = _date_order(raw)
     contexts = context_spans(article.text, [(r["start"], r["end"]) for r in raw])
     out = []
-    for r, (c_start, c_end) in zip(raw, contexts, strict=True):
-        granularity, first, last = resolve_raw(r, anchor.date, order)
+    resolved = resolve_all(raw, anchor.date, order)
+    for r, (c_start, c_end), (granularity, first, last) in zip(
+        raw, contexts, resolved, strict=True
+    ):
         out.append(
             TimeExpression(
                 article.id,
@@ -513,7 +541,8 @@ class _Candidates:
         date = anchor.date if anchor is not None else None
         contexts = context_spans(text, [(r["start"], r["end"]) for r in raw])
         texts: dict[tuple[int, int], str] = {}
-        for r, span in zip(raw, contexts, strict=True):
+        resolved = resolve_all(raw, date, order) if anchor is not None else [VAGUE] * len(raw)
+        for r, span, (granularity, first, last) in zip(raw, contexts, resolved, strict=True):
             start, end = r["start"], r["end"]
             c_start, c_end = span
             self.article.append(n)
@@ -531,7 +560,6 @@ class _Candidates:
             self.explicit.append(r.get("kind") in _EXPLICIT_KINDS)
             self.direction.append(_DIRECTION_ORDER.get(r.get("direction"), 1))
             self.unit.append(_UNIT_ORDER.get(r.get("unit"), 5))
-            granularity, first, last = resolve_raw(r, date, order) if anchor is not None else VAGUE
             self.granularity.append(granularity)
             self.first_day.append(self._share(first))
             self.last_day.append(self._share(last))
@@ -539,8 +567,8 @@ class _Candidates:
 
     def resolve(self, first: int, raw: Sequence[RawExpr], date: dt.date | None, order: str) -> None:
         """Resolve an article's candidates (from the `first`) now that its date is known."""
-        for i, r in enumerate(raw, first):
-            granularity, first_day, last_day = resolve_raw(r, date, order)
+        resolved = resolve_all(raw, date, order)
+        for i, (granularity, first_day, last_day) in enumerate(resolved, first):
             self.granularity[i] = granularity
             self.first_day[i] = self._share(first_day)
             self.last_day[i] = self._share(last_day)
@@ -684,13 +712,16 @@ def _shares_terms(x: frozenset[str], y: frozenset[str]) -> bool:
 def _cluster(c: _Candidates, sim: _Similarity) -> list[list[int]]:
     """Group candidates into events: same dates and same statement, transitively."""
     by_dates: dict[tuple[str, dt.date | None, dt.date | None], list[int]] = defaultdict(list)
-    for i, key in enumerate(zip(c.granularity, c.first_day, c.last_day, strict=True)):
-        if key[0] != "vague":
-            by_dates[key].append(i)
+    for i, (granularity, first, last) in enumerate(
+        zip(c.granularity, c.first_day, c.last_day, strict=True)
+    ):
+        if granularity != "vague":
+            # a time of day ("Tuesday morning") is its day: it merges with that day's event
+            by_dates["day" if granularity == "time" else granularity, first, last].append(i)
     uf = _UnionFind(len(c))
-    for (granularity, _first, _last), members in by_dates.items():
+    for (kind, _first, _last), members in by_dates.items():
         terms = {i: frozenset(c.terms[i]) for i in members}
-        if granularity == "day" and len(members) <= SMALL_GROUP:
+        if kind == "day" and len(members) <= SMALL_GROUP:
             _merge_day(members, c, terms, sim, uf)
             continue
         for i, j in _candidate_pairs(members, c):

@@ -538,7 +538,7 @@ C_QUARTER = re.compile(
     _FLAGS,
 )
 P_PERIOD = re.compile(
-    r"(?:(?P<det>\b(?i:the|its|this|that|their|a))\s+)?"
+    r"(?:(?P<det>\b(?i:the|its|this|that|their|a|(?P<ry>last|next|this)\s+year['’]s))\s+)?"
     rf"(?P<adj>(?:\b(?i:{_QUARTER_ADJ})[-\s]+){{0,2}})\Z",
     _FLAGS,
 )
@@ -613,6 +613,7 @@ def _period_raw(unit: str, n: int | None, m: Groups) -> RawExpr:
         shift -= 1
     elif rel == "next":
         shift += 1
+    shift += {"last": -1, "next": 1}.get(m.group("ry").lower(), 0)  # "next year's first quarter"
     return {
         "kind": "period",
         "unit": unit,

@@ -9,9 +9,8 @@ the same thing on the same dates -> order.
 Merging is generic: two candidates merge when they come from different
 articles, cover the same dates with the same granularity, and either the
 articles report the same story (for a single day) or their clauses share
-salient terms.  A "this week" clause of the same story that shares terms with a
-single-day event inside that week joins it (it is the same event, stated less
-precisely).
+salient terms.  "This week" stays a week: folding it into a day of that week
+dated it more precisely than the article did.
 """
 
 from __future__ import annotations
@@ -731,49 +730,7 @@ def _cluster(c: _Candidates, sim: _Similarity) -> list[list[int]]:
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(c)):
         groups[uf.find(i)].append(i)
-    return _attach_weeks(list(groups.values()), c, sim)
-
-
-def _attach_weeks(clusters: list[list[int]], c: _Candidates, sim: _Similarity) -> list[list[int]]:
-    """Fold a lone "this week" statement into the same story's single-day event in that week.
-
-    Day events are looked up by date (a week has seven), not scanned.
-    """
-    days_on: dict[dt.date, list[tuple[int, list[int]]]] = defaultdict(list)
-    for n, cluster in enumerate(clusters):
-        if c.granularity[cluster[0]] == "day":
-            first = c.first_day[cluster[0]]
-            assert first is not None
-            days_on[first].append((n, cluster))
-    out: list[list[int]] = []
-    for cluster in clusters:
-        if len(cluster) == 1 and c.granularity[cluster[0]] == "week":
-            week = cluster[0]
-            first_day, last_day = c.first_day[week], c.last_day[week]
-            assert first_day and last_day
-            inside = sorted(
-                (
-                    found
-                    for k in range((last_day - first_day).days + 1)
-                    for found in days_on.get(first_day + dt.timedelta(days=k), ())
-                ),
-                key=lambda found: found[0],
-            )
-            article = c.article[week]
-            week_terms = frozenset(c.terms[week])
-            best: tuple[int, list[int]] | None = None
-            for _n, day in inside:
-                others = [i for i in day if c.article[i] != article]
-                if not any(sim(article, c.article[o]) for o in others):
-                    continue
-                shared = len(week_terms & frozenset().union(*(c.terms[o] for o in others)))
-                if shared >= 2 and (best is None or shared > best[0]):
-                    best = (shared, day)
-            if best is not None:
-                best[1].append(week)
-                continue
-        out.append(cluster)
-    return out
+    return list(groups.values())
 
 
 def _events(

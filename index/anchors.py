@@ -287,7 +287,10 @@ def same_story(a: ArticleProfile, b: ArticleProfile, fuzzy_allowance: int | None
 
 
 def story_partners(
-    profiles: Profiles, wanted: set[str] | None = None, limit: int = 10
+    profiles: Profiles,
+    wanted: set[str] | None = None,
+    limit: int = 10,
+    fuzzy_allowance: int | None = None,
 ) -> dict[str, list[tuple[float, str]]]:
     """For each article (or those in `wanted`), the articles of the same story, best first.
 
@@ -311,12 +314,22 @@ def story_partners(
         p = profiles.at(i)
         scored = []
         for j, _n in sorted(shared.items(), key=lambda c: (-c[1], c[0]))[: limit * 3]:
-            sim = article_similarity(p, profiles.at(j))
+            q = profiles.at(j)
+            # the bounds settle most pairs without fuzzy name matching: only the same
+            # story is scored (more articles borrow now that none is dated by a guess)
+            if not same_story(p, q, fuzzy_allowance):
+                continue
+            sim = article_similarity(p, q)
             if sim >= SAME_STORY:
                 scored.append((round(sim, 3), profiles.article_id(j)))
         scored.sort(key=lambda s: (-s[0], s[1]))
         out[p.article_id] = scored[:limit]
     return out
+
+
+LARGE_CORPUS = 200
+"""From this many articles, same-story tests cap how many names fuzzy spelling may add."""
+FUZZY_ALLOWANCE = 3
 
 
 PROFILES_KEPT = 1024
@@ -709,7 +722,8 @@ class AnchorFinder:
         anchors = dict(self._dated)
         pending = list(self._undated.values())
         if pending:
-            partners = story_partners(profiles(), set(self._undated))
+            allowance = FUZZY_ALLOWANCE if len(self.ids) > LARGE_CORPUS else None
+            partners = story_partners(profiles(), set(self._undated), fuzzy_allowance=allowance)
             known = dict(anchors)
             for a in pending:
                 got = _borrowed_anchor(

@@ -25,6 +25,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from index.anchors import (
+    FUZZY_ALLOWANCE,
+    LARGE_CORPUS,
     RD_WEEKDAYS,
     AnchorFinder,
     Profiles,
@@ -603,9 +605,6 @@ class _Similarity:
 
 
 SIMILARITY_KEPT = 1 << 16
-LARGE_CORPUS = 200
-"""From this many articles, same-story tests cap how many names fuzzy spelling may add."""
-FUZZY_ALLOWANCE = 3
 
 Terms = Mapping[int, frozenset[str]]
 """The salient terms of a same-dated group's candidates, as sets."""

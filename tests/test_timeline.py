@@ -113,7 +113,8 @@ def test_bundled_event_texts_are_their_clauses(bundled: tuple[list[Article], Tim
     assert "withdrew from West Africa’s regional bloc this year" in texts[4]
     assert texts[5].startswith("Pre-summit ministerial talks between 20 and 21 December")
     assert texts[6].startswith("days after the weekend launch of the joint military battalion")
-    assert "which ended on 23 December" in texts[7]
+    assert "appointed this week in Bamako" in texts[7]
+    assert "which ended on 23 December" in texts[8]
     assert texts[1] == "The alliance formed in 2023."
 
 
@@ -151,7 +152,14 @@ def test_filter_timeline(bundled: tuple[list[Article], Timeline]) -> None:
     _, timeline = bundled
     december = filter_timeline(timeline, start=D(2025, 12, 1), end=D(2025, 12, 31))
     # overlap semantics: the whole of 2025 and the open span since 2012 overlap December
-    assert [e.granularity for e in december.events] == ["open", "year", "days", "days", "day"]
+    assert [e.granularity for e in december.events] == [
+        "open",
+        "year",
+        "days",
+        "days",
+        "week",
+        "day",
+    ]
     assert filter_timeline(timeline, start=D(2026, 1, 1)).events == (timeline.events[0],)
     only_004 = filter_timeline(timeline, article_id=timeline.anchors[2].article_id)
     assert len(only_004.anchors) == 1

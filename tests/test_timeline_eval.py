@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMEBANK = Path(os.environ.get("SUMMIT_TIMEBANK", ROOT.parent / "shared" / "timebank"))
 SUMMIT = shutil.which("summit", path=str(Path(sys.executable).parent)) or "summit"
 
-GIVEN_FLOORS = {"recall": 0.93, "precision": 0.95, "value_acc": 0.88, "value_f1": 0.83}
-"""With the dates given: measured 0.938 / 0.954 / 0.886 / 0.838 (before: 0.680 / 0.979 /
+GIVEN_FLOORS = {"recall": 0.935, "precision": 0.95, "value_acc": 0.885, "value_f1": 0.84}
+"""With the dates given: measured 0.939 / 0.954 / 0.891 / 0.843 (before: 0.680 / 0.979 /
 0.831 / 0.667)."""
 MIN_ANCHORS_RIGHT = 50
 MAX_ANCHORS_WRONG = 0
@@ -66,6 +66,7 @@ def test_out_of_sample_gold_files_stay_above_their_floor() -> None:
     assert len(outside) >= 10
     overall = _overall(outside)
     assert overall["anchors_correct"] == overall["anchors_total"]
-    assert overall["lenient_recall"] >= 0.94, overall
+    # measured 0.986 / 1.000 / 1.000 (before any change: 0.493 / 1.000 / 0.586)
+    assert overall["lenient_recall"] >= 0.97, overall
     assert overall["lenient_precision"] >= 0.99, overall
-    assert overall["normalisation_accuracy"] >= 0.90, overall
+    assert overall["normalisation_accuracy"] >= 0.97, overall

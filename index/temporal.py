@@ -530,29 +530,34 @@ _QUARTER_ADJ = (
     r"previous|recent|most recent|flat|strong|weak|weaker|stronger|disappointing|slow|sluggish|"
     r"record|(?:19|20)\d\d"
 )
+_ADJS_BEFORE = rf"(?P<adj>(?:\b(?i:{_QUARTER_ADJ})[-\s]+){{0,2}})\Z"
+"""Up to two words before a quarter: "the latest fiscal", "the year-ago"."""
+_OF_YEAR = (
+    rf"(?:\s+(?i:of)\s+(?:(?P<y>{YEAR})|(?P<rel>(?i:this|last|next))\s+year|(?i:the\s+year)|"
+    rf"(?i:fiscal)\s+(?P<fy>{YEAR})))?"
+)
+"""The year a quarter or half is "of": "of 1989", "of last year", "of fiscal 1990"."""
 C_QUARTER = re.compile(
     r"(?P<n>(?i:first|second|third|fourth|1st|2nd|3rd|4th))[-\s]+(?:(?i:fiscal)[-\s]+)?"
     r"(?P<u>(?i:quarter|period))\b"
-    rf"(?:\s+(?i:of)\s+(?:(?P<y>{YEAR})|(?P<rel>(?i:this|last|next))\s+year|(?i:the\s+year)|"
-    rf"(?i:fiscal)\s+(?P<fy>{YEAR})))?",
+    + _OF_YEAR,
     _FLAGS,
 )
 P_PERIOD = re.compile(
     r"(?:(?P<det>\b(?i:the|its|this|that|their|a|(?P<ry>last|next|this)\s+year['’]s))\s+)?"
-    rf"(?P<adj>(?:\b(?i:{_QUARTER_ADJ})[-\s]+){{0,2}})\Z",
+    + _ADJS_BEFORE,
     _FLAGS,
 )
 C_HALF = re.compile(
     r"(?P<n>(?i:first|second|last))(?:(?P<hy>-)|\s+)(?P<u>(?i:half))\b"
-    rf"(?:\s+(?i:of)\s+(?:(?P<y>{YEAR})|(?P<rel>(?i:this|last|next))\s+year|(?i:the\s+year)|"
-    rf"(?i:fiscal)\s+(?P<fy>{YEAR})))?",
+    + _OF_YEAR,
     _FLAGS,
 )
 C_QN = re.compile(rf"Q(?P<n>[1-4])\b(?:\s*(?P<y>{YEAR})\b)?", _FLAGS)
 C_QREF = re.compile(r"(?P<u>(?i:quarter|period))\b(?!s)", _FLAGS)
 P_QREF = re.compile(
     r"(?P<det>\b(?i:the|this|that|last|next|its|their))\s+"
-    rf"(?P<adj>(?:\b(?i:{_QUARTER_ADJ})[-\s]+){{0,2}})\Z",
+    + _ADJS_BEFORE,
     _FLAGS,
 )
 C_YEAR_AGO = re.compile(r"(?P<w>(?i:year-ago|year-earlier))\b", _FLAGS)
@@ -746,17 +751,7 @@ _TEENS = {
     "eighteen": 18,
     "nineteen": 19,
 }
-_UNITS_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-}
+_UNITS_WORDS = {w: n for w, n in NUMBER_WORDS.items() if n < 10 and w not in ("a", "an")}
 C_SPELLED_YEAR = re.compile(
     r"(?P<c>(?i:nineteen|eighteen))[-\s]+(?:(?P<teen>(?i:" + "|".join(_TEENS) + r"))|"
     r"(?P<tens>(?i:"

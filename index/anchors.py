@@ -5,7 +5,7 @@ article's own date, and most scraped articles do not state it.  The order of
 evidence, strongest first:
 
 1. front matter `date:` (date_source "front_matter", confidence 1);
-2. a date in the file name (`2025-12-23-...`, `...20251223...`, `AP900815-0044`) or
+2. a date in the file name (`2024-03-05-...`, `...20240305...`, `AP900815-0044`) or
    in the dateline ("HALVERSTON, June 10, 2025 —");
 3. the article's own clues: a weekday written next to a day-month ("Tuesday, 23
    December") or anywhere in the same article, neither in a clause about the future;
@@ -477,7 +477,7 @@ _FILE_YYMMDD = re.compile(r"^[A-Za-z]{2,5}(\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[
 
 
 def date_from_file(file: str, today: dt.date) -> tuple[dt.date, str] | None:
-    """A publication date written in the file name: `2025-12-23-...`, `...20251223...`,
+    """A publication date written in the file name: `2024-03-05-...`, `...20240305...`,
     or a wire id `AP900815-0044` (letters, then year-month-day in six digits)."""
     name = file.rsplit("/", 1)[-1]
     for pattern, how in ((_FILE_ISO, "date"), (_FILE_YYMMDD, "wire-id date")):

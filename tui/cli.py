@@ -260,7 +260,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 def cmd_date(args: argparse.Namespace) -> int:
     if args.clear == (args.date is not None):
-        raise UsageError("date takes either YYYY-MM-DD or --clear, e.g. summit date 003 2025-12-23")
+        raise UsageError("date takes either YYYY-MM-DD or --clear, e.g. summit date 003 2024-03-05")
     engine = _opened(args, quiet=True)
     article = engine.set_user_date(args.id, None if args.clear else args.date)
     print(f"{article.id}: {output.anchor_line(engine.anchors().get(article.id))}")

@@ -5,15 +5,16 @@ article's own date, and most scraped articles do not state it.  The order of
 evidence, strongest first:
 
 1. front matter `date:` (date_source "front_matter", confidence 1);
-2. the article's own clues: a weekday written next to a day-month
-   ("Tuesday, 23 December") or anywhere in the same article; the year is the
-   latest one, not after `today`, in which that day-month falls on that weekday
-   and that is not before any year the article treats as past ("formed in
-   2023"); else the latest explicit full date not after today;
-3. clues lent by articles that report the same story (similar place, names,
+2. a date in the file name (`2024-03-05-...`, `...20240305...`, `AP900815-0044`) or
+   in the dateline ("HALVERSTON, June 10, 2025 —");
+3. the article's own clues: a weekday written next to a day-month ("Tuesday, 23
+   December") or anywhere in the same article, neither in a clause about the future;
+   the year is decided only when exactly one fitting year lies between the latest
+   year the article treats as past and today, or exactly one is written in the text;
+4. clues lent by articles that report the same story (similar place, names,
    key terms): the missing half of a weekday/day-month pair, or failing that
-   the partner's own anchor;
-4. nothing: date None, date_source "unknown".
+   the partner's own anchor (a borrowed date is not lent on);
+5. nothing decides: date None, date_source "unknown" ("date unknown"), never a guess.
 """
 
 from __future__ import annotations
@@ -286,7 +287,10 @@ def same_story(a: ArticleProfile, b: ArticleProfile, fuzzy_allowance: int | None
 
 
 def story_partners(
-    profiles: Profiles, wanted: set[str] | None = None, limit: int = 10
+    profiles: Profiles,
+    wanted: set[str] | None = None,
+    limit: int = 10,
+    fuzzy_allowance: int | None = None,
 ) -> dict[str, list[tuple[float, str]]]:
     """For each article (or those in `wanted`), the articles of the same story, best first.
 
@@ -310,12 +314,22 @@ def story_partners(
         p = profiles.at(i)
         scored = []
         for j, _n in sorted(shared.items(), key=lambda c: (-c[1], c[0]))[: limit * 3]:
-            sim = article_similarity(p, profiles.at(j))
+            q = profiles.at(j)
+            # the bounds settle most pairs without fuzzy name matching: only the same
+            # story is scored (more articles borrow now that none is dated by a guess)
+            if not same_story(p, q, fuzzy_allowance):
+                continue
+            sim = article_similarity(p, q)
             if sim >= SAME_STORY:
                 scored.append((round(sim, 3), profiles.article_id(j)))
         scored.sort(key=lambda s: (-s[0], s[1]))
         out[p.article_id] = scored[:limit]
     return out
+
+
+LARGE_CORPUS = 200
+"""From this many articles, same-story tests cap how many names fuzzy spelling may add."""
+FUZZY_ALLOWANCE = 3
 
 
 PROFILES_KEPT = 1024
@@ -372,18 +386,31 @@ class Clues:
     full_dates: tuple[RawExpr, ...]
     past_year: int | None
     """Latest year the article treats as past ("since 2012", "formed in 2023")."""
+    years: frozenset[int] = frozenset()
+    """Every year written in the text: among the years whose calendar fits a weekday
+    and day-month (one in every 5-11), the one the article names is its year."""
 
 
 def clues_of(raw: Sequence[RawExpr]) -> Clues:
-    """Sort an article's expressions into the kinds of date evidence they give."""
+    """Sort an article's expressions into the kinds of date evidence they give.
+
+    A weekday or day-month in a clause about the future ("the vote will be held on
+    Sunday, 9 November") names a coming event, not the day of writing: left out.
+    """
     weekdays, day_months, paired, full, past = [], [], [], [], []
+    years: set[int] = set()
     for r in raw:
         kind = r.get("kind")
-        if kind == "weekday" and r.get("direction") in (None, "this"):
+        if r.get("year") is not None:
+            years.add(int(r["year"]))
+        future = bool(r.get("future_cue"))
+        if kind == "weekday" and r.get("direction") in (None, "this") and not future:
             weekdays.append(r)
         elif kind == "date" and r.get("order", "dmy") != "ambiguous":
             if r.get("year") is not None:
                 full.append(r)
+            elif future:
+                continue
             elif r.get("weekday") is not None:
                 paired.append(r)
             else:
@@ -391,34 +418,98 @@ def clues_of(raw: Sequence[RawExpr]) -> Clues:
         elif kind == "year" and (r.get("open") or r.get("past_cue")):
             past.append(int(r["year"]))
     return Clues(
-        tuple(weekdays), tuple(day_months), tuple(paired), tuple(full), max(past) if past else None
+        tuple(weekdays),
+        tuple(day_months),
+        tuple(paired),
+        tuple(full),
+        max(past) if past else None,
+        frozenset(years),
     )
 
 
-def pin_year(
-    weekday: int, month: int, day: int, today: dt.date, not_before: int | None
-) -> tuple[dt.date | None, bool]:
-    """Latest date not after `today` on which day-month falls on `weekday`.
-
-    Returns the date and whether the `not_before` year bound was honoured
-    (False when no candidate satisfied it and the bound had to be dropped).
-    """
-    candidates = []
+def year_candidates(weekday: int, month: int, day: int, today: dt.date) -> list[dt.date]:
+    """Every date not after `today` (latest first, `YEARS_BACK` years) on which the
+    day-month falls on `weekday`."""
+    out = []
     for year in range(today.year, today.year - YEARS_BACK, -1):
         try:
             d = dt.date(year, month, day)
         except ValueError:
             continue
         if d <= today and d.weekday() == weekday:
-            candidates.append(d)
-    if not candidates:
-        return None, True
+            out.append(d)
+    return out
+
+
+def pin_year(
+    weekday: int,
+    month: int,
+    day: int,
+    today: dt.date,
+    not_before: int | None,
+    written: frozenset[int] = frozenset(),
+) -> tuple[dt.date | None, str]:
+    """The one year in which day-month falls on `weekday`, when the article decides it.
+
+    Decided when exactly one fitting year lies between the latest year the article
+    treats as past (`not_before`) and today, or else when exactly one fitting year is
+    written in the article.  Otherwise None: "the latest such year" is a guess that
+    was wrong on every older article measured (TimeBank, 1989-1998).  The string
+    says what decided it.
+    """
+    candidates = year_candidates(weekday, month, day, today)
     if not_before is not None:
         bounded = [d for d in candidates if d.year >= not_before]
+        if len(bounded) == 1:
+            return bounded[0], f"the only such year from {not_before} (treated as past) to today"
         if bounded:
-            return bounded[0], True
-        return candidates[0], False
-    return candidates[0], True
+            candidates = bounded
+    named = [d for d in candidates if d.year in written]
+    if len(named) == 1:
+        return named[0], f"the only such year written in the article ({named[0].year})"
+    return None, ""
+
+
+_FILE_ISO = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)"
+)
+_FILE_YYMMDD = re.compile(r"^[A-Za-z]{2,5}(\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[-_.])")
+
+
+def date_from_file(file: str, today: dt.date) -> tuple[dt.date, str] | None:
+    """A publication date written in the file name: `2024-03-05-...`, `...20240305...`,
+    or a wire id `AP900815-0044` (letters, then year-month-day in six digits)."""
+    name = file.rsplit("/", 1)[-1]
+    for pattern, how in ((_FILE_ISO, "date"), (_FILE_YYMMDD, "wire-id date")):
+        m = pattern.search(name)
+        if m is None:
+            continue
+        year = int(m.group(1))
+        if len(m.group(1)) == 2:
+            year += 1900 if year >= 50 else 2000
+        try:
+            d = dt.date(year, int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+        if d <= today + dt.timedelta(days=1):
+            return d, f'file name "{name}" carries the {how} {d.isoformat()}'
+    return None
+
+
+_DATELINE_BEFORE = re.compile(r"(?:^|\n)[^\S\n]*[A-Z][A-Z .,'’()-]{1,40},[^\S\n]*\Z")
+_DATELINE_AFTER = re.compile(r"[^\S\n]*(?:\([A-Za-z ]+\)[^\S\n]*)?(?:—|–|-|_)")
+
+
+def _dateline_date(text: str, clues: Clues) -> tuple[dt.date, RawExpr] | None:
+    """A full date in a dateline: "HALVERSTON, June 10, 2025 — ..."."""
+    for e in clues.full_dates:
+        before = text[max(0, e["start"] - 60) : e["start"]]
+        if _DATELINE_BEFORE.search(before) and _DATELINE_AFTER.match(text, e["end"]):
+            try:
+                return dt.date(e["year"], e["month"], e["day"]), e
+            except ValueError:
+                continue
+    return None
 
 
 def _q(expr: RawExpr) -> str:
@@ -429,9 +520,7 @@ def _pin_evidence(
     wd: RawExpr,
     dm: RawExpr,
     result: dt.date,
-    today: dt.date,
-    bound: int | None,
-    ok: bool,
+    how: str,
     wd_from: str | None = None,
     dm_from: str | None = None,
 ) -> str:
@@ -440,46 +529,36 @@ def _pin_evidence(
         f" (from {wd_from})" if wd_from else ""
     )
     dm_part = _q(dm) + (f" (from {dm_from})" if dm_from else "")
-    text = f"{wd_part} with {dm_part} pins {result.isoformat()}; latest such year not after today"
-    text += f" ({today.isoformat()})"
-    if bound is not None:
-        text += (
-            f", not before {bound} which the article treats as past"
-            if ok
-            else (f"; no such year from {bound} on, bound ignored")
-        )
-    return text
+    return f"{wd_part} with {dm_part} pins {result.isoformat()}: {how}"
 
 
 def _own_anchor(article: Article, clues: Clues, today: dt.date) -> DateAnchor | None:
-    """An anchor from the article's own text, or None when it lacks a full clue."""
+    """An anchor from the article's file name or own text, or None when they do not
+    decide it (never a guess: an undated article shows "date unknown")."""
+    from_file = date_from_file(article.file, today)
+    if from_file is not None:
+        d, evidence = from_file
+        return DateAnchor(article.id, article.file, d, "inferred", evidence, 0.95)
+    dateline = _dateline_date(article.text, clues)
+    if dateline is not None:
+        d, expr = dateline
+        evidence = f"the dateline gives {_q(expr)}"
+        return DateAnchor(article.id, article.file, d, "inferred", evidence, 0.95)
     for expr in clues.paired:
-        d, ok = pin_year(expr["weekday"], expr["month"], expr["day"], today, clues.past_year)
-        if d is not None:
-            evidence = f"{_q(expr)} names weekday and day-month: pins {d.isoformat()}; "
-            evidence += f"latest such year not after today ({today.isoformat()})"
-            return DateAnchor(article.id, article.file, d, "inferred", evidence, 0.9 if ok else 0.6)
+        pinned, how = pin_year(
+            expr["weekday"], expr["month"], expr["day"], today, clues.past_year, clues.years
+        )
+        if pinned is not None:
+            evidence = f"{_q(expr)} names weekday and day-month: pins {pinned.isoformat()}: {how}"
+            return DateAnchor(article.id, article.file, pinned, "inferred", evidence, 0.8)
     if clues.weekdays and clues.day_months:
         wd, dm = _best_pair(clues.weekdays, clues.day_months)
-        d, ok = pin_year(wd["weekday"], dm["month"], dm["day"], today, clues.past_year)
-        if d is not None:
-            evidence = _pin_evidence(wd, dm, d, today, clues.past_year, ok)
-            return DateAnchor(article.id, article.file, d, "inferred", evidence, 0.8 if ok else 0.5)
-    dated = [
-        (dt.date(e["year"], e["month"], e["day"]), e)
-        for e in clues.full_dates
-        if dt.date(e["year"], e["month"], e["day"]) <= today
-    ]
-    if dated:
-        d, expr = max(dated, key=lambda p: p[0])
-        confidence = 0.7
-        if (
-            any(w["weekday"] == d.weekday() for w in clues.weekdays)
-            or expr.get("weekday") == d.weekday()
-        ):
-            confidence = 0.85
-        evidence = f"latest full date in the text, {_q(expr)}, taken as the article date"
-        return DateAnchor(article.id, article.file, d, "inferred", evidence, confidence)
+        pinned, how = pin_year(
+            wd["weekday"], dm["month"], dm["day"], today, clues.past_year, clues.years
+        )
+        if pinned is not None:
+            evidence = _pin_evidence(wd, dm, pinned, how)
+            return DateAnchor(article.id, article.file, pinned, "inferred", evidence, 0.7)
     return None
 
 
@@ -562,7 +641,8 @@ def _borrowed_anchor(
     clues = article.clues
     for sim, other in partners:
         lent = known.get(other)
-        if lent is not None and lent.date is not None:
+        # a borrowed date is not lent on: chains of "same story" drift to other stories
+        if lent is not None and lent.date is not None and lent.borrowed_from is None:
             return _from_known(article, clues, sim, lent, files[other])
     for sim, other in partners:
         theirs, their_text = undated[other].clues, undated[other].text
@@ -580,18 +660,12 @@ def _borrowed_anchor(
             if wd_found is not None:
                 pairs.append((wd_found, dm, file, None))
         for wd, dm, wd_from, dm_from in pairs:
-            d, ok = pin_year(wd["weekday"], dm["month"], dm["day"], today, clues.past_year)
+            # Only a year bound decides here: halves from two articles may name two
+            # different days, and a year merely written in either proves nothing.
+            d, how = pin_year(wd["weekday"], dm["month"], dm["day"], today, clues.past_year)
             if d is not None:
-                evidence = _pin_evidence(wd, dm, d, today, clues.past_year, ok, wd_from, dm_from)
-                return DateAnchor(
-                    article.id,
-                    article.file,
-                    d,
-                    "inferred",
-                    evidence,
-                    conf if ok else round(conf / 2, 2),
-                    other,
-                )
+                evidence = _pin_evidence(wd, dm, d, how, wd_from, dm_from)
+                return DateAnchor(article.id, article.file, d, "inferred", evidence, conf, other)
     return None
 
 
@@ -603,8 +677,10 @@ class AnchorFinder:
     for them and returns every anchor.  No article is held beyond that.
     """
 
-    def __init__(self, today: dt.date) -> None:
+    def __init__(self, today: dt.date, user_dates: Mapping[str, dt.date] | None = None) -> None:
         self.today = today
+        self.user_dates = user_dates or {}
+        """Dates the user set, by article file: they win over everything else."""
         self.ids: list[str] = []
         """Every article id, in corpus order."""
         self._files: dict[str, str] = {}
@@ -615,7 +691,12 @@ class AnchorFinder:
         """The article's anchor when it dates itself, else None (see `finish`)."""
         self.ids.append(article.id)
         self._files[article.id] = article.file
-        if article.date is not None:
+        user_date = self.user_dates.get(article.file)
+        if user_date is not None:
+            anchor = DateAnchor(
+                article.id, article.file, user_date, "user", "set by you with `summit date`"
+            )
+        elif article.date is not None:
             anchor = DateAnchor(
                 article.id,
                 article.file,
@@ -641,7 +722,8 @@ class AnchorFinder:
         anchors = dict(self._dated)
         pending = list(self._undated.values())
         if pending:
-            partners = story_partners(profiles(), set(self._undated))
+            allowance = FUZZY_ALLOWANCE if len(self.ids) > LARGE_CORPUS else None
+            partners = story_partners(profiles(), set(self._undated), fuzzy_allowance=allowance)
             known = dict(anchors)
             for a in pending:
                 got = _borrowed_anchor(

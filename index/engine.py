@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from index import user_dates
 from index.corpus import bundled_articles_dir, parse_file, resolve_articles_dir
 from index.errors import ArticleNotFound, SummitError
 from index.models import (
@@ -327,6 +328,17 @@ class Engine:
         )
         return resolve_expressions(article, self._store.raw_expressions(article.id), anchor)
 
+    def set_user_date(self, article_id: str, date: dt.date | None) -> Article:
+        """Set (None: clear) an article's date as the user's, kept with the index's user
+        data (not in the article, and through `summit index --rebuild`)."""
+        article = self.get_article(article_id)
+        with self._lock:
+            user_dates.set_user_date(self.index_dir, article.file, date)
+            self._timeline = None
+            cached = load_anchors(self.index_dir, self._timeline_key())
+            self._anchors, self._anchors_known = (cached, True) if cached else ({}, False)
+        return article
+
     def _anchors_so_far(self) -> dict[str, DateAnchor]:
         """The dates worked out so far, never waiting: until something asks for them
         (`anchors()` or the timeline: the app in a worker, the CLI before searching),
@@ -385,6 +397,7 @@ class Engine:
         included): a cached timeline is reused only when none of them changed."""
         today = self.today or dt.date.today()
         digest = hashlib.sha256(repr((self._store.version, today)).encode())
+        digest.update(user_dates.fingerprint(self.index_dir))
         here = Path(__file__).resolve().parent
         for name in _TIMELINE_MODULES:
             digest.update((here / name).read_bytes())
@@ -399,7 +412,11 @@ class Engine:
         # one article at a time, with its expressions: holding them all made the build
         # peak at 630 MB at 10k articles
         articles = ((a, store.raw_expressions(a.id)) for a in store.articles_for_timeline())
-        timeline = build_timeline_from(articles, today=self.today or dt.date.today())
+        timeline = build_timeline_from(
+            articles,
+            today=self.today or dt.date.today(),
+            user_dates=user_dates.load_user_dates(self.index_dir),
+        )
         anchors: Sequence[DateAnchor] = timeline.anchors
         return timeline, {anchor.article_id: anchor for anchor in anchors}
 

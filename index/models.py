@@ -11,9 +11,25 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-DateSource = Literal["front_matter", "inferred", "unknown"]
+DateSource = Literal["front_matter", "inferred", "unknown", "user"]
+"""Where an article's date comes from; "user": set with `summit date` ("set by you")."""
 PlaceSource = Literal["front_matter", "dateline", "inferred", "unknown"]
-Granularity = Literal["day", "days", "week", "month", "year", "open", "vague"]
+Granularity = Literal[
+    "time",
+    "day",
+    "days",
+    "week",
+    "month",
+    "quarter",
+    "half",
+    "season",
+    "year",
+    "decade",
+    "century",
+    "open",
+    "vague",
+]
+"""How much of the calendar an expression covers; "time" is a time of day (its day)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -540,6 +540,9 @@ class IndexStore:
             batch.cancel()
             raise
         report.removed = len(batch.removed)
+        # before the manifest is saved: a process that opens the index as it is (the
+        # timeline's child) must see the same places as this one
+        self._infer_places()
         if batch.committed:
             self._ix = whoosh_index.open_dir(str(self.index_dir / WHOOSH_DIR))
             self._save_manifest()
@@ -547,7 +550,6 @@ class IndexStore:
             self._save_manifest()  # mtimes refreshed
         for record in self._records.values():
             self.warnings.extend(w for w in record.warnings if w not in self.warnings)
-        self._infer_places()
         return report
 
     def _jobs(

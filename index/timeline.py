@@ -9,9 +9,8 @@ the same thing on the same dates -> order.
 Merging is generic: two candidates merge when they come from different
 articles, cover the same dates with the same granularity, and either the
 articles report the same story (for a single day) or their clauses share
-salient terms.  A "this week" clause of the same story that shares terms with a
-single-day event inside that week joins it (it is the same event, stated less
-precisely).
+salient terms.  "This week" stays a week: folding it into a day of that week
+dated it more precisely than the article did.
 """
 
 from __future__ import annotations
@@ -26,6 +25,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from index.anchors import (
+    FUZZY_ALLOWANCE,
+    LARGE_CORPUS,
     RD_WEEKDAYS,
     AnchorFinder,
     Profiles,
@@ -291,7 +292,8 @@ def _resolve_weekday(raw: RawExpr, anchor: dt.date) -> Resolved:
         d = anchor + relativedelta(weekday=rd(+1))
     else:
         d = anchor + relativedelta(weekday=rd(-1))
-    return "day", d, d
+    # "Tuesday evening" is a time of day: it sorts within its day
+    return ("time" if raw.get("part") else "day"), d, d
 
 
 def _resolve_relative(raw: RawExpr, anchor: dt.date) -> Resolved:
@@ -324,6 +326,64 @@ def _resolve_weekend(offset: int, future: bool, anchor: dt.date) -> Resolved:
     return "days", start, start + relativedelta(days=1)
 
 
+def _period_span(unit: str, year: int, n: int) -> Resolved:
+    months = 3 if unit == "quarter" else 6
+    first = dt.date(year, (n - 1) * months + 1, 1)
+    return unit, first, _month_last(first + relativedelta(months=months - 1))  # type: ignore[return-value]
+
+
+def _resolve_period(raw: RawExpr, anchor: dt.date | None) -> Resolved:
+    """A quarter or half: its number (or the one last named), in the year written or
+    the article's; "the latest quarter" is the last one finished before the article."""
+    unit = raw["unit"]
+    size = 3 if unit == "quarter" else 6
+    n = raw.get("n") or raw.get("ctx_n")
+    year = raw.get("year")
+    if year is None and anchor is None:
+        return VAGUE
+    if n is None:
+        if anchor is None:
+            return VAGUE
+        current = (anchor.month - 1) // size + 1
+        step = 1 if raw.get("rel") == "following" else (0 if raw.get("rel") == "this" else -1)
+        index = anchor.year * (12 // size) + current - 1 + step
+        year, n = divmod(index, 12 // size)
+        n += 1
+    elif year is None:
+        assert anchor is not None
+        year = anchor.year
+    return _period_span(unit, int(year) + int(raw.get("shift") or 0), int(n))
+
+
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def _season_span(code: str, year: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, _SEASON_START[code], 1)
+    return first, _month_last(first + relativedelta(months=2))
+
+
+def _resolve_season(raw: RawExpr, anchor: dt.date | None) -> Resolved:
+    """Meteorological seasons (TimeML's): winter Y runs from 1 December Y to February."""
+    code = raw["season"]
+    if raw.get("year") is not None:
+        first, last = _season_span(code, int(raw["year"]))
+        return "season", first, last
+    if anchor is None:
+        return VAGUE
+    spans = [_season_span(code, y) for y in range(anchor.year - 2, anchor.year + 2)]
+    direction = raw.get("direction")
+    if direction == "past":
+        first, last = max((s for s in spans if s[1] < anchor), key=lambda s: s[0])
+    elif direction == "future" or (direction is None and raw.get("future_cue")):
+        first, last = min((s for s in spans if s[0] > anchor), key=lambda s: s[0])
+    else:
+        containing = [s for s in spans if s[0] <= anchor <= s[1]]
+        same_year = [s for s in spans if s[0].year == anchor.year]
+        first, last = (containing or same_year)[0]
+    return "season", first, last
+
+
 def resolve_raw(raw: RawExpr, anchor: dt.date | None, order: str = "mdy") -> Resolved:
     """Calendar meaning of one unresolved expression: (granularity, first_day, last_day).
 
@@ -351,11 +411,52 @@ def resolve_raw(raw: RawExpr, anchor: dt.date | None, order: str = "mdy") -> Res
         resolved = VAGUE if anchor is None else _resolve_weekday(raw, anchor)
     elif kind == "relative":
         resolved = VAGUE if anchor is None else _resolve_relative(raw, anchor)
+    elif kind == "year_end":
+        resolved = (
+            VAGUE
+            if anchor is None
+            else ("day", dt.date(anchor.year, 12, 31), dt.date(anchor.year, 12, 31))
+        )
+    elif kind == "period":
+        resolved = _resolve_period(raw, anchor)
+    elif kind in ("present", "time"):
+        resolved = VAGUE if anchor is None else (kind if kind == "time" else "day", anchor, anchor)
+    elif kind == "season":
+        resolved = _resolve_season(raw, anchor)
+    elif kind == "decade":
+        resolved = "decade", dt.date(raw["first"], 1, 1), dt.date(raw["first"] + 9, 12, 31)
+    elif kind == "century":
+        resolved = "century", dt.date(raw["first"] or 1, 1, 1), dt.date(raw["first"] + 99, 12, 31)
     else:
         resolved = VAGUE
     if raw.get("open") and resolved[1] is not None:
         return "open", resolved[1], None
     return resolved
+
+
+EVENT_REACH = 400
+"""How far back (characters) the event a "two days later" follows may be written."""
+_EVENT_BASES = frozenset(
+    {"time", "day", "days", "week", "month", "quarter", "half", "season", "year"}
+)
+
+
+def resolve_all(raw: Sequence[RawExpr], anchor: dt.date | None, order: str) -> list[Resolved]:
+    """Every expression of an article resolved; "two days later", "the following year",
+    "that year" count from the dated expression they follow (within `EVENT_REACH`),
+    not from the article's date."""
+    out: list[Resolved] = []
+    base: tuple[int, dt.date] | None = None  # where the last dated expression ends, its day
+    for r in raw:
+        after_event = base is not None and r["start"] - base[0] < EVENT_REACH
+        if r.get("reference") == "event" and base is not None and after_event:
+            resolved = _resolve_relative(r, base[1])
+        else:
+            resolved = resolve_raw(r, anchor, order)
+        if resolved[0] in _EVENT_BASES and resolved[1] is not None and not r.get("open"):
+            base = (r["end"], resolved[1])
+        out.append(resolved)
+    return out
 
 
 def resolve_expressions(
@@ -365,8 +466,10 @@ def resolve_expressions(
     order = _date_order(raw)
     contexts = context_spans(article.text, [(r["start"], r["end"]) for r in raw])
     out = []
-    for r, (c_start, c_end) in zip(raw, contexts, strict=True):
-        granularity, first, last = resolve_raw(r, anchor.date, order)
+    resolved = resolve_all(raw, anchor.date, order)
+    for r, (c_start, c_end), (granularity, first, last) in zip(
+        raw, contexts, resolved, strict=True
+    ):
         out.append(
             TimeExpression(
                 article.id,
@@ -439,7 +542,8 @@ class _Candidates:
         date = anchor.date if anchor is not None else None
         contexts = context_spans(text, [(r["start"], r["end"]) for r in raw])
         texts: dict[tuple[int, int], str] = {}
-        for r, span in zip(raw, contexts, strict=True):
+        resolved = resolve_all(raw, date, order) if anchor is not None else [VAGUE] * len(raw)
+        for r, span, (granularity, first, last) in zip(raw, contexts, resolved, strict=True):
             start, end = r["start"], r["end"]
             c_start, c_end = span
             self.article.append(n)
@@ -457,7 +561,6 @@ class _Candidates:
             self.explicit.append(r.get("kind") in _EXPLICIT_KINDS)
             self.direction.append(_DIRECTION_ORDER.get(r.get("direction"), 1))
             self.unit.append(_UNIT_ORDER.get(r.get("unit"), 5))
-            granularity, first, last = resolve_raw(r, date, order) if anchor is not None else VAGUE
             self.granularity.append(granularity)
             self.first_day.append(self._share(first))
             self.last_day.append(self._share(last))
@@ -465,8 +568,8 @@ class _Candidates:
 
     def resolve(self, first: int, raw: Sequence[RawExpr], date: dt.date | None, order: str) -> None:
         """Resolve an article's candidates (from the `first`) now that its date is known."""
-        for i, r in enumerate(raw, first):
-            granularity, first_day, last_day = resolve_raw(r, date, order)
+        resolved = resolve_all(raw, date, order)
+        for i, (granularity, first_day, last_day) in enumerate(resolved, first):
             self.granularity[i] = granularity
             self.first_day[i] = self._share(first_day)
             self.last_day[i] = self._share(last_day)
@@ -502,9 +605,6 @@ class _Similarity:
 
 
 SIMILARITY_KEPT = 1 << 16
-LARGE_CORPUS = 200
-"""From this many articles, same-story tests cap how many names fuzzy spelling may add."""
-FUZZY_ALLOWANCE = 3
 
 Terms = Mapping[int, frozenset[str]]
 """The salient terms of a same-dated group's candidates, as sets."""
@@ -610,13 +710,16 @@ def _shares_terms(x: frozenset[str], y: frozenset[str]) -> bool:
 def _cluster(c: _Candidates, sim: _Similarity) -> list[list[int]]:
     """Group candidates into events: same dates and same statement, transitively."""
     by_dates: dict[tuple[str, dt.date | None, dt.date | None], list[int]] = defaultdict(list)
-    for i, key in enumerate(zip(c.granularity, c.first_day, c.last_day, strict=True)):
-        if key[0] != "vague":
-            by_dates[key].append(i)
+    for i, (granularity, first, last) in enumerate(
+        zip(c.granularity, c.first_day, c.last_day, strict=True)
+    ):
+        if granularity != "vague":
+            # a time of day ("Tuesday morning") is its day: it merges with that day's event
+            by_dates["day" if granularity == "time" else granularity, first, last].append(i)
     uf = _UnionFind(len(c))
-    for (granularity, _first, _last), members in by_dates.items():
+    for (kind, _first, _last), members in by_dates.items():
         terms = {i: frozenset(c.terms[i]) for i in members}
-        if granularity == "day" and len(members) <= SMALL_GROUP:
+        if kind == "day" and len(members) <= SMALL_GROUP:
             _merge_day(members, c, terms, sim, uf)
             continue
         for i, j in _candidate_pairs(members, c):
@@ -626,49 +729,7 @@ def _cluster(c: _Candidates, sim: _Similarity) -> list[list[int]]:
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(c)):
         groups[uf.find(i)].append(i)
-    return _attach_weeks(list(groups.values()), c, sim)
-
-
-def _attach_weeks(clusters: list[list[int]], c: _Candidates, sim: _Similarity) -> list[list[int]]:
-    """Fold a lone "this week" statement into the same story's single-day event in that week.
-
-    Day events are looked up by date (a week has seven), not scanned.
-    """
-    days_on: dict[dt.date, list[tuple[int, list[int]]]] = defaultdict(list)
-    for n, cluster in enumerate(clusters):
-        if c.granularity[cluster[0]] == "day":
-            first = c.first_day[cluster[0]]
-            assert first is not None
-            days_on[first].append((n, cluster))
-    out: list[list[int]] = []
-    for cluster in clusters:
-        if len(cluster) == 1 and c.granularity[cluster[0]] == "week":
-            week = cluster[0]
-            first_day, last_day = c.first_day[week], c.last_day[week]
-            assert first_day and last_day
-            inside = sorted(
-                (
-                    found
-                    for k in range((last_day - first_day).days + 1)
-                    for found in days_on.get(first_day + dt.timedelta(days=k), ())
-                ),
-                key=lambda found: found[0],
-            )
-            article = c.article[week]
-            week_terms = frozenset(c.terms[week])
-            best: tuple[int, list[int]] | None = None
-            for _n, day in inside:
-                others = [i for i in day if c.article[i] != article]
-                if not any(sim(article, c.article[o]) for o in others):
-                    continue
-                shared = len(week_terms & frozenset().union(*(c.terms[o] for o in others)))
-                if shared >= 2 and (best is None or shared > best[0]):
-                    best = (shared, day)
-            if best is not None:
-                best[1].append(week)
-                continue
-        out.append(cluster)
-    return out
+    return list(groups.values())
 
 
 def _events(
@@ -770,7 +831,9 @@ def build_timeline(
 
 
 def build_timeline_from(
-    articles: Iterable[tuple[Article, Sequence[RawExpr]]], today: dt.date | None = None
+    articles: Iterable[tuple[Article, Sequence[RawExpr]]],
+    today: dt.date | None = None,
+    user_dates: Mapping[str, dt.date] | None = None,
 ) -> Timeline:
     """`build_timeline` over (article, its expressions) pairs taken one at a time.
 
@@ -779,7 +842,7 @@ def build_timeline_from(
     until it has borrowed a date.  Holding every article, its expressions and an
     object per candidate made the build peak at 630 MB at 10k articles.
     """
-    anchors, candidates, similarity = _read(articles, today or dt.date.today())
+    anchors, candidates, similarity = _read(articles, today or dt.date.today(), user_dates)
     clusters = _cluster(candidates, similarity)
     del similarity  # the article profiles
     candidates.terms = []
@@ -787,11 +850,13 @@ def build_timeline_from(
 
 
 def _read(
-    articles: Iterable[tuple[Article, Sequence[RawExpr]]], today: dt.date
+    articles: Iterable[tuple[Article, Sequence[RawExpr]]],
+    today: dt.date,
+    user_dates: Mapping[str, dt.date] | None = None,
 ) -> tuple[tuple[DateAnchor, ...], _Candidates, _Similarity]:
     """Every article's anchor, the candidates resolved against them, and the articles'
     similarity (their profiles), reading each article once."""
-    finder = AnchorFinder(today)
+    finder = AnchorFinder(today, user_dates)
     profiles = Profiles()
     candidates = _Candidates()
     undated: list[tuple[int, int, Sequence[RawExpr], str]] = []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.anchors import clues_of, infer_anchors, pin_year
+from index.anchors import clues_of, date_from_file, infer_anchors, pin_year
 from index.corpus import load_folder, parse_article
 from index.models import Article
 from index.temporal import extract_raw
@@ -46,16 +46,61 @@ def test_bundled_evidence_names_both_halves_and_the_lender(bundled: list[Article
     # 003 says "23 December" only: the weekday comes from a report saying "Tuesday".
     assert a003.borrowed_from in {by_stem["000"].id, by_stem["004"].id}
     assert '"Tuesday" (from ' in a003.evidence
-    assert "not before 2023" in a003.evidence  # "Formed in 2023" bounds the year from below
+    # "Formed in 2023" bounds the year from below: 2025 is the only fit up to today
+    assert "the only such year from 2023" in a003.evidence
     assert anchors[by_stem["004"].id].borrowed_from == by_stem["003"].id
 
 
-def test_pin_year_takes_latest_year_not_after_today() -> None:
-    assert pin_year(1, 12, 23, TODAY, None) == (SUMMIT_CLOSE, True)
-    # Before 23 Dec 2025 the latest Tuesday 23 December is in 2014.
-    assert pin_year(1, 12, 23, dt.date(2025, 12, 22), None) == (dt.date(2014, 12, 23), True)
-    # A past-year bound that no candidate meets is dropped (and reported as such).
-    assert pin_year(1, 12, 23, dt.date(2025, 12, 22), 2020) == (dt.date(2014, 12, 23), False)
+def test_pin_year_decides_only_when_one_year_fits() -> None:
+    # From 2023 (treated as past) to today only 2025 has a Tuesday 23 December.
+    assert pin_year(1, 12, 23, TODAY, 2023)[0] == SUMMIT_CLOSE
+    # Without a bound, 2025, 2014, 2008, ... all fit: no guess.
+    assert pin_year(1, 12, 23, TODAY, None) == (None, "")
+    # A year written in the article picks among the fitting ones.
+    assert pin_year(1, 12, 23, TODAY, None, frozenset({2014, 2019}))[0] == dt.date(2014, 12, 23)
+    # Two written years that both fit decide nothing.
+    assert pin_year(1, 12, 23, TODAY, None, frozenset({2014, 2025}))[0] is None
+
+
+@pytest.mark.parametrize(
+    ("file", "want"),
+    [
+        ("2025-12-23-summit.txt", dt.date(2025, 12, 23)),
+        ("report_20240117.txt", dt.date(2024, 1, 17)),
+        ("AP900815-0044.txt", dt.date(1990, 8, 15)),
+        ("ea980120.1830.0071.txt", dt.date(1998, 1, 20)),
+        ("wsj_0745.txt", None),
+        ("notes-2031-01-01.txt", None),  # after today: not a publication date
+        ("item-20251345.txt", None),  # no 13th month
+    ],
+)
+def test_date_from_file_name(file: str, want: dt.date | None) -> None:
+    got = date_from_file(file, TODAY)
+    assert (got[0] if got else None) == want
+
+
+def test_file_name_date_dates_the_article() -> None:
+    article = parse_article("Title\nShips were held on Tuesday.\n", "2024-03-05-port.txt")
+    anchor = _anchors([article])[article.id]
+    assert anchor.date == dt.date(2024, 3, 5) and "file name" in anchor.evidence
+
+
+def test_dateline_date_dates_the_article() -> None:
+    article = parse_article(
+        "Court\nHALVERSTON, June 10, 2025 — A court ruled on Monday.\n", "court.txt"
+    )
+    anchor = _anchors([article])[article.id]
+    assert anchor.date == dt.date(2025, 6, 10) and "dateline" in anchor.evidence
+
+
+def test_future_weekday_and_date_are_not_the_publication_day() -> None:
+    article = parse_article(
+        "Vote\nResidents will vote, and the vote will be held on Sunday, 9 November.\n"
+        "A similar vote in 2014 was cancelled.\n",
+        "vote.txt",
+    )
+    anchor = _anchors([article])[article.id]
+    assert anchor.date is None and anchor.date_source == "unknown"
 
 
 def test_front_matter_wins_over_text_clues() -> None:
@@ -74,7 +119,9 @@ def test_front_matter_wins_over_text_clues() -> None:
 
 def test_own_weekday_and_day_month_pin_the_year() -> None:
     article = parse_article(
-        "Vote held\nThe council voted on Thursday. The vote, held on 6 March, passed.\n", "vote.txt"
+        "Vote held\nThe council voted on Thursday. The vote, held on 6 March, passed."
+        " It was the first vote since 2024.\n",
+        "vote.txt",
     )
     anchor = _anchors([article])[article.id]
     assert anchor.date == dt.date(2025, 3, 6)
@@ -83,9 +130,11 @@ def test_own_weekday_and_day_month_pin_the_year() -> None:
 
 def test_weekday_written_with_its_date() -> None:
     article = parse_article(
-        "Title\nLeaders met on Tuesday, 23 December, in the capital.\n", "x.txt"
+        "Title\nLeaders met on Tuesday, 23 December, in the capital, formed in 2023.\n", "x.txt"
     )
     assert _anchors([article])[article.id].date == SUMMIT_CLOSE
+    alone = parse_article("Title\nLeaders met on Tuesday, 23 December.\n", "y.txt")
+    assert _anchors([alone])[alone.id].date is None  # 2025? 2014? 2008? unknown
 
 
 def test_no_clue_and_no_similar_article_is_unknown() -> None:

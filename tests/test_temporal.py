@@ -16,6 +16,8 @@ from index.temporal import body_start, extract_raw
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = sorted((ROOT / "tests" / "gold").glob("*.json"))
+IN_SAMPLE = [p for p in GOLD if not json.loads(p.read_text(encoding="utf-8")).get("out_of_sample")]
+"""Out-of-sample gold files are measured against a floor (tests/test_timeline_eval.py)."""
 
 
 def _gold(path: Path) -> dict:
@@ -27,7 +29,7 @@ def _article_text(gold: dict) -> str:
     return next(a.text for a in articles if a.file == gold["file"])
 
 
-@pytest.mark.parametrize("gold_path", GOLD, ids=lambda p: p.stem)
+@pytest.mark.parametrize("gold_path", IN_SAMPLE, ids=lambda p: p.stem)
 def test_spans_match_gold_exactly(gold_path: Path) -> None:
     gold = _gold(gold_path)
     text = _article_text(gold)
@@ -76,7 +78,7 @@ def test_no_false_positives(text: str) -> None:
         ("It happened on December 23, 2025 in town.", "December 23, 2025", "date"),
         ("It happened on 23 December 2025 in town.", "23 December 2025", "date"),
         ("Filed 2025-12-23.", "2025-12-23", "date"),
-        ("They met on Dec. 23 at noon.", "Dec. 23", "date"),
+        ("They met on Dec. 23 in the hall.", "Dec. 23", "date"),
         ("Form dated 12/23/2025 was filed.", "12/23/2025", "date"),
         ("They met between 20 and 21 December.", "between 20 and 21 December", "range"),
         ("It ran from 12 to 14 June.", "from 12 to 14 June", "range"),
@@ -188,3 +190,46 @@ def test_throughput() -> None:
     rate = n / (time.perf_counter() - started)
     # Target is > 500 articles/s on an idle machine; the bound leaves room for a busy CI box.
     assert rate > 150, f"{rate:.0f} articles/s"
+
+
+@pytest.mark.parametrize(
+    ("text", "expr", "kind"),
+    [
+        ("Profit fell in the third quarter.", "the third quarter", "period"),
+        ("Third-quarter profit fell.", "Third-quarter", "period"),
+        ("Q3 revenue was flat.", "Q3", "period"),
+        ("Sales will slow in the first half of 2026.", "the first half of 2026", "period"),
+        ("The company is now profitable.", "now", "present"),
+        ("It currently employs 40 people.", "currently", "present"),
+        ("It was finished in the spring of 1968.", "the spring of 1968", "season"),
+        ("Prices doubled in the 1990s.", "the 1990s", "decade"),
+        ("It was built in the early 19th century.", "the early 19th century", "century"),
+        ("The strike began at 6:45 a.m. sharp.", "6:45 a.m.", "time"),
+    ],
+)
+def test_new_formats(text: str, expr: str, kind: str) -> None:
+    assert [(r["text"], r["kind"]) for r in extract_raw(text)] == [(expr, kind)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rivermouth scored twice in the second half.",  # a match half, not the calendar
+        "The shop is open until 9 p.m. on weekdays.",  # a schedule
+        "The debate is over by now.",
+        "A quarter of the shares were sold.",
+    ],
+)
+def test_not_new_formats(text: str) -> None:
+    assert extract_raw(text) == []
+
+
+def test_unnumbered_quarter_takes_the_last_one_named() -> None:
+    raw = extract_raw(
+        "Third-quarter profit rose from $3 a year earlier. In the quarter, sales fell."
+    )
+    assert [(r["text"], r.get("ctx_n"), r.get("shift")) for r in raw] == [
+        ("Third-quarter", None, 0),
+        ("a year earlier", 3, -1),
+        ("the quarter", 3, 0),
+    ]

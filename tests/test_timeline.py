@@ -36,9 +36,14 @@ def bundled() -> tuple[list[Article], Timeline]:
     return _build(ROOT / "articles")
 
 
-@pytest.mark.parametrize(
-    "gold_path", sorted((ROOT / "tests" / "gold").glob("*.json")), ids=lambda p: p.stem
-)
+def _in_sample_golds() -> list[Path]:
+    """Gold files written alongside the tagger; the out-of-sample ones are measured
+    (bench/timeline_eval.py, tests/test_timeline_eval.py), not required to be perfect."""
+    paths = sorted((ROOT / "tests" / "gold").glob("*.json"))
+    return [p for p in paths if not json.loads(p.read_text(encoding="utf-8")).get("out_of_sample")]
+
+
+@pytest.mark.parametrize("gold_path", _in_sample_golds(), ids=lambda p: p.stem)
 def test_resolution_matches_gold(gold_path: Path) -> None:
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     articles, timeline = _build(ROOT / gold["folder"])
@@ -81,6 +86,8 @@ def test_bundled_timeline_order_and_merges(bundled: tuple[list[Article], Timelin
         ("2025-01-01", "2025-12-31", "year", [("000", "this year")]),
         ("2025-12-20", "2025-12-21", "days", [("003", "between 20 and 21 December")]),
         ("2025-12-20", "2025-12-21", "days", [("000", "the weekend")]),
+        # "this week" stays a week: the article did not say which day
+        ("2025-12-22", "2025-12-28", "week", [("004", "this week")]),
         (
             "2025-12-23",
             "2025-12-23",
@@ -90,7 +97,6 @@ def test_bundled_timeline_order_and_merges(bundled: tuple[list[Article], Timelin
                 ("000", "Tuesday"),
                 ("003", "23 December"),
                 ("004", "Tuesday morning"),
-                ("004", "this week"),
             ],
         ),
         (None, None, "vague", [("000", "recent years")]),
@@ -107,7 +113,8 @@ def test_bundled_event_texts_are_their_clauses(bundled: tuple[list[Article], Tim
     assert "withdrew from West Africa’s regional bloc this year" in texts[4]
     assert texts[5].startswith("Pre-summit ministerial talks between 20 and 21 December")
     assert texts[6].startswith("days after the weekend launch of the joint military battalion")
-    assert "which ended on 23 December" in texts[7]
+    assert "appointed this week in Bamako" in texts[7]
+    assert "which ended on 23 December" in texts[8]
     assert texts[1] == "The alliance formed in 2023."
 
 
@@ -145,7 +152,14 @@ def test_filter_timeline(bundled: tuple[list[Article], Timeline]) -> None:
     _, timeline = bundled
     december = filter_timeline(timeline, start=D(2025, 12, 1), end=D(2025, 12, 31))
     # overlap semantics: the whole of 2025 and the open span since 2012 overlap December
-    assert [e.granularity for e in december.events] == ["open", "year", "days", "days", "day"]
+    assert [e.granularity for e in december.events] == [
+        "open",
+        "year",
+        "days",
+        "days",
+        "week",
+        "day",
+    ]
     assert filter_timeline(timeline, start=D(2026, 1, 1)).events == (timeline.events[0],)
     only_004 = filter_timeline(timeline, article_id=timeline.anchors[2].article_id)
     assert len(only_004.anchors) == 1
@@ -260,3 +274,29 @@ def test_generated_corpus_of_2000_articles_builds_a_consistent_timeline(tmp_path
     assert [e.first_day for e in dated] == sorted(e.first_day for e in dated if e.first_day)
     assert all(e.granularity == "vague" for e in timeline.events[len(dated) :])
     assert sum(a.date_source == "unknown" for a in timeline.anchors) < 100
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Profit fell in the third quarter.", ("quarter", D(1989, 7, 1), D(1989, 9, 30))),
+        ("Profit fell in the year-ago third quarter.", ("quarter", D(1988, 7, 1), D(1988, 9, 30))),
+        ("Sales rose in the latest quarter.", ("quarter", D(1989, 7, 1), D(1989, 9, 30))),
+        ("Sales will slow in the first half of 1990.", ("half", D(1990, 1, 1), D(1990, 6, 30))),
+        ("It is now profitable.", ("day", D(1989, 10, 27), D(1989, 10, 27))),
+        ("Prices rose last summer.", ("season", D(1989, 6, 1), D(1989, 8, 31))),
+        ("Snow is expected this winter.", ("season", D(1989, 12, 1), D(1990, 2, 28))),
+        ("Prices doubled in the 1970s.", ("decade", D(1970, 1, 1), D(1979, 12, 31))),
+        ("It was built in the 20th century.", ("century", D(1900, 1, 1), D(1999, 12, 31))),
+    ],
+)
+def test_periods_resolve_to_their_own_span(text: str, want: tuple) -> None:
+    (raw,) = extract_raw(text)
+    assert resolve_raw(raw, D(1989, 10, 27)) == want
+
+
+def test_period_without_a_date_is_vague_unless_it_names_its_year() -> None:
+    (q,) = extract_raw("Profit fell in the third quarter.")
+    (h,) = extract_raw("Sales will slow in the first half of 1990.")
+    assert resolve_raw(q, None)[0] == "vague"
+    assert resolve_raw(h, None)[1] == D(1990, 1, 1)

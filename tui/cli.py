@@ -141,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     timeline.add_argument("--article", metavar="ID", help="only this article's events")
 
+    date_cmd = commands.add_parser(
+        "date", help="set an article's date yourself (kept with the index, not in the file)"
+    )
+    date_cmd.add_argument("id", help="article id, file name, or a unique prefix of an id")
+    date_cmd.add_argument("date", nargs="?", type=_day_arg, help="YYYY-MM-DD")
+    date_cmd.add_argument("--clear", action="store_true", help="forget the date you set")
+
     serve = commands.add_parser("serve", help="serve the explorer over SSH")
     serve_options.add_arguments(serve)
 
@@ -190,7 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     nested = (saved_add, saved_run, saved_rm, *mark_verbs)
-    for sub in (index_cmd, search, show, list_cmd, timeline, serve, saved, marks, *nested):
+    for sub in (
+        index_cmd, search, show, list_cmd, timeline, date_cmd, serve, saved, marks, *nested
+    ):
         _common_options(sub, suppress=True)
     return parser
 
@@ -204,6 +213,17 @@ def _date_arg(value: str, *, end: bool = False) -> dt.date:
         raise argparse.ArgumentTypeError(
             f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)"
         ) from None
+
+
+def _day_arg(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else _bad_day(value)
+    except ValueError:
+        return _bad_day(value)
+
+
+def _bad_day(value: str) -> dt.date:
+    raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}")
 
 
 def _date_arg_end(value: str) -> dt.date:
@@ -408,6 +428,15 @@ def cmd_man(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_date(args: argparse.Namespace) -> int:
+    if args.clear == (args.date is not None):
+        raise UsageError("date takes either YYYY-MM-DD or --clear, e.g. summit date 003 2024-03-05")
+    engine = _opened(args, quiet=True)
+    article = engine.set_user_date(args.id, None if args.clear else args.date)
+    print(f"{article.id}: {output.anchor_line(engine.anchors().get(article.id))}")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from tui import serve
 
@@ -421,6 +450,7 @@ COMMANDS = {
     "show": cmd_show,
     "list": cmd_list,
     "timeline": cmd_timeline,
+    "date": cmd_date,
     "serve": cmd_serve,
     "saved": cmd_saved,
     "marks": cmd_marks,

@@ -27,6 +27,7 @@ from index.models import (
     Timeline,
     UpdateReport,
 )
+from index.temporal import span_label
 from tui.textsafe import clean
 
 MATCH_STYLE = "bold reverse"
@@ -100,9 +101,11 @@ def print_search(result: SearchResult, *, group_by_article: bool = False) -> Non
         console.print(snippet)
 
 
-def _anchor_line(anchor: DateAnchor | None) -> str:
+def anchor_line(anchor: DateAnchor | None) -> str:
     if anchor is None or anchor.date is None:
         return "date unknown"
+    if anchor.date_source == "user":
+        return f"{anchor.date.isoformat()} (set by you)"
     how = {"front_matter": "given", "inferred": "inferred"}.get(anchor.date_source, "unknown")
     return f"{anchor.date.isoformat()} ({how}: {anchor.evidence})"
 
@@ -117,7 +120,7 @@ def print_article(article: Article, anchor: DateAnchor | None) -> None:
         )
     )
     console.print(Text(_line(article.id, article.place, article.source), style=DIM))
-    console.print(Text(_anchor_line(anchor), style=DIM))
+    console.print(Text(anchor_line(anchor), style=DIM))
     for paragraph in article.paragraphs:
         console.print()
         console.print(Text(f"¶{paragraph.index + 1} ", style=DIM) + Text(clean(paragraph.text)))
@@ -194,14 +197,16 @@ def summary_json(summary: ArticleSummary) -> dict[str, Any]:
 def print_list(summaries: list[ArticleSummary]) -> None:
     console = _stdout()
     for summary in summaries:
-        date = summary.date.isoformat() if summary.date else "----------"
-        line = Text(f"{date}  ")
+        date = summary.date.isoformat() if summary.date else "date unknown"
+        line = Text(f"{date:<12}  ")
         line.append(clean(summary.id, single_line=True), style="bold")
         line.append("  " + clean(summary.title, single_line=True))
         line.append(
             "  " + (clean(summary.place, single_line=True) if summary.place else "(no place)"),
             style=DIM,
         )
+        if summary.date_source == "user":
+            line.append("  (date set by you)", style=DIM)
         console.print(line)
 
 
@@ -214,6 +219,8 @@ def _event_dates(event: Any) -> str:
     if last is None:  # an open span: "since 2012" reads as the year, not 2012-01-01
         start = str(first.year) if (first.month, first.day) == (1, 1) else first.isoformat()
         return f"{start} onwards"
+    if (label := span_label(event.granularity, first, last)) is not None:
+        return label
     if event.granularity == "year" and first.year == last.year:
         return str(first.year)
     if event.granularity == "year":

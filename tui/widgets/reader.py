@@ -153,7 +153,11 @@ class Reader(VerticalScroll, can_focus=True):
         lines.append("\n")
         lines.append(clean(" · ".join(meta), single_line=True), meta_style)
         if anchor is not None:
-            how = {"front_matter": "date given by the file", "inferred": "date inferred"}.get(
+            how = {
+                "front_matter": "date given by the file",
+                "inferred": "date inferred",
+                "user": "date set by you",
+            }.get(
                 anchor.date_source, "date unknown"
             )
             evidence = f"{how}: {anchor.evidence}" if anchor.evidence else how

@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from index.models import EventSource, TimelineEvent
+from index.temporal import LONG_SPANS, span_label
 from tui.commands import bindings_for
 from tui.textsafe import clean, safe_text
 
@@ -122,7 +123,7 @@ def _rows_and_dense(events: Sequence[TimelineEvent]) -> tuple[list[Row], set[dt.
         if first.year != year:
             year, month, day = first.year, None, None
             rows.append(Row("year", str(year)))
-        if event.granularity in ("year", "open"):
+        if event.granularity in ("year", "open") or event.granularity in LONG_SPANS:
             rows.append(Row("event", "", event))
             continue
         if first.month != month:
@@ -158,6 +159,8 @@ def _when(event: TimelineEvent) -> str:
         return "during the month: "
     if event.granularity == "year":
         return "during the year: "
+    if first and last and (label := span_label(event.granularity, first, last)):
+        return f"{label}: "
     if event.granularity == "open":
         return "from then on: " if first else "open-ended: "
     return ""
@@ -176,6 +179,8 @@ def _date_label(event: TimelineEvent) -> str:
         return f"{first:%B %Y}"
     if event.granularity == "year":
         return f"{first:%Y}"
+    if last and (label := span_label(event.granularity, first, last)):
+        return label
     if event.granularity == "open":
         return f"From {first:%Y} on"
     return f"{first:%a %-d %B %Y}"

@@ -171,9 +171,9 @@ async def test_help_lists_every_binding(tmp_path: Path) -> None:
         await wait_ready(pilot)
         await pilot.press("?")  # in the query box `?` is text
         assert main_screen(pilot).search_pane.query_text == "?"
-        await pilot.press("backspace", "escape")
+        await pilot.press("backspace", "tab")  # out of the query box (to the reader)
         await settle(pilot)
-        assert isinstance(app.focused, ResultsList)
+        assert isinstance(app.focused, Reader)
         await pilot.press("?")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
@@ -240,6 +240,8 @@ async def test_escape_leaves_query_box_and_q_is_text_there(tmp_path: Path) -> No
         screen = main_screen(pilot)
         assert screen.search_pane.query_text == "q1" and app.is_running
         assert screen.pane == "search"
+        screen.search_pane.query_input.value = ""
+        await type_query(pilot, "battalion")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.focused, ResultsList)
@@ -248,7 +250,10 @@ async def test_escape_leaves_query_box_and_q_is_text_there(tmp_path: Path) -> No
         await pilot.press("tab")  # Tab leaves the query box too
         await settle(pilot)
         assert screen.pane == "reader"
-        await pilot.press("q")
+        await pilot.press("q")  # back one level
+        await settle(pilot)
+        assert app.is_running and screen.pane == "search"
+        await pilot.press("q")  # the top level: quit
         await settle(pilot)
         assert not app.is_running
 
@@ -509,9 +514,7 @@ async def test_timeline_errors_are_shown_not_raised(
     monkeypatch.setattr(app.engine, "timeline", broken)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
-        await pilot.press("escape")
-        await pilot.pause(0.2)
-        await pilot.press("3")
+        await pilot.press("tab", "tab")  # out of the query box, to the timeline
         await settle(pilot)
         assert "Timeline unavailable" in screen_text(app)
         assert any("Timeline unavailable" in n.message for n in app._notifications)

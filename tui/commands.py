@@ -134,7 +134,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("help-key", "question_mark", "Help", "screen.help", "screen", show=True,
             palette=False, help="Show this help screen"),
     Command("quit", "q", "Quit", "screen.quit", "screen", show=True, palette=False,
-            help="Quit"),
+            help="Quit (from the search pane; in the reader or timeline q goes back)"),
     # -- query box ---------------------------------------------------------------------
     Command("query-submit", "enter", "Results", "submit", "query", palette=False,
             help="Search now, remember the query and go to the results"),
@@ -181,9 +181,9 @@ COMMANDS: tuple[Command, ...] = (
             help="Open the article file in $PAGER (or less)"),
     Command("similar", "s", "Similar", "similar", "reader",
             help="Passages in other articles similar to the current one"),
-    Command("reader-back", "escape", "Back", "screen.back", "reader", palette=False, show=True,
-            key_display="esc",
-            help="Back to where you came from"),
+    Command("reader-back", "escape,q", "Back", "screen.back", "reader", palette=False, show=True,
+            key_display="q/esc",
+            help="Back one level, to where you came from (q never quits here)"),
     # -- timeline ----------------------------------------------------------------------
     Command("timeline-down", "j,down", "Down", "cursor_down", "timeline", palette=False,
             help="Next entry"),
@@ -209,9 +209,9 @@ COMMANDS: tuple[Command, ...] = (
             show=True, help="Only entries matching the current query (toggle)"),
     Command("timeline-all", "a", "All articles", "all_articles", "timeline-pane",
             help="Drop the article filter set by t"),
-    Command("timeline-back", "escape", "Back", "screen.back", "timeline", palette=False,
-            show=True, key_display="esc",
-            help="Back to where you came from"),
+    Command("timeline-back", "escape,q", "Back", "screen.back", "timeline-pane",
+            palette=False, show=True, key_display="q/esc",
+            help="Back one level, to where you came from (q never quits here)"),
 )
 
 

@@ -17,7 +17,7 @@ import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.containers import Horizontal
 from textual.message import Message
@@ -43,6 +43,7 @@ from tui.commands import bindings_for
 from tui.textsafe import clean
 from tui.widgets.app_header import AppHeader
 from tui.widgets.pane_tabs import PANE_NAMES, PaneTab, PaneTabs
+from tui.widgets.query_input import QueryInput
 from tui.widgets.reader import Reader, ReaderDocument, query_matches
 from tui.widgets.search_pane import SearchPane
 from tui.widgets.timeline_pane import TimelinePane
@@ -158,6 +159,9 @@ class MainScreen(Screen[None]):
         self._last_result: SearchResult | None = None
         self._timeline_error_shown = False
         self._timeline_requested = False
+        self._query_had_focus = False
+        self._early_keys: list[events.Key] | None = []
+        """Keys typed before the query box was mounted (None once it is)."""
 
     @property
     def summit(self) -> SummitApp:
@@ -195,7 +199,11 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._apply_layout()
-        self.search_pane.query_input.focus()
+        query_input = self.search_pane.query_input
+        query_input.focus()
+        early_keys, self._early_keys = self._early_keys or [], None
+        for key in early_keys:
+            query_input.take_early_key(key)
         self.header.show_loading("opening the index…")
         # after the first frame: opening holds the GIL for a while (JSON, whoosh) and
         # the user should see the UI at once
@@ -255,11 +263,24 @@ class MainScreen(Screen[None]):
         self._apply_layout()
         self.call_after_refresh(self.search_pane.query_input.focus)
 
+    def take_early_key(self, event: events.Key) -> bool:
+        """A key that arrived while nothing had focus yet: typed before the first frame
+        (`ssh -t host summit`, then typing at once), it was meant for the query box.
+        Kept until the box exists; True if taken."""
+        if self._query_had_focus or not QueryInput.takes_early_key(event):
+            return False
+        if self._early_keys is None:
+            return self.search_pane.query_input.take_early_key(event)
+        self._early_keys.append(event)
+        return True
+
     def on_descendant_focus(self, event: object) -> None:
         self.refresh_bindings()
         focused = self.focused
         if focused is None:
             return
+        if focused is self.search_pane.query_input:
+            self._query_had_focus = True
         for name, container in (
             ("search", self.search_pane),
             ("reader", self.reader),
@@ -593,7 +614,7 @@ class MainScreen(Screen[None]):
         pane.results.show_result(message.result)
         pane.set_status(pane.describe(message.result).append("  (similar passages)"))
         self.action_show_pane("search")
-        pane.results.focus()
+        pane.focus_results()
 
     # -- engine: timeline -------------------------------------------------------------------
 

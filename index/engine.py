@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from index import fallback
 from index.corpus import bundled_articles_dir, parse_file, resolve_articles_dir
 from index.errors import ArticleNotFound, SummitError
 from index.models import (
@@ -220,14 +221,21 @@ class Engine:
         `group_by_article` keeps the best passage per article.
         """
         with self._search_lock:
-            return self._store.searcher().search(
-                query,
-                limit,
-                group_by_article=group_by_article,
-                as_you_type=as_you_type,
-                anchors=self.anchors,
-                shown_anchors=self._anchors_so_far,
-            )
+            searcher = self._store.searcher()
+
+            def run(text: str, prefix_last: bool) -> SearchResult:
+                return searcher.search(
+                    text,
+                    limit,
+                    group_by_article=group_by_article,
+                    as_you_type=prefix_last,
+                    anchors=self.anchors,
+                    shown_anchors=self._anchors_so_far,
+                )
+
+            # when the query as typed finds nothing: an unfinished last word, a
+            # misspelling, or a sentence no passage holds whole (index/fallback.py)
+            return fallback.answer(run, query, as_you_type=as_you_type)
 
     def similar(
         self, article_id: str, paragraph: int | None = None, limit: int = 10

@@ -14,6 +14,7 @@ from typing import Literal
 DateSource = Literal["front_matter", "inferred", "unknown"]
 PlaceSource = Literal["front_matter", "dateline", "inferred", "unknown"]
 Granularity = Literal["day", "days", "week", "month", "year", "open", "vague"]
+SearchMode = Literal["all", "any"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,9 @@ class SearchResult:
     """(query term, corpus spellings it was widened to)."""
     error: str | None = None
     """Set when the query was malformed; hits are then a best-effort result."""
+    mode: SearchMode = "all"
+    """Which reading answered: every word must match ("all"), or, when none did, any
+    word ("any", ranked; see index/fallback.py)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,7 +128,7 @@ class SearchPane(Vertical):
 
     @staticmethod
     def describe(result: SearchResult) -> Text:
-        """`12 passages in 3 articles · did you mean …` — all plain text."""
+        """`12 passages in 3 articles`, then the engine's notes a line each — plain text."""
         text = Text(end="")
         shown = len(result.hits)
         articles = len({h.article_id for h in result.hits})
@@ -141,14 +141,8 @@ class SearchPane(Vertical):
             text.append(f" in {articles} article{'s' if articles != 1 else ''}")
             if shown < result.total:
                 text.append(f" (top {shown})")
-        if result.corrected and result.searched != result.query:
-            text.append(" · searched ")
-            text.append(clean(f"“{result.searched}”", single_line=True), "italic")
-            text.append(" instead")
-        if result.suggestion and not result.corrected:
-            text.append(" · did you mean ")
-            text.append(clean(f"“{result.suggestion}”", single_line=True), "italic")
-            text.append("?")
+        # a correction ("searched … instead", "did you mean …?") and the any-words
+        # fallback are said by the engine's notes, below: once
         if result.error:
             text.append(" · ")
             text.append(clean(result.error, single_line=True))

@@ -28,6 +28,7 @@ from tests.app_fixtures import (
 from tui.commands import COMMANDS
 from tui.screens import main as main_module
 from tui.screens.help import HelpScreen, help_table
+from tui.screens.source_picker import SourcePicker
 from tui.widgets.reader import Reader
 from tui.widgets.results_list import ResultsList
 from tui.widgets.timeline_list import TimelineList
@@ -84,6 +85,9 @@ async def test_search_read_timeline_and_back(tmp_path: Path, size: tuple[int, in
         # the list crops entries to a line; the detail below shows the day's first in full
         assert "Abdourahamane" in screen_text(app)
 
+        await pilot.press("enter")  # several sources reported it: pick one
+        await settle(pilot)
+        assert isinstance(app.screen, SourcePicker)
         await pilot.press("enter")
         await settle(pilot)
         assert screen.pane == "reader"

@@ -52,6 +52,8 @@ def test_find_read_timeline_quit(terminal: Terminal) -> None:
     assert "busiest" in screen
     terminal.send("b")
     terminal.wait_for("★ Tue 23 December 2025")
+    terminal.send("Enter")  # several sources reported that day's entry: pick one
+    terminal.wait_for("which one to open?")
     terminal.send("Enter")
     terminal.wait_for("nN Match")
     terminal.send("Escape")

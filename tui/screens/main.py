@@ -40,6 +40,7 @@ from index.models import (
     UpdateReport,
 )
 from tui.commands import bindings_for
+from tui.screens.source_picker import SourceChoice, SourcePicker, distinct_sources, source_choices
 from tui.textsafe import clean
 from tui.widgets.app_header import AppHeader
 from tui.widgets.pane_tabs import PANE_NAMES, PaneTab, PaneTabs
@@ -145,6 +146,11 @@ class MainScreen(Screen[None]):
         ) -> None:
             super().__init__()
             self.article_id, self.anchor, self.times = article_id, anchor, times
+
+    class SourcesLoaded(Message):
+        def __init__(self, event: TimelineEvent, choices: list[SourceChoice]) -> None:
+            super().__init__()
+            self.event, self.choices = event, choices
 
     class SimilarDone(Message):
         def __init__(self, result: SearchResult) -> None:
@@ -663,9 +669,28 @@ class MainScreen(Screen[None]):
 
     def on_timeline_list_entry_chosen(self, message: object) -> None:
         source: EventSource = message.source  # type: ignore[attr-defined]
+        event: TimelineEvent = message.event  # type: ignore[attr-defined]
+        if len(distinct_sources(event)) > 1:
+            self.load_source_choices(event)  # each source's own sentence, to pick from
+            return
+        self.open_source(source)
+
+    def open_source(self, source: EventSource | None) -> None:
+        if source is None:
+            return
         self._push_location()
         self.load_article(source.article_id, focus=(source.start, source.end))
         self.action_show_pane("reader")
+
+    @work(thread=True, exclusive=True, group="sources")
+    def load_source_choices(self, event: TimelineEvent) -> None:
+        summaries = {s.id: s for s in self.summit.article_summaries}
+        choices = source_choices(event, self.summit.engine.get_article, summaries)
+        self.post_message(self.SourcesLoaded(event, choices))
+
+    def on_main_screen_sources_loaded(self, message: SourcesLoaded) -> None:
+        title = f"Reported by {len(message.choices)} sources: which one to open?"
+        self.app.push_screen(SourcePicker(title, message.choices), self.open_source)
 
     # -- history picker -----------------------------------------------------------------------
 

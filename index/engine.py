@@ -11,13 +11,14 @@ import datetime as dt
 import hashlib
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from index import fallback
 from index.corpus import bundled_articles_dir, parse_file, resolve_articles_dir
 from index.errors import ArticleNotFound, SummitError
+from index.highlight import words_as_written
 from index.models import (
     Article,
     DateAnchor,
@@ -241,10 +242,24 @@ class Engine:
         self, article_id: str, paragraph: int | None = None, limit: int = 10
     ) -> SearchResult:
         """Passages from other articles that share this passage's (or article's) key terms."""
+        article_id = self.resolve_id(article_id)
         with self._search_lock:
-            return self._store.searcher().similar(
-                self.resolve_id(article_id), paragraph, limit, anchors=self.anchors
+            result = self._store.searcher().similar(
+                article_id, paragraph, limit, anchors=self.anchors
             )
+        if not result.searched:
+            return result
+        # the key terms are index forms ("declar", "defenc"): say them as the text does
+        article = self.get_article(article_id)
+        source = next(
+            (p.text for p in article.paragraphs if p.index == paragraph), article.text
+        )
+        words = words_as_written(source, result.searched.split())
+        notes = tuple(
+            f"key terms: {', '.join(words)}" if note.startswith("key terms: ") else note
+            for note in result.notes
+        )
+        return replace(result, searched=" ".join(words), notes=notes)
 
     # -- timeline ------------------------------------------------------------------
 

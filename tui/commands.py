@@ -291,7 +291,9 @@ class ArticleCommands(Provider):
         for summary in self._app.article_summaries:
             title = clean(summary.title, single_line=True)
             date = summary.date.isoformat() if summary.date else "undated"
-            detail = clean(f"{summary.source_label} · {date} · {summary.file}", single_line=True)
+            # without a `source:` the label is the file name: say it once
+            named = [summary.source] if summary.source else []
+            detail = clean(" · ".join([*named, date, summary.file]), single_line=True)
             yield summary.id, title, detail
 
     async def discover(self) -> Hits:

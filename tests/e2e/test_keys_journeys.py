@@ -75,3 +75,25 @@ def test_q_in_the_reader_goes_back_and_quits_from_the_top(terminal: Terminal) ->
     assert "[exit" not in screen
     terminal.type("q")
     terminal.wait_for("[exit 0]")
+
+
+def test_a_misspelt_word_shows_its_correction_before_enter(terminal: Terminal) -> None:
+    terminal.type("batallion")
+    screen = terminal.wait_for('searched "battalion" instead')
+    assert screen.count("battalion") >= 2  # the note and the results' highlighted words
+    assert screen.count('searched "battalion"') == 1  # said once
+    terminal.send("Enter")
+    terminal.wait_for("⏎ Open")
+    assert terminal.screen().count('searched "battalion"') == 1
+    terminal.send("C-q")
+    terminal.wait_for("[exit 0]")
+
+
+def test_a_sentence_falls_back_to_any_words_with_a_note(terminal: Terminal) -> None:
+    terminal.type("who said the alliance put an end to occupation forces")
+    terminal.send("Enter")
+    screen = terminal.wait_for("showing passages with any of them")
+    assert "no passage has all the words" in screen
+    terminal.wait_for("occupation forces")
+    terminal.send("C-q")
+    terminal.wait_for("[exit 0]")

@@ -89,18 +89,6 @@ async def test_q_goes_back_one_level_and_quits_only_from_the_top(tmp_path: Path)
         assert not app.is_running
 
 
-async def test_ctrl_q_quits_from_the_reader(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_ready(pilot)
-        await pilot.press("tab")
-        await settle(pilot)
-        assert isinstance(app.focused, Reader)
-        await pilot.press("ctrl+q")
-        await settle(pilot)
-        assert not app.is_running
-
-
 async def test_a_multi_line_paste_keeps_every_line(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -4,10 +4,13 @@ and `{`/`}` saying when there is no day further that way."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from tests.app_fixtures import main_screen, make_app, screen_text, settle, wait_ready
+from tui.screens.main import MainScreen
 from tui.screens.source_picker import SourcePicker, distinct_sources
 from tui.widgets.timeline_list import crop_window
 
@@ -32,15 +35,20 @@ def test_crop_window_keeps_the_expression(
         assert last - first <= limit
 
 
+async def _on_the_timeline(pilot: Pilot[Any]) -> MainScreen:
+    await wait_ready(pilot)
+    screen = main_screen(pilot)
+    screen.action_show_pane("timeline")
+    await settle(pilot)
+    return screen
+
+
 async def test_a_merged_entry_offers_each_source_and_opens_the_one_picked(
     tmp_path: Path,
 ) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_ready(pilot)
-        screen = main_screen(pilot)
-        screen.action_show_pane("timeline")
-        await settle(pilot)
+        screen = await _on_the_timeline(pilot)
         timeline = screen.timeline_pane.timeline_list
         await pilot.press("b")  # the busiest day: reported by several articles
         await settle(pilot)
@@ -85,10 +93,7 @@ async def test_a_merged_entry_offers_each_source_and_opens_the_one_picked(
 async def test_day_jumps_say_when_there_is_no_day_further(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_ready(pilot)
-        screen = main_screen(pilot)
-        screen.action_show_pane("timeline")
-        await settle(pilot)
+        await _on_the_timeline(pilot)
         await pilot.press("home", "left_curly_bracket")
         await settle(pilot)
         assert any("No earlier day" in n.message for n in app._notifications)

@@ -15,10 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from index import fallback
 from index.corpus import bundled_articles_dir, parse_file, resolve_articles_dir
 from index.errors import ArticleNotFound, SummitError
-from index.highlight import words_as_written
 from index.models import (
     Article,
     DateAnchor,
@@ -221,6 +219,8 @@ class Engine:
         `as_you_type` treats the last word as a prefix and skips slow extras.
         `group_by_article` keeps the best passage per article.
         """
+        from index import fallback  # (imports whoosh: not before the first frame)
+
         with self._search_lock:
             searcher = self._store.searcher()
 
@@ -250,6 +250,8 @@ class Engine:
         if not result.searched:
             return result
         # the key terms are index forms ("declar", "defenc"): say them as the text does
+        from index.highlight import words_as_written  # (imports whoosh)
+
         article = self.get_article(article_id)
         source = next(
             (p.text for p in article.paragraphs if p.index == paragraph), article.text

@@ -71,7 +71,7 @@ def test_q_in_the_reader_goes_back_and_quits_from_the_top(terminal: Terminal) ->
     terminal.send("Enter")
     terminal.wait_for("q/esc Back")  # the reader
     terminal.type("q")
-    screen = terminal.wait_for("⏎ Open")  # back on the results
+    screen = terminal.wait_for("q Quit")  # back on the results
     assert "[exit" not in screen
     terminal.type("q")
     terminal.wait_for("[exit 0]")

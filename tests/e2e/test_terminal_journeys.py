@@ -59,8 +59,8 @@ def test_find_read_timeline_quit(terminal: Terminal) -> None:
     terminal.send("Escape")
     time.sleep(AFTER_ESCAPE)
     terminal.wait_for("b Busiest day")
-    terminal.send("q")  # back one level: the search pane
-    terminal.wait_for("⏎ Open")
+    terminal.send("q")  # back one level: the search pane (whose footer says q quits)
+    terminal.wait_for("q Quit")
     terminal.send("q")  # quits from the top level
     terminal.wait_for("[exit 0]")
 

@@ -8,8 +8,9 @@ that finds something:
    the finished words' spelling corrected;
 3. while typing: the last word as a whole word, corrected ("batallion" → "battalion"),
    so the "did you mean" and its results show before Enter;
-4. a query of plain words that no passage holds all of ("who said the alliance put an
-   end to …") → ranked passages holding any of them, with a note saying so.
+4. after Enter, a query of plain words that no passage holds all of ("who said the
+   alliance put an end to …") → ranked passages holding any of them, with a note saying
+   so (while typing, a note says Enter will do this).
 
 The searcher itself does the ranking and the spelling corrections; this module only
 chooses which query text to give it, so it stays independent of how ranking works.
@@ -28,6 +29,7 @@ Run = Callable[[str, bool], SearchResult]
 """run(query text, as_you_type) → the searcher's result."""
 
 ANY_WORDS_NOTE = "no passage has all the words; showing passages with any of them"
+ANY_WORDS_HINT = "no passage has all the words; Enter shows passages with any of them"
 
 
 def any_words_query(query: str) -> str | None:
@@ -56,12 +58,15 @@ def answer(run: Run, query: str, *, as_you_type: bool) -> SearchResult:
             if reading.total and wanted(reading):
                 return replace(reading, query=query)
     either = any_words_query(query)
-    if either is not None:
-        fallback = run(either, as_you_type)
-        if fallback.total:
-            return replace(
-                fallback, query=query, mode="any", notes=(ANY_WORDS_NOTE, *fallback.notes)
-            )
     # nothing found: say what the readings suggest ("did you mean"), once
-    suggested = next((r for r in readings if r.suggestion), first)
-    return replace(suggested, query=query)
+    suggested = replace(next((r for r in readings if r.suggestion), first), query=query)
+    if either is None:
+        return suggested
+    if as_you_type:
+        # an Or of every word (common ones too) costs several all-words searches: worth
+        # it for Enter, not for each keystroke, which says what Enter will do instead
+        return replace(suggested, notes=(*suggested.notes, ANY_WORDS_HINT))
+    fallback = run(either, False)
+    if not fallback.total:
+        return suggested
+    return replace(fallback, query=query, mode="any", notes=(ANY_WORDS_NOTE, *fallback.notes))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
-from index.fallback import ANY_WORDS_NOTE, any_words_query
+from index.fallback import ANY_WORDS_HINT, ANY_WORDS_NOTE, any_words_query
 from tests.test_cli import run
 
 
@@ -60,15 +60,18 @@ def test_finished_words_are_corrected_and_the_last_kept_as_a_prefix(
     assert "joint" in result.searched and "batt" in result.searched
 
 
-@pytest.mark.parametrize("as_you_type", [False, True])
-def test_a_sentence_falls_back_to_any_words_with_a_note(
-    bundled_engine: Engine, as_you_type: bool
-) -> None:
-    result = bundled_engine.search(SENTENCE, as_you_type=as_you_type)
+def test_a_sentence_falls_back_to_any_words_with_a_note(bundled_engine: Engine) -> None:
+    result = bundled_engine.search(SENTENCE)
     assert result.mode == "any" and result.notes[0] == ANY_WORDS_NOTE
     assert result.query == SENTENCE
     top = result.hits[0]
     assert "put an end to all occupation forces" in top.snippet
+
+
+def test_while_typing_a_sentence_a_note_says_what_enter_will_do(bundled_engine: Engine) -> None:
+    result = bundled_engine.search(SENTENCE, as_you_type=True)
+    assert result.mode == "all" and not result.hits
+    assert ANY_WORDS_HINT in result.notes
 
 
 def test_all_words_answer_when_they_can(bundled_engine: Engine) -> None:

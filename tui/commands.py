@@ -137,9 +137,9 @@ COMMANDS: tuple[Command, ...] = (
             help="Quit (from the search pane; in the reader or timeline q goes back)"),
     # -- query box ---------------------------------------------------------------------
     Command("query-submit", "enter", "Results", "submit", "query", palette=False,
-            help="Search now, remember the query and go to the results"),
+            help="Search now, remember the query and go to the results (once there are some)"),
     Command("query-leave", "escape", "Results", "leave", "query", show=True, palette=False,
-            help="Leave the query box for the results"),
+            help="Leave the query box for the results (an empty list never takes focus)"),
     Command("history-prev", "up", "Older query", "history_previous", "query", palette=False,
             help="In an empty box (or while recalling): older query from history"),
     Command("history-next", "down", "Newer query", "history_next", "query", palette=False,

@@ -32,13 +32,18 @@ _HEADLINE_MAX_WORDS = 30
 _DERIVED_TITLE_CHARS = 90
 _HARD_WRAP_WIDTH = 120
 
+# Capitals beyond A-Z ("LOMÉ", "ZÜRICH", "BOGOTÁ", "ŁÓDŹ", Greek, Cyrillic): `re` has no
+# \p{Lu}, and a class of every capital costs 30 ms at startup, so ranges (Latin
+# Extended mixes both cases: its small letters pass too, harmlessly).
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ɏΆ-ΫЀ-Я"
 # "DAKAR, Senegal —", "LAGOS (Reuters) -", "NEW YORK, June 3 --"
 _INLINE_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'’\- ]{1,40}[A-Z.](?:\s*,\s*[A-Z][\w.'’\- ]{1,40}?)?)"
+    rf"^(?P<place>[{_UPPER}][{_UPPER}.'’\- ]{{1,40}}[{_UPPER}.]"
+    rf"(?:\s*,\s*[{_UPPER}][\w.'’\- ]{{1,40}}?)?)"
     r"(?:\s*\([^)]{1,40}\))?\s*(?:—|–|--|-)\s+"
 )
 # A line that is only a place: "Dakar, Senegal"
-_PLACE_WORDS = r"[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+){0,3}"
+_PLACE_WORDS = rf"[{_UPPER}][\w'’.\-]+(?: [{_UPPER}][\w'’.\-]+){{0,3}}"
 _PLACE_LINE = re.compile(rf"^(?P<place>{_PLACE_WORDS}, {_PLACE_WORDS})$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’]?(?=\s|$)")
 _ABBREVIATIONS = frozenset(
@@ -92,7 +97,7 @@ _WEB_BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
-_PROPER_NOUN = re.compile(r"\b[A-Z][a-zà-ÿ'’\-]{2,}\b")
+_PROPER_NOUN = re.compile(rf"\b[{_UPPER}][a-zà-ÿ'’\-]{{2,}}\b")
 
 
 @dataclass(slots=True)

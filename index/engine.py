@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -263,24 +263,49 @@ class Engine:
         `as_you_type` treats the last word as a prefix and skips slow extras.
         `group_by_article` keeps the best passage per article.
         """
+        from index import fallback  # (imports whoosh: not before the first frame)
+
         with self._search_lock:
-            return self._store.searcher().search(
-                query,
-                limit,
-                group_by_article=group_by_article,
-                as_you_type=as_you_type,
-                anchors=self.anchors,
-                shown_anchors=self._anchors_so_far,
-            )
+            searcher = self._store.searcher()
+
+            def run(text: str, prefix_last: bool) -> SearchResult:
+                return searcher.search(
+                    text,
+                    limit,
+                    group_by_article=group_by_article,
+                    as_you_type=prefix_last,
+                    anchors=self.anchors,
+                    shown_anchors=self._anchors_so_far,
+                )
+
+            # when the query as typed finds nothing: an unfinished last word, a
+            # misspelling, or a sentence no passage holds whole (index/fallback.py)
+            return fallback.answer(run, query, as_you_type=as_you_type)
 
     def similar(
         self, article_id: str, paragraph: int | None = None, limit: int = 10
     ) -> SearchResult:
         """Passages from other articles that share this passage's (or article's) key terms."""
+        article_id = self.resolve_id(article_id)
         with self._search_lock:
-            return self._store.searcher().similar(
-                self.resolve_id(article_id), paragraph, limit, anchors=self.anchors
+            result = self._store.searcher().similar(
+                article_id, paragraph, limit, anchors=self.anchors
             )
+        if not result.searched:
+            return result
+        # the key terms are index forms ("declar", "defenc"): say them as the text does
+        from index.highlight import words_as_written  # (imports whoosh)
+
+        article = self.get_article(article_id)
+        source = next(
+            (p.text for p in article.paragraphs if p.index == paragraph), article.text
+        )
+        words = words_as_written(source, result.searched.split())
+        notes = tuple(
+            f"key terms: {', '.join(words)}" if note.startswith("key terms: ") else note
+            for note in result.notes
+        )
+        return replace(result, searched=" ".join(words), notes=notes)
 
     # -- timeline ------------------------------------------------------------------
 

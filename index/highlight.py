@@ -6,7 +6,8 @@ contains is shown as text by the caller.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 
 from index.analysis import fold, stem, tokens_with_offsets
@@ -91,3 +92,24 @@ def _remap_spans(original: str, flat: str, spans: list[Span]) -> list[Span]:
         if 0 <= start_index < len(mapping) and 0 <= end_index < len(mapping):
             result.append(Span(mapping[start_index], min(len(flat), mapping[end_index] + 1)))
     return result
+
+
+def words_as_written(text: str, stems: Iterable[str]) -> list[str]:
+    """Each index form in `stems` ("declar") as `text` writes it ("declared"): its most
+    frequent spelling there, lowercase unless always written capitalised (a name). A
+    stem `text` does not contain stays as it is."""
+    spellings: dict[str, Counter[str]] = {}
+    for _start, _end, word in tokens_with_offsets(text):
+        spellings.setdefault(_forms(word)[0], Counter())[word] += 1
+    written = []
+    for word_stem in stems:
+        counts = spellings.get(word_stem)
+        if not counts:
+            written.append(word_stem)
+            continue
+        lowered = Counter[str]()
+        for spelling, n in counts.items():
+            key = spelling if all(s[:1].isupper() for s in counts) else spelling.lower()
+            lowered[key] += n
+        written.append(max(lowered, key=lambda s: (lowered[s], -len(s), s)))
+    return written

@@ -30,6 +30,7 @@ Granularity = Literal[
     "vague",
 ]
 """How much of the calendar an expression covers; "time" is a time of day (its day)."""
+SearchMode = Literal["all", "any"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,9 @@ class SearchResult:
     """(query term, corpus spellings it was widened to)."""
     error: str | None = None
     """Set when the query was malformed; hits are then a best-effort result."""
+    mode: SearchMode = "all"
+    """Which reading answered: every word must match ("all"), or, when none did, any
+    word ("any", ranked; see index/fallback.py)."""
 
 
 @dataclass(frozen=True, slots=True)

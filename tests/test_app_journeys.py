@@ -28,6 +28,7 @@ from tests.app_fixtures import (
 from tui.commands import COMMANDS
 from tui.screens import main as main_module
 from tui.screens.help import HelpScreen, help_table
+from tui.screens.source_picker import SourcePicker
 from tui.widgets.reader import Reader
 from tui.widgets.results_list import ResultsList
 from tui.widgets.timeline_list import TimelineList
@@ -84,6 +85,9 @@ async def test_search_read_timeline_and_back(tmp_path: Path, size: tuple[int, in
         # the list crops entries to a line; the detail below shows the day's first in full
         assert "Abdourahamane" in screen_text(app)
 
+        await pilot.press("enter")  # several sources reported it: pick one
+        await settle(pilot)
+        assert isinstance(app.screen, SourcePicker)
         await pilot.press("enter")
         await settle(pilot)
         assert screen.pane == "reader"
@@ -171,9 +175,9 @@ async def test_help_lists_every_binding(tmp_path: Path) -> None:
         await wait_ready(pilot)
         await pilot.press("?")  # in the query box `?` is text
         assert main_screen(pilot).search_pane.query_text == "?"
-        await pilot.press("backspace", "escape")
+        await pilot.press("backspace", "tab")  # out of the query box (to the reader)
         await settle(pilot)
-        assert isinstance(app.focused, ResultsList)
+        assert isinstance(app.focused, Reader)
         await pilot.press("?")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
@@ -240,6 +244,8 @@ async def test_escape_leaves_query_box_and_q_is_text_there(tmp_path: Path) -> No
         screen = main_screen(pilot)
         assert screen.search_pane.query_text == "q1" and app.is_running
         assert screen.pane == "search"
+        screen.search_pane.query_input.value = ""
+        await type_query(pilot, "battalion")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.focused, ResultsList)
@@ -248,16 +254,23 @@ async def test_escape_leaves_query_box_and_q_is_text_there(tmp_path: Path) -> No
         await pilot.press("tab")  # Tab leaves the query box too
         await settle(pilot)
         assert screen.pane == "reader"
-        await pilot.press("q")
+        await pilot.press("q")  # back one level
+        await settle(pilot)
+        assert app.is_running and screen.pane == "search"
+        await pilot.press("q")  # the top level: quit
         await settle(pilot)
         assert not app.is_running
 
 
-async def test_ctrl_q_quits_from_query_box(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", [Input, Reader], ids=["query box", "reader"])
+async def test_ctrl_q_quits_from_query_box(tmp_path: Path, where: type) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
-        assert isinstance(app.focused, Input)
+        if where is Reader:  # where q goes back, Ctrl+Q still quits
+            await pilot.press("tab")
+            await settle(pilot)
+        assert isinstance(app.focused, where)
         await pilot.press("ctrl+q")
         await settle(pilot)
         assert not app.is_running
@@ -509,9 +522,7 @@ async def test_timeline_errors_are_shown_not_raised(
     monkeypatch.setattr(app.engine, "timeline", broken)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
-        await pilot.press("escape")
-        await pilot.pause(0.2)
-        await pilot.press("3")
+        await pilot.press("tab", "tab")  # out of the query box, to the timeline
         await settle(pilot)
         assert "Timeline unavailable" in screen_text(app)
         assert any("Timeline unavailable" in n.message for n in app._notifications)

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import platformdirs
+from textual import events
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -63,6 +64,18 @@ class SummitApp(App[int]):
 
     def get_default_screen(self) -> Screen:
         return MainScreen()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys read before the query box took focus would go to the screen and be lost.
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and self.focused is None
+            and isinstance(self.screen, MainScreen)
+            and self.screen.take_early_key(event)
+        ):
+            return
+        await super().on_event(event)
 
     @property
     def main_screen(self) -> MainScreen:

@@ -296,7 +296,14 @@ def cmd_search(args: argparse.Namespace) -> int:
             )
         # ¶ numbers are shown from 1; the engine counts paragraphs from 0 (as in --json)
         index = int(paragraph) - 1 if paragraph else None
-        result = engine.similar(article_id, index, args.limit)
+        article = engine.get_article(article_id)
+        if index is not None and all(p.index != index for p in article.paragraphs):
+            count = len(article.paragraphs)
+            raise UsageError(
+                f"{article.id} has paragraphs ¶1 to ¶{count}, not ¶{paragraph}"
+                if count else f"{article.id} has no paragraphs to compare"
+            )
+        result = engine.similar(article.id, index, args.limit)
     else:
         query = " ".join(args.query).strip()
         if not query:

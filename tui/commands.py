@@ -138,12 +138,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("help-key", "question_mark", "Help", "screen.help", "screen", show=True,
             palette=False, help="Show this help screen"),
     Command("quit", "q", "Quit", "screen.quit", "screen", show=True, palette=False,
-            help="Quit"),
+            help="Quit (from the search pane; in the reader or timeline q goes back)"),
     # -- query box ---------------------------------------------------------------------
     Command("query-submit", "enter", "Results", "submit", "query", palette=False,
-            help="Search now, remember the query and go to the results"),
+            help="Search now, remember the query and go to the results (once there are some)"),
     Command("query-leave", "escape", "Results", "leave", "query", show=True, palette=False,
-            help="Leave the query box for the results"),
+            help="Leave the query box for the results (an empty list never takes focus)"),
     Command("history-prev", "up", "Older query", "history_previous", "query", palette=False,
             help="In an empty box (or while recalling): older query from history"),
     Command("history-next", "down", "Newer query", "history_next", "query", palette=False,
@@ -186,9 +186,9 @@ COMMANDS: tuple[Command, ...] = (
             needs=frozenset({"run_external", "suspend_terminal"})),
     Command("similar", "s", "Similar", "similar", "reader",
             help="Passages in other articles similar to the current one"),
-    Command("reader-back", "escape", "Back", "screen.back", "reader", palette=False, show=True,
-            key_display="esc",
-            help="Back to where you came from"),
+    Command("reader-back", "escape,q", "Back", "screen.back", "reader", palette=False, show=True,
+            key_display="q/esc",
+            help="Back one level, to where you came from (q never quits here)"),
     # -- timeline ----------------------------------------------------------------------
     Command("timeline-down", "j,down", "Down", "cursor_down", "timeline", palette=False,
             help="Next entry"),
@@ -214,9 +214,9 @@ COMMANDS: tuple[Command, ...] = (
             show=True, help="Only entries matching the current query (toggle)"),
     Command("timeline-all", "a", "All articles", "all_articles", "timeline-pane",
             help="Drop the article filter set by t"),
-    Command("timeline-back", "escape", "Back", "screen.back", "timeline", palette=False,
-            show=True, key_display="esc",
-            help="Back to where you came from"),
+    Command("timeline-back", "escape,q", "Back", "screen.back", "timeline-pane",
+            palette=False, show=True, key_display="q/esc",
+            help="Back one level, to where you came from (q never quits here)"),
 )
 
 
@@ -301,7 +301,9 @@ class ArticleCommands(Provider):
         for summary in self._app.article_summaries:
             title = clean(summary.title, single_line=True)
             date = summary.date.isoformat() if summary.date else "undated"
-            detail = clean(f"{summary.source_label} · {date} · {summary.file}", single_line=True)
+            # without a `source:` the label is the file name: say it once
+            named = [summary.source] if summary.source else []
+            detail = clean(" · ".join([*named, date, summary.file]), single_line=True)
             yield summary.id, title, detail
 
     async def discover(self) -> Hits:

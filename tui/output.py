@@ -82,9 +82,11 @@ def print_search(result: SearchResult, *, group_by_article: bool = False) -> Non
         console.print(Text(f'no results for "{clean(result.query, single_line=True)}"'))
         return
     about = "about " if result.total_is_estimate else ""
-    unit = "articles" if group_by_article else "passages"
+    unit = "article" if group_by_article else "passage"
+    plural = "" if result.total == 1 else "s"
+    verb = "matches" if result.total == 1 else "match"
     console.print(
-        Text(f"{about}{result.total} {unit} match; showing {len(result.hits)}", style=DIM)
+        Text(f"{about}{result.total} {unit}{plural} {verb}; showing {len(result.hits)}", style=DIM)
     )
     for hit in result.hits:
         console.print()
@@ -153,6 +155,7 @@ def search_json(result: SearchResult) -> dict[str, Any]:
         "total_is_estimate": result.total_is_estimate,
         "corrected": result.corrected,
         "suggestion": result.suggestion,
+        "mode": result.mode,
         "notes": list(result.notes),
         "error": result.error,
         "variants": {term: list(spellings) for term, spellings in result.variants},

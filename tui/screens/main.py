@@ -17,7 +17,7 @@ import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.containers import Horizontal
 from textual.message import Message
@@ -40,9 +40,11 @@ from index.models import (
     UpdateReport,
 )
 from tui.commands import bindings_for
+from tui.screens.source_picker import SourceChoice, SourcePicker, distinct_sources, source_choices
 from tui.textsafe import clean
 from tui.widgets.app_header import AppHeader
 from tui.widgets.pane_tabs import PANE_NAMES, PaneTab, PaneTabs
+from tui.widgets.query_input import QueryInput
 from tui.widgets.reader import Reader, ReaderDocument, query_matches
 from tui.widgets.search_pane import SearchPane
 from tui.widgets.timeline_pane import TimelinePane
@@ -145,6 +147,11 @@ class MainScreen(Screen[None]):
             super().__init__()
             self.article_id, self.anchor, self.times = article_id, anchor, times
 
+    class SourcesLoaded(Message):
+        def __init__(self, event: TimelineEvent, choices: list[SourceChoice]) -> None:
+            super().__init__()
+            self.event, self.choices = event, choices
+
     class SimilarDone(Message):
         def __init__(self, result: SearchResult) -> None:
             super().__init__()
@@ -158,6 +165,9 @@ class MainScreen(Screen[None]):
         self._last_result: SearchResult | None = None
         self._timeline_error_shown = False
         self._timeline_requested = False
+        self._query_had_focus = False
+        self._early_keys: list[events.Key] | None = []
+        """Keys typed before the query box was mounted (None once it is)."""
 
     @property
     def summit(self) -> SummitApp:
@@ -195,7 +205,11 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._apply_layout()
-        self.search_pane.query_input.focus()
+        query_input = self.search_pane.query_input
+        query_input.focus()
+        early_keys, self._early_keys = self._early_keys or [], None
+        for key in early_keys:
+            query_input.take_early_key(key)
         self.header.show_loading("opening the index…")
         # after the first frame: opening holds the GIL for a while (JSON, whoosh) and
         # the user should see the UI at once
@@ -255,11 +269,24 @@ class MainScreen(Screen[None]):
         self._apply_layout()
         self.call_after_refresh(self.search_pane.query_input.focus)
 
+    def take_early_key(self, event: events.Key) -> bool:
+        """A key that arrived while nothing had focus yet: typed before the first frame
+        (`ssh -t host summit`, then typing at once), it was meant for the query box.
+        Kept until the box exists; True if taken."""
+        if self._query_had_focus or not QueryInput.takes_early_key(event):
+            return False
+        if self._early_keys is None:
+            return self.search_pane.query_input.take_early_key(event)
+        self._early_keys.append(event)
+        return True
+
     def on_descendant_focus(self, event: object) -> None:
         self.refresh_bindings()
         focused = self.focused
         if focused is None:
             return
+        if focused is self.search_pane.query_input:
+            self._query_had_focus = True
         for name, container in (
             ("search", self.search_pane),
             ("reader", self.reader),
@@ -597,7 +624,7 @@ class MainScreen(Screen[None]):
         pane.results.show_result(message.result)
         pane.set_status(pane.describe(message.result).append("  (similar passages)"))
         self.action_show_pane("search")
-        pane.results.focus()
+        pane.focus_results()
 
     # -- engine: timeline -------------------------------------------------------------------
 
@@ -646,9 +673,28 @@ class MainScreen(Screen[None]):
 
     def on_timeline_list_entry_chosen(self, message: object) -> None:
         source: EventSource = message.source  # type: ignore[attr-defined]
+        event: TimelineEvent = message.event  # type: ignore[attr-defined]
+        if len(distinct_sources(event)) > 1:
+            self.load_source_choices(event)  # each source's own sentence, to pick from
+            return
+        self.open_source(source)
+
+    def open_source(self, source: EventSource | None) -> None:
+        if source is None:
+            return
         self._push_location()
         self.load_article(source.article_id, focus=(source.start, source.end))
         self.action_show_pane("reader")
+
+    @work(thread=True, exclusive=True, group="sources")
+    def load_source_choices(self, event: TimelineEvent) -> None:
+        summaries = {s.id: s for s in self.summit.article_summaries}
+        choices = source_choices(event, self.summit.engine.get_article, summaries)
+        self.post_message(self.SourcesLoaded(event, choices))
+
+    def on_main_screen_sources_loaded(self, message: SourcesLoaded) -> None:
+        title = f"Reported by {len(message.choices)} sources: which one to open?"
+        self.app.push_screen(SourcePicker(title, message.choices), self.open_source)
 
     # -- history picker -----------------------------------------------------------------------
 

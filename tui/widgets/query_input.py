@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
@@ -52,3 +53,36 @@ class QueryInput(Input):
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # A query is one line: a pasted paragraph keeps all its words, not just its first line.
+        event.stop()
+        event.prevent_default()  # Input's own handler keeps only the first line
+        text = " ".join(event.text.split())
+        if text:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *self.selection)
+
+    @staticmethod
+    def takes_early_key(event: events.Key) -> bool:
+        return event.key in ("enter", "backspace") or (
+            event.is_printable and event.character is not None
+        )
+
+    def take_early_key(self, event: events.Key) -> bool:
+        """Apply a key typed before this box had focus (before the first frame); True if used.
+
+        Textual delivers such keys to the screen, where they would be lost (or, worse,
+        taken for commands): the user typed them into the query box.
+        """
+        if not self.takes_early_key(event):
+            return False
+        if event.key == "enter":
+            self.post_message(self.Submitted(self, self.value))
+        elif event.key == "backspace":
+            self.action_delete_left()
+        elif event.character is not None:
+            self.insert_text_at_cursor(event.character)
+        return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -34,6 +35,8 @@ class SearchPane(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.history = history
         self._debounce: Timer | None = None
+        self._results_awaited: str | None = None
+        """A query submitted before its results were on screen: they take focus on arrival."""
 
     def compose(self) -> ComposeResult:
         yield QueryInput(self.history, id="query")
@@ -69,6 +72,7 @@ class SearchPane(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self._cancel_debounce()
+        self._results_awaited = None
         if not event.value.strip():
             self.results.clear_results()
             self.set_status(self._hint())
@@ -87,19 +91,44 @@ class SearchPane(Vertical):
         if event.value.strip():
             self.history.add(event.value)
             self.post_message(self.QueryRequested(event.value, as_you_type=False, submitted=True))
-        self.results.focus()
+            if not self.results.option_count:
+                self._results_awaited = event.value
+        self.focus_results()
 
     def on_query_input_leave(self, event: QueryInput.Leave) -> None:
         event.stop()
-        self.results.focus()
+        self.focus_results()
+
+    def focus_results(self) -> None:
+        """To the results, if there are any: otherwise the query box keeps focus."""
+        if self.results.option_count:
+            self.results.focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # An empty list must never hold focus: the letters typed next would be taken
+        # for commands (`q` quits) while the user believes they are in the query box.
+        # Checked after a refresh: a pane switch passes focus through here on its way.
+        if event.widget is self.results:
+            self.call_after_refresh(self._leave_empty_results)
+
+    def _leave_empty_results(self) -> None:
+        # (not when this pane is being hidden: Textual parks focus here on its way out)
+        if self.results.has_focus and not self.results.option_count and self.display:
+            self.query_input.focus()
 
     def show_result(self, result: SearchResult) -> None:
-        self.results.show_result(result)
+        results = self.results
+        results.show_result(result)
         self.set_status(self.describe(result), classes="-error" if result.error else "")
+        awaited, self._results_awaited = self._results_awaited, None
+        if not results.option_count and results.has_focus:
+            self.query_input.focus()
+        elif awaited == self.query_text and results.option_count and self.query_input.has_focus:
+            results.focus()  # Enter was pressed before these results arrived
 
     @staticmethod
     def describe(result: SearchResult) -> Text:
-        """`12 passages in 3 articles · did you mean …` — all plain text."""
+        """`12 passages in 3 articles`, then the engine's notes a line each — plain text."""
         text = Text(end="")
         shown = len(result.hits)
         articles = len({h.article_id for h in result.hits})
@@ -112,14 +141,8 @@ class SearchPane(Vertical):
             text.append(f" in {articles} article{'s' if articles != 1 else ''}")
             if shown < result.total:
                 text.append(f" (top {shown})")
-        if result.corrected and result.searched != result.query:
-            text.append(" · searched ")
-            text.append(clean(f"“{result.searched}”", single_line=True), "italic")
-            text.append(" instead")
-        if result.suggestion and not result.corrected:
-            text.append(" · did you mean ")
-            text.append(clean(f"“{result.suggestion}”", single_line=True), "italic")
-            text.append("?")
+        # a correction ("searched … instead", "did you mean …?") and the any-words
+        # fallback are said by the engine's notes, below: once
         if result.error:
             text.append(" · ")
             text.append(clean(result.error, single_line=True))

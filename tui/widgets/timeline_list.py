@@ -186,6 +186,20 @@ def _date_label(event: TimelineEvent) -> str:
     return f"{first:%a %-d %B %Y}"
 
 
+def crop_window(length: int, keep: tuple[int, int] | None, limit: int) -> tuple[int, int]:
+    """The [first, last) characters of a text of `length` to show in about `limit`: from
+    the start, unless that would hide the span `keep` (the time expression: the row's
+    date clause), which is then shown with a little of what leads up to it."""
+    if length <= limit:
+        return 0, length
+    budget = limit - 2  # an ellipsis either side, and the last cell a truncation may take
+    if keep is None or keep[1] <= budget:
+        return 0, limit
+    lead_in = max(0, (budget - (keep[1] - keep[0])) // 3)
+    first = max(1, min(keep[0] - lead_in, length - budget))
+    return first, min(length, first + budget)
+
+
 def _badges(event: TimelineEvent) -> list[str]:
     badges: list[str] = []
     for source in event.sources:
@@ -394,12 +408,14 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
     def action_next_day(self) -> None:
         current = self.highlighted or 0
         after = bisect_right(self._day_indexes, current)
-        self._jump(self._day_indexes[after] if after < len(self._day_indexes) else None)
+        if not self._jump(self._day_indexes[after] if after < len(self._day_indexes) else None):
+            self.notify("No later day: this is the last one", timeout=3)
 
     def action_previous_day(self) -> None:
         current = self.highlighted or 0
         before = bisect_left(self._day_indexes, current) - 1
-        self._jump(self._day_indexes[before] if before >= 0 else None)
+        if not self._jump(self._day_indexes[before] if before >= 0 else None):
+            self.notify("No earlier day: this is the first one", timeout=3)
 
     def action_busiest_day(self) -> None:
         self._jump(self._busiest)
@@ -415,18 +431,22 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         text = event.text
         lead = len(text) - len(text.lstrip())
         text = text.strip()
-        spans = []
+        expression: tuple[int, int] | None = None
         source = primary_source(event)
         if source is not None:
             start = source.start - source.sentence_start
             end = start + len(source.expression)
             if start >= 0 and event.text[start:end] == source.expression:
-                spans.append((start - lead, end - lead, self._style("timeline--expression")))
-        cut = limit is not None and len(text) > limit
-        if cut:
-            text = text[:limit]
-        sentence = safe_text(text, single_line=True, spans=spans)
-        if cut:
+                expression = (start - lead, end - lead)
+        first, last = (0, len(text)) if limit is None else crop_window(len(text), expression, limit)
+        spans = []
+        if expression is not None:
+            spans.append((expression[0] - first, expression[1] - first,
+                          self._style("timeline--expression")))
+        sentence = safe_text(text[first:last], single_line=True, spans=spans)
+        if first > 0:
+            sentence = Text("…", end="") + sentence
+        if last < len(text):
             sentence.append("…")
         return sentence
 
@@ -541,4 +561,6 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
             text.append(f"“{expression}”", self._style("timeline--expression"))
         if len(sources) > MAX_DETAIL_SOURCES:
             text.append(f" and {len(sources) - MAX_DETAIL_SOURCES} more", badge_style)
+        if len(sources) > 1:
+            text.append(" · Enter: pick one to read", badge_style)
         return text

@@ -72,6 +72,16 @@ def error_text(exc: BaseException) -> str:
     return clean(f"{type(exc).__name__}: {exc}", single_line=True)
 
 
+def _rank_of(passage: Passage | None, result: SearchResult | None) -> tuple[int, int] | None:
+    """(1-based rank, number of hits) of `passage` in `result`, for the reader's header."""
+    if passage is None or result is None:
+        return None
+    for rank, hit in enumerate(result.hits, 1):
+        if (hit.article_id, hit.paragraph) == (passage.article_id, passage.paragraph):
+            return rank, len(result.hits)
+    return None
+
+
 TIMELINE_DELAY = 1.0
 """Seconds after the index opens before the timeline loads (unless it is on screen)."""
 
@@ -501,6 +511,7 @@ class MainScreen(Screen[None]):
             focus=focus,
             query=result.query if result else "",
             dated=dated,
+            result_position=_rank_of(passage, result),
         )
         self.post_message(self.ArticleLoaded(document, None))
 

@@ -98,20 +98,42 @@ GUTTER = "▌ "
 RIGHT_MARGIN = 1
 
 
+def _wrap_plain(segment: str, width: int, offset: int, starts: list[int]) -> None:
+    """Greedy word wrap of one line of ASCII text, by string search (fast): break at the
+    last space that fits, else fold the word."""
+    length, i = len(segment), 0
+    while length - i > width:
+        cut = segment.rfind(" ", i, i + width + 1)
+        if cut <= i:
+            i += width  # no space to break at: fold the word
+        else:
+            i = cut + 1
+            while i < length and segment[i] == " ":
+                i += 1
+            if i >= length:
+                return
+        starts.append(offset + i)
+
+
 def wrap_starts(text: str, width: int) -> tuple[int, ...]:
     """Where each line of `text` starts when wrapped at `width` cells (the first is 0).
 
-    Words wrap as Rich wraps them (long words are folded); a newline always breaks.
-    Linear in the length of `text`, and one comparison for a short line.
+    Words wrap at spaces (a word longer than a line is folded); a newline always
+    breaks. Linear in the length of `text`; one comparison for a line that fits.
     """
-    from rich._wrap import divide_line  # Rich's own word wrap, so lines look as usual
+    from rich._wrap import divide_line  # handles wide characters, for non-ASCII text
 
     width = max(width, 1)
     starts: list[int] = []
     offset = 0
     for segment in text.split("\n"):
         starts.append(offset)
-        if len(segment) > width or (not segment.isascii() and cell_len(segment) > width):
+        if len(segment) > width:
+            if segment.isascii():
+                _wrap_plain(segment, width, offset, starts)
+            elif cell_len(segment) > width:
+                starts.extend(offset + b for b in divide_line(segment, width) if b > 0)
+        elif not segment.isascii() and cell_len(segment) > width:
             starts.extend(offset + b for b in divide_line(segment, width) if b > 0)
         offset += len(segment) + 1
     return tuple(starts)
@@ -476,8 +498,7 @@ class Reader(ScrollView, can_focus=True):
         text = self._paragraph_text(position)
         end = starts[within + 1] if within + 1 < len(starts) else len(text)
         line = text[starts[within] : end]
-        if line.plain.endswith("\n"):
-            line.right_crop(1)
+        line.rstrip()  # the space (or newline) the line broke at
         current = doc.article.paragraphs[position].index == self.current_paragraph
         if current:
             line = Text(GUTTER, self._style("reader--gutter"), end="") + line
@@ -500,6 +521,33 @@ class Reader(ScrollView, can_focus=True):
         return Strip(text.render(self.app.console), width)
 
     # -- actions -------------------------------------------------------------------------
+
+    # Scrolling is instant, as in less: an animation redraws the screen a dozen times
+    # per key (costly over SSH) and a key would not be answered until it ends.
+
+    def _scroll_to_line(self, y: float) -> None:
+        self.scroll_to(y=max(0.0, min(y, self.max_scroll_y)), animate=False, force=True)
+
+    def _body_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - HEADER_ROWS)
+
+    def action_scroll_down(self) -> None:
+        self._scroll_to_line(self.scroll_y + 1)
+
+    def action_scroll_up(self) -> None:
+        self._scroll_to_line(self.scroll_y - 1)
+
+    def action_page_down(self) -> None:
+        self._scroll_to_line(self.scroll_y + self._body_height())
+
+    def action_page_up(self) -> None:
+        self._scroll_to_line(self.scroll_y - self._body_height())
+
+    def action_scroll_home(self) -> None:
+        self._scroll_to_line(0)
+
+    def action_scroll_end(self) -> None:
+        self._scroll_to_line(self.max_scroll_y)
 
     def _step_match(self, delta: int) -> None:
         doc = self.document

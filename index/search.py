@@ -30,7 +30,7 @@ from index.analysis import fold, stem
 from index.highlight import make_snippet, match_spans
 from index.models import DateAnchor, Passage, SearchResult, Span
 from index.postings import PostingsReader, Unsupported
-from index.querylang import PreparedQuery, is_empty, prepare_query
+from index.querylang import PreparedQuery, is_empty, prepare_query, well_formed
 from index.schema import ARTICLE, PASSAGE
 from index.sidecar import LazyVocabulary
 from index.topk import compile_query, top_docs
@@ -318,6 +318,7 @@ class PassageSearcher:
         `shown_anchors` is given, for the dates shown); `shown_anchors` may be a cheap
         provider (e.g. the dates known so far) so the first search need not wait for
         every article's date to be worked out."""
+        text = well_formed(text)  # every query enters here: lone surrogates never go on
         shown = shown_anchors or anchors
         plan = self._plan(text, as_you_type=as_you_type)
         if is_empty(plan.prepared):

@@ -6,8 +6,11 @@ the UI thread (see tui/screens/main.py).
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import platformdirs
@@ -115,8 +118,23 @@ def build_app(engine: Engine, *, data_dir: Path | None = None) -> SummitApp:
     return SummitApp(engine, data_dir=data_dir)
 
 
+def _replacing_decoder(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
+    return partial(codecs.getincrementaldecoder(encoding), errors="replace")
+
+
+def tolerate_undecodable_input() -> None:
+    """Bytes from the terminal that are not UTF-8 (a 0xFF typed, a broken paste) become
+    U+FFFD instead of ending the app: Textual's input thread decodes strictly, and its
+    UnicodeDecodeError ended the explorer with a traceback (and exit status 0)."""
+    from textual.drivers import linux_driver
+
+    if hasattr(linux_driver, "getincrementaldecoder"):
+        linux_driver.getincrementaldecoder = _replacing_decoder  # type: ignore[assignment]
+
+
 def run_explorer(engine: Engine) -> int:
     """Run the explorer full-screen; returns the exit code (the terminal is restored)."""
+    tolerate_undecodable_input()
     if sys.stdout.isatty():
         # An exported COLUMNS/LINES would pin the size: the app must follow the real
         # terminal through every window change (locally and over ssh).

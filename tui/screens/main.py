@@ -40,6 +40,7 @@ from index.models import (
     UpdateReport,
 )
 from tui.commands import bindings_for
+from tui.output import no_articles_message
 from tui.textsafe import clean
 from tui.widgets.app_header import AppHeader
 from tui.widgets.pane_tabs import PANE_NAMES, PaneTab, PaneTabs
@@ -168,6 +169,7 @@ class MainScreen(Screen[None]):
         self._last_result: SearchResult | None = None
         self._timeline_error_shown = False
         self._timeline_requested = False
+        self._open_error = ""
 
     @property
     def summit(self) -> SummitApp:
@@ -341,6 +343,8 @@ class MainScreen(Screen[None]):
             pass  # open() below meets the same problem and reports it
         try:
             report = engine.open(progress)
+            if not engine.article_count():
+                raise SummitError(no_articles_message(engine.articles_dir))
         except Exception as exc:  # engine errors become a notification, never a crash
             self.post_message(self.EngineOpened(None, error_text(exc)))
             return
@@ -368,12 +372,10 @@ class MainScreen(Screen[None]):
             if self.summit.engine_ready:  # the index as it was left stays searchable
                 self.summit.engine_state = "ready"
                 self.header.set_counts(None, None)
-                title = "Cannot update the index"
+                self.notify(message.error, title="Cannot update the index", severity="error",
+                            timeout=10, markup=False)
             else:
-                self.summit.engine_state = "failed"
-                self.header.set_failed(message.error)
-                title = "Cannot open the index"
-            self.notify(message.error, title=title, severity="error", timeout=10, markup=False)
+                self._open_failed(message.error)
             return
         summaries = self.summit.article_summaries = message.summaries
         searched_before = self.summit.engine_ready
@@ -400,6 +402,27 @@ class MainScreen(Screen[None]):
             # the first search, and the first results matter more
             self.set_timer(TIMELINE_DELAY, self._load_timeline_once)
 
+    def _open_failed(self, error: str) -> None:
+        """One state, said the same way by the header and the search pane, with F5."""
+        self.summit.engine_state = "failed"
+        self._open_error = error
+        self.header.set_failed()
+        self._show_open_failure()
+
+    def _show_open_failure(self) -> None:
+        self.search_pane.set_status(
+            f"Cannot open the index: {self._open_error} · F5: try again", classes="-error"
+        )
+
+    def action_retry_open(self) -> None:
+        if self.summit.engine_state != "failed":
+            self.notify("The index is not in trouble: nothing to retry", timeout=3)
+            return
+        self.summit.engine_state = "opening"
+        self.header.show_loading("opening the index…")
+        self.search_pane.set_status("The index is opening; results will follow…")
+        self.open_engine()
+
     # -- engine: search ---------------------------------------------------------------------
 
     @on(SearchPane.QueryRequested)
@@ -407,7 +430,10 @@ class MainScreen(Screen[None]):
         self._last_request = event
         if not self.summit.engine_ready:
             self._pending_query = event
-            self.search_pane.set_status("The index is opening; results will follow…")
+            if self.summit.engine_state == "failed":
+                self._show_open_failure()
+            else:
+                self.search_pane.set_status("The index is opening; results will follow…")
             return
         self.run_search(event.query, event.as_you_type, event.submitted)
 

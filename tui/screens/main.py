@@ -14,6 +14,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -329,8 +330,14 @@ class MainScreen(Screen[None]):
 
     # -- engine: open -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="open")
     def open_engine(self) -> None:
+        """Open (or build) the index in a daemon thread, not a Textual worker: quitting
+        in the middle of a first build must not wait for it (the interpreter joins
+        worker threads at exit). The index on disk stays the previous one until a
+        build commits, so stopping it half-way loses nothing."""
+        threading.Thread(target=self._open_engine, name="summit-open", daemon=True).start()
+
+    def _open_engine(self) -> None:
         engine = self.summit.engine
 
         def progress(done: int, total: int, message: str) -> None:

@@ -144,6 +144,10 @@ def run_explorer(engine: Engine) -> int:
     try:
         result = app.run()
     finally:
+        if app.engine_state == "opening":
+            # indexing workers finish the batch they hold before the process can end
+            print("summit: quitting; waiting for the indexing workers to stop…",
+                  file=sys.stderr, flush=True)
         engine.close()  # stops work still running for the app, e.g. a timeline build
     if app.return_code not in (None, 0):
         return int(app.return_code)

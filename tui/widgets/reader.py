@@ -174,9 +174,15 @@ def layout_paragraphs(texts: Sequence[str], width: int) -> ReaderLayout:
     first_lines: list[int] = []
     starts: list[tuple[int, ...]] = []
     line = 0
+    one_line = (0,)
     for text in texts:
         first_lines.append(line)
-        lines = wrap_starts(display_text(text), width)
+        # the common case, cheaply: ASCII that fits (each character one cell once made
+        # inert, so no need to clean it here)
+        if len(text) <= width and text.isascii() and "\n" not in text:
+            lines = one_line
+        else:
+            lines = wrap_starts(display_text(text), width)
         starts.append(lines)
         line += len(lines) + 1
     return ReaderLayout(width, first_lines, starts, max(line - 1, 0))
@@ -283,7 +289,11 @@ class Reader(ScrollView, can_focus=True):
             found = spans_within(doc.matches, self._match_starts, paragraph.start, paragraph.end)
             self.match_index = found.start if found else None
         self.current_paragraph = target
-        same_text = previous is not None and previous.article is article
+        same_text = (
+            previous is not None
+            and previous.article.id == article.id
+            and previous.article.content_hash == article.content_hash
+        )
         if not (same_text and self._layout is not None):
             self._layout = None
             self._relayout()

@@ -102,3 +102,20 @@ def test_layout_locates_every_line() -> None:
         (0, 0), (0, 1), None, (1, 0), None, (2, 0), (2, 1),
     ]
     assert layout.line_of(2, 5) == 6
+
+
+async def test_every_reader_line_has_a_style_for_no_color(tmp_path: Path) -> None:
+    """NO_COLOR's monochrome filter needs a style on every segment (it crashed on the
+    reader's empty message over SSH)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_ready(pilot)
+        reader = main_screen(pilot).reader
+        for y in range(reader.size.height):
+            for segment in reader.render_line(y):
+                assert segment.style is not None, (y, segment)
+        app.open_article(app.article_summaries[0].id)
+        await settle(pilot)
+        for y in range(reader.size.height):
+            for segment in reader.render_line(y):
+                assert segment.style is not None, (y, segment)

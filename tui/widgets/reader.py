@@ -527,7 +527,9 @@ class Reader(ScrollView, can_focus=True):
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)
-        text.style = style
+        # as a span: Rich renders a Text without spans with no style at all (not even
+        # its own), and Textual's filters (NO_COLOR) need one on every segment
+        text.stylize_before(style)
         return Strip(text.render(self.app.console), width)
 
     # -- actions -------------------------------------------------------------------------

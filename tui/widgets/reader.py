@@ -497,9 +497,8 @@ class Reader(ScrollView, can_focus=True):
         if doc is None or layout is None:
             return self._empty_line(y, width, base)
         if y < HEADER_ROWS:
-            header = self._header_line(y, doc)
-            header.stylize_before(self._style("reader--header"))
-            return self._strip(Text(" ", end="") + header, width, base)
+            header = Text(" ", end="") + self._header_line(y, doc)
+            return self._strip(header, width, base + self._style("reader--header"))
         located = layout.locate(round(self.scroll_y) + y - HEADER_ROWS)
         if located is None:
             return Strip.blank(width, base)

@@ -174,7 +174,7 @@ def layout_paragraphs(texts: Sequence[str], width: int) -> ReaderLayout:
     first_lines: list[int] = []
     starts: list[tuple[int, ...]] = []
     line = 0
-    one_line = (0,)
+    one_line: tuple[int, ...] = (0,)
     for text in texts:
         first_lines.append(line)
         # the common case, cheaply: ASCII that fits (each character one cell once made

@@ -143,3 +143,37 @@ def test_the_explorer_with_output_to_a_file_exits_2(tmp_path: Path) -> None:
         screen = term.wait_for("[exit ", timeout=20)
         assert "[exit 2]" in screen and "needs a terminal" in screen
     assert out.read_text() == ""
+
+
+def test_a_5000_paragraph_article_scrolls_at_once_in_a_real_terminal(tmp_path: Path) -> None:
+    from tests.test_reader_long import long_article
+
+    folder = long_article(tmp_path / "long")
+    with Terminal([summit(), "--articles", str(folder)], env=fresh_home(tmp_path),
+                  cwd=tmp_path) as term:
+        term.wait_for("1 Search", timeout=30)
+        term.type("zebrafish")
+        screen = term.wait_for(lambda s: "passages in" in s or "no index" in s, timeout=120)
+        assert "passages in" in screen, screen
+        term.send("Enter")
+        term.wait_for("⏎ Open")
+        started = time.monotonic()
+        term.send("Enter")
+        term.wait_for("/5000", timeout=20)  # the reader's ¶ n/5000
+        opened = time.monotonic() - started
+        # the timeline (the article's dates) is worked out in this process for a small
+        # corpus and holds the interpreter meanwhile: measure the reader after it
+        term.wait_for(lambda s: "working out the date" not in s, timeout=60)
+        waits = []
+        for key, expected in (("G", "Observation 4999 "), ("g", "Observation 0 "),
+                              ("n", "match 2/"), ("PageDown", "")):
+            before = term.screen()
+            started = time.monotonic()
+            term.send(key)
+            term.wait_for(lambda s, e=expected, b=before: e in s and s != b, timeout=10)
+            waits.append(time.monotonic() - started)
+        print(f"opened in {opened:.2f} s; keys: {[round(w, 2) for w in waits]} s")
+        # each wait includes tmux's capture (a few tens of ms, polled every 0.1 s)
+        assert opened < 5 and max(waits) < 1.0, (opened, waits)
+        term.send("C-q")
+        assert "[exit 0]" in term.wait_for("[exit ", timeout=30)

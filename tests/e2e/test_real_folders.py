@@ -130,7 +130,8 @@ def test_a_closed_pipe_ends_quietly_with_status_0(tmp_path: Path, command: str) 
 
 def test_the_explorer_without_a_terminal_says_so_and_exits_2_at_once(tmp_path: Path) -> None:
     started = time.monotonic()
-    result = _bash('"$SUMMIT" </dev/null >out; echo "$?"; cat out', tmp_path)
+    out = tmp_path / "out"
+    result = _bash(f'"$SUMMIT" </dev/null >{out}; echo "$?"; cat {out}', tmp_path)
     assert result.stdout.splitlines() == ["2"], result.stdout  # and nothing drawn into out
     assert result.stderr.count("\n") == 1 and "needs a terminal" in result.stderr
     assert time.monotonic() - started < 10

@@ -30,6 +30,7 @@ from index.models import (
 )
 from index.paths import corpus_data_dir, default_index_dir
 from index.processes import run_spawned
+from index.querylang import well_formed
 from index.timeline_cache import load_anchors, load_events, save_anchors, save_events
 from index.userdata import Mark, UserData
 
@@ -265,6 +266,8 @@ class Engine:
         """
         from index import fallback  # (imports whoosh: not before the first frame)
 
+        # the one public entry: lone surrogates never reach a result a UI prints
+        query = well_formed(query)
         with self._search_lock:
             searcher = self._store.searcher()
 

@@ -85,6 +85,19 @@ def parse_date_filter(value: str) -> DateRange:
     return DateRange(first, last)
 
 
+def well_formed(text: str) -> str:
+    """`text` with lone surrogates dropped (a pair becomes its character).
+
+    They are not text: they arrive from undecodable bytes (argv's surrogateescape) or a
+    broken paste, and would make encoding the query, or printing it, fail.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
+    return text
+
+
 def prepare_query(raw: str) -> PreparedQuery:
     text = _CONTROL.sub(" ", raw)
     prepared = PreparedQuery(text="")

@@ -31,7 +31,7 @@ from index.budget import QueryTooExpensive, bounded_wildcard, check_size
 from index.highlight import make_snippet, match_spans
 from index.models import DateAnchor, Passage, SearchResult, Span
 from index.postings import PostingsReader, Unsupported
-from index.querylang import PreparedQuery, is_empty, prepare_query
+from index.querylang import PreparedQuery, is_empty, prepare_query, well_formed
 from index.schema import ARTICLE, PASSAGE
 from index.sidecar import LazyVocabulary
 from index.topk import compile_query, top_docs
@@ -321,6 +321,7 @@ class PassageSearcher:
         `shown_anchors` is given, for the dates shown); `shown_anchors` may be a cheap
         provider (e.g. the dates known so far) so the first search need not wait for
         every article's date to be worked out."""
+        text = well_formed(text)  # every query enters here: lone surrogates never go on
         shown = shown_anchors or anchors
         try:
             plan = self._plan(text, as_you_type=as_you_type)

@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 
 from bench.run import SECTIONS
+from tests.e2e.terminal import require_tool
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.timeout(120)
 def test_quick_run_reports_every_section(tmp_path: Path) -> None:
+    # the run compares with ripgrep: skipped without it, except in CI (.ci/run installs it)
+    require_tool("rg")
     out = tmp_path / "results.json"
     command = [
         sys.executable, "-m", "bench.run", "--quick", "--sizes", "50",

@@ -6,10 +6,12 @@ the UI thread (see tui/screens/main.py).
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import platformdirs
@@ -186,8 +188,23 @@ def build_app(
     return SummitApp(engine, data_dir=data_dir, policy=policy)
 
 
+def _replacing_decoder(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
+    return partial(codecs.getincrementaldecoder(encoding), errors="replace")
+
+
+def tolerate_undecodable_input() -> None:
+    """Bytes from the terminal that are not UTF-8 (a 0xFF typed, a broken paste) become
+    U+FFFD instead of ending the app: Textual's input thread decodes strictly, and its
+    UnicodeDecodeError ended the explorer with a traceback (and exit status 0)."""
+    from textual.drivers import linux_driver
+
+    if hasattr(linux_driver, "getincrementaldecoder"):
+        linux_driver.getincrementaldecoder = _replacing_decoder  # type: ignore[assignment]
+
+
 def run_explorer(engine: Engine) -> int:
     """Run the explorer full-screen; returns the exit code (the terminal is restored)."""
+    tolerate_undecodable_input()
     if sys.stdout.isatty():
         # An exported COLUMNS/LINES would pin the size: the app must follow the real
         # terminal through every window change (locally and over ssh).
@@ -199,6 +216,10 @@ def run_explorer(engine: Engine) -> int:
     try:
         result = app.run()
     finally:
+        if app.engine_state == "opening":
+            # indexing workers finish the batch they hold before the process can end
+            print("summit: quitting; waiting for the indexing workers to stop…",
+                  file=sys.stderr, flush=True)
         engine.close()  # stops work still running for the app, e.g. a timeline build
     if app.return_code not in (None, 0):
         return int(app.return_code)

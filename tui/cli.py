@@ -267,11 +267,18 @@ def _open_with_report(
     for warning in report.warnings:
         output.warn(warning)
     if not engine.article_count():
-        raise SummitError(f"no articles (*.txt, *.md, *.html) found in {engine.articles_dir}")
+        raise SummitError(output.no_articles_message(engine.articles_dir))
     return engine, report
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # the full-screen app would draw into a file (or wait on a pipe) for nothing
+        which = "input" if not sys.stdin.isatty() else "output"
+        raise UsageError(
+            f"the explorer needs a terminal, and its {which} is not one; "
+            "in scripts use summit search, show, list or timeline"
+        )
     from tui.app import run_explorer
 
     return run_explorer(_engine(args))
@@ -484,7 +491,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         output.error("interrupted")
         return 130
     except BrokenPipeError:
-        return EXIT_OK  # `summit search … | head` is fine
+        output.silence_stdout()
+        return EXIT_OK  # `summit search … | head` is fine, as with ripgrep
     except Exception as exc:
         if debug:
             traceback.print_exc()

@@ -120,6 +120,8 @@ COMMANDS: tuple[Command, ...] = (
             help="Show this help screen (works in the query box too)"),
     Command("quit-anywhere", "ctrl+q", "Quit", "app.quit", "app", priority=True,
             help="Quit (works in the query box too)"),
+    Command("retry-open", "f5", "Retry", "screen.retry_open", "app", priority=True,
+            help="Open the index again after it could not be opened"),
     # -- screen: everywhere except while typing in the query box ---------------------
     Command("focus-query", "slash", "Search", "screen.focus_query", "screen", show=True,
             help="Go to the query box"),

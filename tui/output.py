@@ -7,6 +7,7 @@ Everything that comes from an article goes through `textsafe.clean` and into a
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -34,9 +35,37 @@ MATCH_STYLE = "bold reverse"
 DIM = "dim"
 
 
+def no_articles_message(folder: object) -> str:
+    """What the CLI and the explorer say about a folder without articles."""
+    from index.corpus import ARTICLE_SUFFIXES
+
+    kinds = ", ".join(f"*{suffix}" for suffix in ARTICLE_SUFFIXES)
+    return f"no articles ({kinds}) found in {folder}"
+
+
+class _PipeConsole(Console):
+    """A console whose closed pipe (`summit … | head -1`) ends the command quietly with
+    status 0, as ripgrep does: Rich's default exits with status 1."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def silence_stdout() -> None:
+    """After a closed pipe: stdout goes to /dev/null, so flushing it at exit neither
+    fails nor prints an "Exception ignored" message."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def _stdout() -> Console:
     # In a pipe, lines are not re-wrapped: a script gets one line per record.
-    return Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+    return _PipeConsole(highlight=False, soft_wrap=not sys.stdout.isatty())
 
 
 def _stderr() -> Console:

@@ -79,6 +79,10 @@ class Terminal:
         """send-keys: names like 'Enter', 'Escape', 'C-q', or text with literal=True."""
         self._tmux("send-keys", "-t", self.name, *(["-l"] if literal else []), *keys)
 
+    def send_bytes(self, data: bytes) -> None:
+        """Raw bytes, as a terminal would send them (even ones that are not UTF-8)."""
+        self._tmux("send-keys", "-t", self.name, "-H", *(f"{b:02x}" for b in data))
+
     def type(self, text: str) -> None:
         self.send(text, literal=True)
 

@@ -14,6 +14,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -40,6 +41,7 @@ from index.models import (
     UpdateReport,
 )
 from tui.commands import bindings_for
+from tui.output import no_articles_message
 from tui.screens.source_picker import SourceChoice, SourcePicker, distinct_sources, source_choices
 from tui.textsafe import clean
 from tui.widgets.app_header import AppHeader
@@ -72,6 +74,16 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, ImportError):
         return "not available yet in this build"
     return clean(f"{type(exc).__name__}: {exc}", single_line=True)
+
+
+def _rank_of(passage: Passage | None, result: SearchResult | None) -> tuple[int, int] | None:
+    """(1-based rank, number of hits) of `passage` in `result`, for the reader's header."""
+    if passage is None or result is None:
+        return None
+    for rank, hit in enumerate(result.hits, 1):
+        if (hit.article_id, hit.paragraph) == (passage.article_id, passage.paragraph):
+            return rank, len(result.hits)
+    return None
 
 
 TIMELINE_DELAY = 1.0
@@ -168,6 +180,7 @@ class MainScreen(Screen[None]):
         self._query_had_focus = False
         self._early_keys: list[events.Key] | None = []
         """Keys typed before the query box was mounted (None once it is)."""
+        self._open_error = ""
 
     @property
     def summit(self) -> SummitApp:
@@ -344,8 +357,14 @@ class MainScreen(Screen[None]):
 
     # -- engine: open -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="open")
     def open_engine(self) -> None:
+        """Open (or build) the index in a daemon thread, not a Textual worker: quitting
+        in the middle of a first build must not wait for it (the interpreter joins
+        worker threads at exit). The index on disk stays the previous one until a
+        build commits, so stopping it half-way loses nothing."""
+        threading.Thread(target=self._open_engine, name="summit-open", daemon=True).start()
+
+    def _open_engine(self) -> None:
         engine = self.summit.engine
 
         def progress(done: int, total: int, message: str) -> None:
@@ -358,6 +377,8 @@ class MainScreen(Screen[None]):
             pass  # open() below meets the same problem and reports it
         try:
             report = engine.open(progress)
+            if not engine.article_count():
+                raise SummitError(no_articles_message(engine.articles_dir))
         except Exception as exc:  # engine errors become a notification, never a crash
             self.post_message(self.EngineOpened(None, error_text(exc)))
             return
@@ -385,12 +406,10 @@ class MainScreen(Screen[None]):
             if self.summit.engine_ready:  # the index as it was left stays searchable
                 self.summit.engine_state = "ready"
                 self.header.set_counts(None, None)
-                title = "Cannot update the index"
+                self.notify(message.error, title="Cannot update the index", severity="error",
+                            timeout=10, markup=False)
             else:
-                self.summit.engine_state = "failed"
-                self.header.set_failed(message.error)
-                title = "Cannot open the index"
-            self.notify(message.error, title=title, severity="error", timeout=10, markup=False)
+                self._open_failed(message.error)
             return
         summaries = self.summit.article_summaries = message.summaries
         searched_before = self.summit.engine_ready
@@ -417,6 +436,27 @@ class MainScreen(Screen[None]):
             # the first search, and the first results matter more
             self.set_timer(TIMELINE_DELAY, self._load_timeline_once)
 
+    def _open_failed(self, error: str) -> None:
+        """One state, said the same way by the header and the search pane, with F5."""
+        self.summit.engine_state = "failed"
+        self._open_error = error
+        self.header.set_failed()
+        self._show_open_failure()
+
+    def _show_open_failure(self) -> None:
+        self.search_pane.set_status(
+            f"Cannot open the index: {self._open_error} · F5: try again", classes="-error"
+        )
+
+    def action_retry_open(self) -> None:
+        if self.summit.engine_state != "failed":
+            self.notify("The index is not in trouble: nothing to retry", timeout=3)
+            return
+        self.summit.engine_state = "opening"
+        self.header.show_loading("opening the index…")
+        self.search_pane.set_status("The index is opening; results will follow…")
+        self.open_engine()
+
     # -- engine: search ---------------------------------------------------------------------
 
     @on(SearchPane.QueryRequested)
@@ -424,7 +464,10 @@ class MainScreen(Screen[None]):
         self._last_request = event
         if not self.summit.engine_ready:
             self._pending_query = event
-            self.search_pane.set_status("The index is opening; results will follow…")
+            if self.summit.engine_state == "failed":
+                self._show_open_failure()
+            else:
+                self.search_pane.set_status("The index is opening; results will follow…")
             return
         self.run_search(event.query, event.as_you_type, event.submitted)
 
@@ -528,6 +571,7 @@ class MainScreen(Screen[None]):
             focus=focus,
             query=result.query if result else "",
             dated=dated,
+            result_position=_rank_of(passage, result),
         )
         self.post_message(self.ArticleLoaded(document, None))
 

@@ -36,6 +36,7 @@ class AppHeader(HorizontalGroup):
         return text
 
     def show_loading(self, message: str) -> None:
+        self.remove_class("-failed")
         self.add_class("-loading")
         self._show(clean(message, single_line=True))
 
@@ -62,7 +63,8 @@ class AppHeader(HorizontalGroup):
             parts.append(f"{passages} passage{'s' if passages != 1 else ''}")
         self._show(" · ".join(parts) or None)
 
-    def set_failed(self, message: str) -> None:
+    def set_failed(self) -> None:
+        """The index could not be opened (the search pane says why)."""
         self.remove_class("-loading")
         self.add_class("-failed")
-        self._show("index unavailable: " + clean(message, single_line=True))
+        self._show("no index · F5: retry")

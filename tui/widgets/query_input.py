@@ -6,6 +6,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
+from index.querylang import well_formed
 from tui.commands import bindings_for
 from tui.history import QueryHistory
 
@@ -34,6 +35,14 @@ class QueryInput(Input):
         self.cursor_position = len(value)
         self._recalling = False
         return True
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        """Typed or pasted text, without lone surrogates (they are not text, and the
+        terminal could not show them)."""
+        super().replace(well_formed(text), start, end)
+
+    def validate_value(self, value: str) -> str:
+        return well_formed(value)
 
     def watch_value(self, value: str) -> None:
         if not self._recalling:

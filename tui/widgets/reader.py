@@ -1,24 +1,34 @@
-"""The reader: one article, wrapped to the pane, with matches and time expressions marked."""
+"""The reader: one article, wrapped to the pane, with matches and time expressions marked.
+
+An article can have tens of thousands of paragraphs (a log file), so the reader is a
+Line API scroll view, like the timeline: the article is laid out once per width (line
+breaks only, no styling) and only the lines on screen are styled and rendered, so
+opening an article and every key after cost in proportion to the screen, not the
+article. Three header rows stay put above the text: title, where and when, and where
+the reader is (match 2/5, result 3/30, paragraph).
+"""
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from index.models import Article, DateAnchor, Paragraph, Passage, TimeExpression
 from tui.commands import bindings_for
 from tui.textsafe import clean, safe_text
-from tui.widgets.paragraph import ParagraphView
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +49,8 @@ class ReaderDocument:
     dated: bool = True
     """False while the corpus's dates are being worked out (the timeline): the anchor
     and time expressions follow with show_dates()."""
+    result_position: tuple[int, int] | None = None
+    """(1-based rank, number of results) of the passage opened from the results list."""
 
 
 def query_matches(
@@ -76,19 +88,139 @@ def format_date(day: dt.date | None) -> str:
     return day.strftime("%A %-d %B %Y") if day else "undated"
 
 
-class Reader(VerticalScroll, can_focus=True):
+
+HEADER_ROWS = 3
+"""Title; where, when and the source; match, result and paragraph position."""
+
+GUTTER = "▌ "
+"""Left of the current passage's lines (two cells; other lines get two spaces)."""
+
+RIGHT_MARGIN = 1
+
+
+def _wrap_plain(segment: str, width: int, offset: int, starts: list[int]) -> None:
+    """Greedy word wrap of one line of ASCII text, by string search (fast): break at the
+    last space that fits, else fold the word."""
+    length, i = len(segment), 0
+    while length - i > width:
+        cut = segment.rfind(" ", i, i + width + 1)
+        if cut <= i:
+            i += width  # no space to break at: fold the word
+        else:
+            i = cut + 1
+            while i < length and segment[i] == " ":
+                i += 1
+            if i >= length:
+                return
+        starts.append(offset + i)
+
+
+def wrap_starts(text: str, width: int) -> tuple[int, ...]:
+    """Where each line of `text` starts when wrapped at `width` cells (the first is 0).
+
+    Words wrap at spaces (a word longer than a line is folded); a newline always
+    breaks. Linear in the length of `text`; one comparison for a line that fits.
+    """
+    from rich._wrap import divide_line  # handles wide characters, for non-ASCII text
+
+    width = max(width, 1)
+    starts: list[int] = []
+    offset = 0
+    for segment in text.split("\n"):
+        starts.append(offset)
+        if len(segment) > width:
+            if segment.isascii():
+                _wrap_plain(segment, width, offset, starts)
+            elif cell_len(segment) > width:
+                starts.extend(offset + b for b in divide_line(segment, width) if b > 0)
+        elif not segment.isascii() and cell_len(segment) > width:
+            starts.extend(offset + b for b in divide_line(segment, width) if b > 0)
+        offset += len(segment) + 1
+    return tuple(starts)
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderLayout:
+    """Line breaks of every paragraph at one width: body line → (paragraph, line)."""
+
+    width: int
+    first_lines: list[int]
+    """The body line each paragraph starts on (by position in article.paragraphs)."""
+    starts: list[tuple[int, ...]]
+    """Per paragraph, where each of its lines starts in its text."""
+    height: int
+    """Body lines in all, a blank line between paragraphs."""
+
+    def locate(self, line: int) -> tuple[int, int] | None:
+        """(paragraph position, line within it) of body `line`; None on a blank line."""
+        if not 0 <= line < self.height or not self.first_lines:
+            return None
+        position = bisect.bisect_right(self.first_lines, line) - 1
+        within = line - self.first_lines[position]
+        return (position, within) if within < len(self.starts[position]) else None
+
+    def line_of(self, position: int, offset: int) -> int:
+        """The body line showing character `offset` of paragraph `position`'s text."""
+        starts = self.starts[position]
+        return self.first_lines[position] + max(bisect.bisect_right(starts, offset) - 1, 0)
+
+
+def display_text(text: str) -> str:
+    """`text` made inert, tabs as single spaces (same length, so offsets still hold)."""
+    return clean(text).replace("\t", " ")
+
+
+def layout_paragraphs(texts: Sequence[str], width: int) -> ReaderLayout:
+    first_lines: list[int] = []
+    starts: list[tuple[int, ...]] = []
+    line = 0
+    one_line: tuple[int, ...] = (0,)
+    for text in texts:
+        first_lines.append(line)
+        # the common case, cheaply: ASCII that fits (each character one cell once made
+        # inert, so no need to clean it here)
+        if len(text) <= width and text.isascii() and "\n" not in text:
+            lines = one_line
+        else:
+            lines = wrap_starts(display_text(text), width)
+        starts.append(lines)
+        line += len(lines) + 1
+    return ReaderLayout(width, first_lines, starts, max(line - 1, 0))
+
+
+def spans_within(
+    spans: Sequence[tuple[int, int]], span_starts: Sequence[int], start: int, end: int
+) -> range:
+    """Indexes of the sorted `spans` that start in [start, end) (`span_starts`: their
+    starts), found by bisection so a paragraph never scans the whole article's spans."""
+    return range(bisect.bisect_left(span_starts, start), bisect.bisect_left(span_starts, end))
+
+
+class Reader(ScrollView, can_focus=True):
     """Shows a `ReaderDocument`. n/N walk the matches, [ ] step articles, t/y/o/s act on it."""
 
     BINDINGS = bindings_for("reader")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reader--header",
         "reader--title",
         "reader--meta",
+        "reader--position",
         "reader--evidence",
         "reader--match",
         "reader--current-match",
         "reader--time",
+        "reader--current",
+        "reader--gutter",
     }
+
+    DEFAULT_CSS = """
+    Reader {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+    }
+    """
 
     class StepArticle(Message):
         def __init__(self, delta: int) -> None:
@@ -115,118 +247,59 @@ class Reader(VerticalScroll, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.document: ReaderDocument | None = None
         self.current_paragraph: int | None = None
+        """Paragraph.index of the current passage."""
         self.match_index: int | None = None
         self._paragraph_starts: list[int] = []
+        self._positions: dict[int, int] = {}
+        """Paragraph.index → position in article.paragraphs."""
+        self._match_starts: list[int] = []
+        self._times: list[tuple[int, int]] = []
+        self._time_starts: list[int] = []
+        self._layout: ReaderLayout | None = None
+        self._texts: LRUCache[int, Text] = LRUCache(256)
+        """Styled paragraph texts by position; only paragraphs on screen are built."""
+        self._pending_scroll = False
+        """The current passage must be scrolled to once the reader has a width."""
+        self._base_style = Style()
 
-    def compose(self) -> ComposeResult:
-        yield Static(self._empty_text(), id="reader-heading")
-
-    @staticmethod
-    def _empty_text() -> Text:
-        return Text(
-            "No article open.\n\nSearch (1 or /), pick a result and press Enter; "
-            "or open an article by title with Ctrl+P.",
-            end="",
-        )
-
-    # -- rendering ---------------------------------------------------------------------
+    # -- document ------------------------------------------------------------------------
 
     @property
     def article(self) -> Article | None:
         return self.document.article if self.document else None
 
-    def _heading(self, doc: ReaderDocument) -> Text:
-        article = doc.article
-        title = safe_text(article.title, self.get_component_rich_style("reader--title"))
-        meta_style = self.get_component_rich_style("reader--meta", partial=True)
-        evidence_style = self.get_component_rich_style("reader--evidence", partial=True)
-        where = (article.dateline or "").strip(" \t—–-,:;") or article.place
-        anchor = doc.anchor
-        day = anchor.date if anchor and anchor.date else article.date
-        lines = Text(end="")
-        lines.append_text(title)
-        meta = []
-        if where:
-            meta.append(where)
-        meta.append(format_date(day))
-        meta.append(article.source_label)
-        lines.append("\n")
-        lines.append(clean(" · ".join(meta), single_line=True), meta_style)
-        if anchor is not None:
-            how = {
-                "front_matter": "date given by the file",
-                "inferred": "date inferred",
-                "user": "date set by you",
-            }.get(
-                anchor.date_source, "date unknown"
-            )
-            evidence = f"{how}: {anchor.evidence}" if anchor.evidence else how
-            if anchor.borrowed_from:
-                evidence += f" (borrowed from {anchor.borrowed_from})"
-            if anchor.date_source == "inferred" and anchor.confidence < 1:
-                evidence += f" · confidence {anchor.confidence:.0%}"
-            lines.append("\n")
-            lines.append(clean(evidence, single_line=True), evidence_style)
-        elif not doc.dated:
-            lines.append("\n")
-            lines.append("working out the date (building the timeline)…", evidence_style)
-        lines.append("\n")
-        lines.append(clean(article.file, single_line=True), meta_style)
-        return lines
-
-    def _paragraph_text(self, doc: ReaderDocument, paragraph: Paragraph) -> Text:
-        spans: list[tuple[int, int, object]] = []
-        base = paragraph.start
-        time_style = self.get_component_rich_style("reader--time", partial=True)
-        match_style = self.get_component_rich_style("reader--match", partial=True)
-        current_style = self.get_component_rich_style("reader--current-match", partial=True)
-        for expr in doc.times:
-            if paragraph.start <= expr.start < paragraph.end:
-                spans.append((expr.start - base, expr.end - base, time_style))
-        current = (
-            doc.matches[self.match_index] if self.match_index is not None and doc.matches else None
-        )
-        for start, end in doc.matches:
-            if paragraph.start <= start < paragraph.end:
-                style = current_style if (start, end) == current else match_style
-                spans.append((start - base, end - base, style))
-        return safe_text(paragraph.text, spans=spans)  # type: ignore[arg-type]
-
     async def show_document(self, doc: ReaderDocument) -> None:
         """Show `doc`, scrolled to its paragraph (marked current) or to the top."""
         previous = self.document
         self.document = doc
-        self._paragraph_starts = [p.start for p in doc.article.paragraphs]
+        article = doc.article
+        self._paragraph_starts = [p.start for p in article.paragraphs]
+        self._positions = {p.index: i for i, p in enumerate(article.paragraphs)}
+        self._match_starts = [start for start, _end in doc.matches]
+        self._set_times(doc.times)
         self.match_index = None
         target = doc.paragraph
         if doc.focus is not None:
             target = self._paragraph_of(doc.focus[0])
-            if doc.focus in doc.matches:
-                self.match_index = doc.matches.index(doc.focus)
-        elif target is not None:
-            for i, (start, _end) in enumerate(doc.matches):
-                if self._paragraph_of(start) == target:
-                    self.match_index = i
-                    break
+            i = bisect.bisect_left(doc.matches, doc.focus)
+            if i < len(doc.matches) and doc.matches[i] == doc.focus:
+                self.match_index = i
+        elif target is not None and target in self._positions:
+            paragraph = article.paragraphs[self._positions[target]]
+            found = spans_within(doc.matches, self._match_starts, paragraph.start, paragraph.end)
+            self.match_index = found.start if found else None
         self.current_paragraph = target
-        same_layout = (
+        same_text = (
             previous is not None
-            and previous.article.id == doc.article.id
-            and [p.index for p in previous.article.paragraphs]
-            == [p.index for p in doc.article.paragraphs]
+            and previous.article.id == article.id
+            and previous.article.content_hash == article.content_hash
         )
-        with self.app.batch_update():
-            self.query_one("#reader-heading", Static).update(self._heading(doc))
-            if same_layout:
-                self._rerender(p.index for p in doc.article.paragraphs)
-            else:
-                await self.query(ParagraphView).remove()
-                await self.mount_all(
-                    ParagraphView(p.index, self._paragraph_text(doc, p))
-                    for p in doc.article.paragraphs
-                )
-            self._mark_current()
-        self.call_after_refresh(self._scroll_to_current, False)
+        if not (same_text and self._layout is not None):
+            self._layout = None
+            self._relayout()
+        self._texts.clear()
+        self.refresh()
+        self.call_after_refresh(self._scroll_to_current)
 
     def show_dates(
         self, article_id: str, anchor: DateAnchor | None, times: tuple[TimeExpression, ...]
@@ -236,55 +309,260 @@ class Reader(VerticalScroll, can_focus=True):
         if doc is None or doc.article.id != article_id:
             return
         self.document = replace(doc, anchor=anchor, times=times, dated=True)
-        with self.app.batch_update():
-            self.query_one("#reader-heading", Static).update(self._heading(self.document))
-            self._rerender(p.index for p in doc.article.paragraphs)
+        self._set_times(times)
+        self._texts.clear()
+        self.refresh()
+
+    def _set_times(self, times: Iterable[TimeExpression]) -> None:
+        self._times = sorted((t.start, t.end) for t in times)
+        self._time_starts = [start for start, _end in self._times]
 
     def _paragraph_of(self, offset: int) -> int | None:
         if not self.document or not self.document.article.paragraphs:
             return None
         i = bisect.bisect_right(self._paragraph_starts, offset) - 1
-        paragraphs = self.document.article.paragraphs
-        return paragraphs[max(i, 0)].index
-
-    def _view(self, index: int | None) -> ParagraphView | None:
-        if index is None:
-            return None
-        found = self.query(f"#para-{index}")
-        return found.first(ParagraphView) if found else None
-
-    def _mark_current(self) -> None:
-        for view in self.query(ParagraphView):
-            view.set_class(view.index == self.current_paragraph, "-current")
-
-    def _scroll_to_current(self, animate: bool = True) -> None:
-        view = self._view(self.current_paragraph)
-        first = self.document.article.paragraphs[0].index if self.document else None
-        if view is None or (self.current_paragraph == first and self.match_index in (None, 0)):
-            self.scroll_home(animate=False)
-        else:
-            self.scroll_to_widget(view, animate=animate, top=True)
-
-    def _rerender(self, indexes: Iterable[int | None]) -> None:
-        if not self.document:
-            return
-        by_index = {p.index: p for p in self.document.article.paragraphs}
-        for index in set(indexes):
-            view = self._view(index)
-            if view is not None and index is not None:
-                view.update(self._paragraph_text(self.document, by_index[index]))
+        return self.document.article.paragraphs[max(i, 0)].index
 
     @property
     def current_passage(self) -> Paragraph | None:
         if not self.document or not self.document.article.paragraphs:
             return None
         paragraphs = self.document.article.paragraphs
-        for paragraph in paragraphs:
-            if paragraph.index == self.current_paragraph:
-                return paragraph
-        return paragraphs[0]
+        position = self._positions.get(self.current_paragraph)  # type: ignore[arg-type]
+        return paragraphs[position if position is not None else 0]
+
+    # -- layout and scrolling --------------------------------------------------------------
+
+    def _text_width(self) -> int:
+        return self.scrollable_content_region.width - cell_len(GUTTER) - RIGHT_MARGIN
+
+    def _relayout(self) -> None:
+        """Line breaks for the current width (kept when the width is unchanged); the
+        paragraph at the top stays at the top."""
+        doc = self.document
+        width = self._text_width()
+        if doc is None or width <= 0:
+            self.virtual_size = Size(0, 0)
+            return
+        old = self._layout
+        if old is not None and old.width == width:
+            return
+        top = old.locate(round(self.scroll_y)) if old is not None else None
+        self._layout = layout_paragraphs([p.text for p in doc.article.paragraphs], width)
+        self.virtual_size = Size(0, self._layout.height + HEADER_ROWS)
+        if top is not None:
+            self.scroll_to(y=self._layout.first_lines[top[0]], animate=False, force=True)
+
+    def on_resize(self) -> None:
+        self._relayout()
+        self.refresh()
+        if self._pending_scroll:
+            self.call_after_refresh(self._scroll_to_current)
+
+    def _scroll_to_current(self, animate: bool = False) -> None:
+        """The current match's (else passage's) paragraph at the top of the text, or,
+        when the match is further down a long paragraph, the match's line."""
+        doc, layout = self.document, self._layout
+        if doc is None:
+            return
+        if layout is None or self.scrollable_content_region.height <= HEADER_ROWS:
+            self._pending_scroll = True
+            return
+        self._pending_scroll = False
+        position = self._positions.get(self.current_paragraph)  # type: ignore[arg-type]
+        if position is None or (position == 0 and self.match_index in (None, 0)):
+            self.scroll_to(y=0, animate=False, force=True)
+            return
+        target = layout.first_lines[position]
+        if self.match_index is not None:
+            paragraph = doc.article.paragraphs[position]
+            start = doc.matches[self.match_index][0] - paragraph.start
+            line = layout.line_of(position, start)
+            body = self.scrollable_content_region.height - HEADER_ROWS
+            if line - target >= body:
+                target = line - body // 3
+        self.scroll_to(y=target, animate=animate, force=True)
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _paragraph_text(self, position: int) -> Text:
+        """Paragraph `position` made inert, its matches and time expressions styled."""
+        cached = self._texts.get(position)
+        if cached is not None:
+            return cached
+        assert self.document is not None
+        doc = self.document
+        paragraph = doc.article.paragraphs[position]
+        base = paragraph.start
+        spans: list[tuple[int, int, Style]] = []
+        time_style = self._style("reader--time")
+        for i in spans_within(self._times, self._time_starts, paragraph.start, paragraph.end):
+            start, end = self._times[i]
+            spans.append((start - base, end - base, time_style))
+        match_style = self._style("reader--match")
+        current_style = self._style("reader--current-match")
+        for i in spans_within(doc.matches, self._match_starts, paragraph.start, paragraph.end):
+            start, end = doc.matches[i]
+            style = current_style if i == self.match_index else match_style
+            spans.append((start - base, end - base, style))
+        text = Text(display_text(paragraph.text), end="")
+        for start, end, style in spans:
+            start, end = max(0, start), min(len(text), end)
+            if start < end:
+                text.stylize(style, start, end)
+        self._texts[position] = text
+        return text
+
+    def _header_line(self, row: int, doc: ReaderDocument) -> Text:
+        article = doc.article
+        if row == 0:
+            return safe_text(article.title, self._style("reader--title"), single_line=True)
+        if row == 1:
+            where = (article.dateline or "").strip(" \t—–-,:;") or article.place
+            anchor = doc.anchor
+            day = anchor.date if anchor and anchor.date else article.date
+            meta = [where] if where else []
+            meta.append(format_date(day))
+            meta.append(article.source_label)
+            if article.source_label != article.file:
+                meta.append(article.file)
+            return safe_text(" · ".join(meta), self._style("reader--meta"), single_line=True)
+        return self._position_line(doc)
+
+    def _position_line(self, doc: ReaderDocument) -> Text:
+        """`match 2/5 · result 3/30 · ¶ 4/12 · date inferred: …`."""
+        text = Text(end="")
+        position_style = self._style("reader--position")
+        parts: list[str] = []
+        if doc.matches:
+            current = "–" if self.match_index is None else str(self.match_index + 1)
+            parts.append(f"match {current}/{len(doc.matches)}")
+        elif doc.query:
+            parts.append("no matches here")
+        if doc.result_position is not None:
+            rank, count = doc.result_position
+            parts.append(f"result {rank}/{count}")
+        paragraphs = doc.article.paragraphs
+        position = self._positions.get(self.current_paragraph)  # type: ignore[arg-type]
+        if paragraphs:
+            parts.append(f"¶ {(position or 0) + 1}/{len(paragraphs)}")
+        text.append(" · ".join(parts), position_style)
+        evidence = self._evidence(doc)
+        if evidence:
+            text.append(" · " if parts else "")
+            text.append(clean(evidence, single_line=True), self._style("reader--evidence"))
+        return text
+
+    @staticmethod
+    def _evidence(doc: ReaderDocument) -> str:
+        anchor = doc.anchor
+        if anchor is None:
+            return "" if doc.dated else "working out the date (building the timeline)…"
+        how = {
+            "front_matter": "date given by the file",
+            "inferred": "date inferred",
+            "user": "date set by you",
+        }.get(
+            anchor.date_source, "date unknown"
+        )
+        evidence = f"{how}: {anchor.evidence}" if anchor.evidence else how
+        if anchor.borrowed_from:
+            evidence += f" (borrowed from {anchor.borrowed_from})"
+        if anchor.date_source == "inferred" and anchor.confidence < 1:
+            evidence += f" · confidence {anchor.confidence:.0%}"
+        return evidence
+
+    @staticmethod
+    def _empty_text() -> Text:
+        return Text(
+            "No article open. Search (1 or /), pick a result and press Enter; "
+            "or open an article by title with Ctrl+P.",
+            end="",
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base_style = self.rich_style  # once per refresh, not per line
+        return super().render_lines(crop)
+
+    def notify_style_update(self) -> None:
+        self._texts.clear()
+        self.refresh()
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self._base_style
+        if width <= 0:
+            return Strip.blank(0, base)
+        doc, layout = self.document, self._layout
+        if doc is None or layout is None:
+            return self._empty_line(y, width, base)
+        if y < HEADER_ROWS:
+            header = Text(" ", end="") + self._header_line(y, doc)
+            return self._strip(header, width, base + self._style("reader--header"))
+        located = layout.locate(round(self.scroll_y) + y - HEADER_ROWS)
+        if located is None:
+            return Strip.blank(width, base)
+        position, within = located
+        starts = layout.starts[position]
+        text = self._paragraph_text(position)
+        end = starts[within + 1] if within + 1 < len(starts) else len(text)
+        line = text[starts[within] : end]
+        line.rstrip()  # the space (or newline) the line broke at
+        current = doc.article.paragraphs[position].index == self.current_paragraph
+        if current:
+            line = Text(GUTTER, self._style("reader--gutter"), end="") + line
+            line.stylize_before(self._style("reader--current"))
+            line.truncate(width, overflow="crop", pad=True)
+            return self._strip(line, width, base + self._style("reader--current"))
+        return self._strip(Text(" " * cell_len(GUTTER), end="") + line, width, base)
+
+    def _empty_line(self, y: int, width: int, base: Style) -> Strip:
+        message = self._empty_text()
+        starts = wrap_starts(message.plain, max(width - 2, 1))
+        if y >= len(starts):
+            return Strip.blank(width, base)
+        end = starts[y + 1] if y + 1 < len(starts) else len(message)
+        return self._strip(Text(" ", end="") + message[starts[y] : end], width, base)
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        text.truncate(width, overflow="ellipsis", pad=True)
+        # as a span: Rich renders a Text without spans with no style at all (not even
+        # its own), and Textual's filters (NO_COLOR) need one on every segment
+        text.stylize_before(style)
+        return Strip(text.render(self.app.console), width)
 
     # -- actions -------------------------------------------------------------------------
+
+    # Scrolling is instant, as in less: an animation redraws the screen a dozen times
+    # per key (costly over SSH) and a key would not be answered until it ends.
+
+    def _scroll_to_line(self, y: float) -> None:
+        self.scroll_to(y=max(0.0, min(y, self.max_scroll_y)), animate=False, force=True)
+
+    def _body_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - HEADER_ROWS)
+
+    def action_scroll_down(self) -> None:
+        self._scroll_to_line(self.scroll_y + 1)
+
+    def action_scroll_up(self) -> None:
+        self._scroll_to_line(self.scroll_y - 1)
+
+    def action_page_down(self) -> None:
+        self._scroll_to_line(self.scroll_y + self._body_height())
+
+    def action_page_up(self) -> None:
+        self._scroll_to_line(self.scroll_y - self._body_height())
+
+    def action_scroll_home(self) -> None:
+        self._scroll_to_line(0)
+
+    def action_scroll_end(self) -> None:
+        self._scroll_to_line(self.max_scroll_y)
 
     def _step_match(self, delta: int) -> None:
         doc = self.document
@@ -301,10 +579,13 @@ class Reader(VerticalScroll, can_focus=True):
             self.match_index = (old + delta) % len(doc.matches)
             if (delta > 0 and self.match_index < old) or (delta < 0 and self.match_index > old):
                 self.notify("Search wrapped", timeout=2)
-        old_paragraph = self._paragraph_of(doc.matches[old][0]) if old is not None else None
+        before = self.current_paragraph
         self.current_paragraph = self._paragraph_of(doc.matches[self.match_index][0])
-        self._rerender([old_paragraph, self.current_paragraph])
-        self._mark_current()
+        old_match = self._paragraph_of(doc.matches[old][0]) if old is not None else None
+        for paragraph in (before, old_match, self.current_paragraph):
+            if paragraph is not None and paragraph in self._positions:
+                self._texts.discard(self._positions[paragraph])
+        self.refresh()
         self._scroll_to_current()
 
     def action_next_match(self) -> None:

@@ -127,14 +127,25 @@ class Engine:
             return True
 
     def open(
-        self, progress: ProgressCallback | None = None, *, rebuild: bool = False
+        self,
+        progress: ProgressCallback | None = None,
+        *,
+        rebuild: bool = False,
+        verify: bool = False,
     ) -> UpdateReport:
         """Create, repair or incrementally update the index; slow, run it off the UI
-        thread. Searches may run meanwhile when open_existing() succeeded."""
+        thread. Searches may run meanwhile when open_existing() succeeded. With
+        `verify`, every index file is checked first (index.integrity) and a damaged
+        index is rebuilt."""
         with self._lock:
-            report = self._store.sync(progress=progress, rebuild=rebuild)
+            report = self._store.sync(progress=progress, rebuild=rebuild, verify=verify)
             self._follow_index_version()
             return report
+
+    def check_index(self) -> list[str]:
+        """What is wrong with the index on disk (nothing is written): [] when whole."""
+        with self._lock:
+            return self._store.check()
 
     def _follow_index_version(self) -> None:
         """Drop what was worked out for another state of the index. The cached dates

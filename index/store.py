@@ -54,6 +54,14 @@ from index.indexing import (
     remove_stale_parts,
     worker_count,
 )
+from index.integrity import (
+    checksums,
+    damaged_files,
+    file_checksum,
+    size_mismatches,
+    sqlite_problems,
+    whoosh_files,
+)
 from index.models import Article, PlaceSource, UpdateReport
 from index.schema import SCHEMA_VERSION, build_schema
 from index.sidecar import ArticleExtras, LazyVocabulary, SidecarStore, Vocabulary
@@ -258,6 +266,12 @@ class _Batch:
                 self._writer.cancel()
 
 
+def _is_checksum_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    )
+
+
 def _atomic_write_json(path: Path, data: Any) -> None:
     tmp = path.with_name(path.name + ".tmp")
     try:
@@ -301,6 +315,9 @@ class IndexStore:
         """(inode, size, mtime) of the manifest the open index was loaded from."""
         self._variants_stale = False
         """Articles changed since the variant groups were stored."""
+        self._checksums: dict[str, str] = {}
+        """Each index file's checksum when written (see index.integrity), by its path
+        relative to the index folder."""
 
     # -- opening ---------------------------------------------------------------------
 
@@ -340,16 +357,22 @@ class IndexStore:
         return True
 
     def sync(
-        self, progress: ProgressCallback | None = None, *, rebuild: bool = False
+        self,
+        progress: ProgressCallback | None = None,
+        *,
+        rebuild: bool = False,
+        verify: bool = False,
     ) -> UpdateReport:
-        """Bring the index in line with the folder (see module docstring)."""
+        """Bring the index in line with the folder (see module docstring); with
+        `verify`, every index file is read and checked first, and a damaged index is
+        rebuilt."""
         started = time.perf_counter()
         self.warnings = []
         self._check_locations()
         with self._sync_lock(progress) as exclusive:
             if exclusive:
                 try:
-                    report = self._sync_locked(progress, rebuild=rebuild)
+                    report = self._sync_locked(progress, rebuild=rebuild, verify=verify)
                 except (OSError, sqlite3.Error) as exc:
                     # Disk full, I/O error, the index folder removed under us: whoosh has
                     # cancelled its write, so the index on disk is the previous one.
@@ -453,6 +476,9 @@ class IndexStore:
             records = _records_from_rows(manifest.get("records"))
             if records is None:
                 return False
+            stored = manifest.get("checksums")
+            if not _is_checksum_map(stored) or size_mismatches(self.index_dir, stored):
+                return False
             sidecar = SidecarStore(self.index_dir / SIDECAR)
             if sidecar.count() != len(records):
                 sidecar.close()
@@ -470,15 +496,37 @@ class IndexStore:
             self._sidecar = sidecar
             self._pending_extras = _PendingExtras()
             self._manifest_seen = stamp
+            self._checksums = dict(stored)
         return True
 
-    def _sync_locked(self, progress: ProgressCallback | None, *, rebuild: bool) -> UpdateReport:
+    def damage(self) -> list[str]:
+        """What is wrong with the files of the index open here: each file read again
+        and compared with its checksum, and SQLite's quick_check of the sidecar."""
+        self._require_open()
+        return [
+            *damaged_files(self.index_dir, self._checksums),
+            *sqlite_problems(self.index_dir / SIDECAR),
+        ]
+
+    def check(self) -> list[str]:
+        """Check the index as it is on disk without writing to it: the problems found,
+        none when it is whole (`summit index --check`)."""
+        self._check_not_inside_articles()
+        if not self._load_existing():
+            return [f"no whole, current index at {self.index_dir} (`summit index` builds it)"]
+        return self.damage()
+
+    def _sync_locked(
+        self, progress: ProgressCallback | None, *, rebuild: bool, verify: bool
+    ) -> UpdateReport:
         reason = None
         if rebuild:
             reason = "rebuild requested"
         elif not (self._loaded_is_current() or self._load_existing()):
             exists = (self.index_dir / MANIFEST).exists() or (self.index_dir / WHOOSH_DIR).exists()
             reason = "index damaged or from another version" if exists else "new index"
+        elif verify and (damage := self.damage()):
+            reason = "index damaged: " + "; ".join(damage[:3])
         if reason is not None:
             self._create_empty()
         report = self._update(progress)
@@ -503,6 +551,7 @@ class IndexStore:
         self._ix = whoosh_index.create_in(str(whoosh_dir), build_schema())
         self._build_id = secrets.token_hex(8)
         self._records = {}
+        self._checksums = {}
 
     # -- updating --------------------------------------------------------------------
 
@@ -629,6 +678,7 @@ class IndexStore:
             self._sidecar.save_variant_groups(variant_groups(self._sidecar.name_pairs()))
             self._variants_stale = False
         records = sorted(self._records.values(), key=lambda r: r.file)
+        self._checksums = self._current_checksums()
         _atomic_write_json(
             self.index_dir / MANIFEST,
             {
@@ -638,9 +688,23 @@ class IndexStore:
                 "generation": self._ix.latest_generation(),
                 "fields": _RECORD_FIELDS,
                 "records": [_as_row(r) for r in records],
+                "checksums": self._checksums,
             },
         )
         self._manifest_seen = self._manifest_stamp()
+
+    def _current_checksums(self) -> dict[str, str]:
+        """Checksums of the files the manifest about to be written vouches for: the
+        whoosh segments (new ones only: segments never change) and the sidecar."""
+        assert self._ix is not None
+        whoosh = self.index_dir / WHOOSH_DIR
+        known = {k.removeprefix(f"{WHOOSH_DIR}/"): v for k, v in self._checksums.items()}
+        found = checksums(whoosh, whoosh_files(self._ix), known)
+        result = {f"{WHOOSH_DIR}/{name}": checksum for name, checksum in found.items()}
+        sidecar = self.index_dir / SIDECAR
+        if sidecar.exists():
+            result[SIDECAR] = file_checksum(sidecar)
+        return result
 
     def _infer_places(self) -> None:
         """Articles without a dateline take the corpus's dateline city they name most."""

@@ -110,8 +110,8 @@ class Engine:
 
     @property
     def index_dir(self) -> Path:
-        """Where the index is: the requested folder, or a temporary one when that was
-        not writable (open() says so in its warnings)."""
+        """Where the index is: the requested folder, or the fallback one when that could
+        neither be written nor searched as it is (open() says so in its warnings)."""
         return self._store.index_dir
 
     # -- lifecycle -----------------------------------------------------------------

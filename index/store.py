@@ -63,6 +63,7 @@ from index.integrity import (
     whoosh_files,
 )
 from index.models import Article, PlaceSource, UpdateReport
+from index.paths import default_index_dir
 from index.schema import SCHEMA_VERSION, build_schema
 from index.sidecar import ArticleExtras, LazyVocabulary, SidecarStore, Vocabulary
 from index.variants import variant_groups
@@ -266,6 +267,31 @@ class _Batch:
                 self._writer.cancel()
 
 
+def _writable_folder(folder: Path) -> bool:
+    """Whether an index can be written in `folder` (created when missing). Asked with
+    access(2), not by writing a probe file: concurrent runs raced on a shared probe
+    name, and access() also answers for a read-only mount."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    sidecar = folder / SIDECAR
+    return os.access(folder, os.W_OK | os.X_OK) and (
+        not sidecar.exists() or os.access(sidecar, os.W_OK)
+    )
+
+
+def fallback_index_dir(articles_dir: Path, index_dir: Path) -> Path:
+    """Where the index of `articles_dir` goes when `index_dir` cannot be written: its
+    default place in the user cache, or when that is the place that failed, one folder
+    per user and articles folder under the system's temporary folder. The same place
+    every run, so a fallback index is updated, never built again."""
+    default = default_index_dir(articles_dir)
+    if default.resolve() != index_dir.resolve():
+        return default
+    return Path(tempfile.gettempdir()) / f"summit-index-{os.getuid()}" / default.name
+
+
 def _is_checksum_map(value: Any) -> bool:
     return isinstance(value, dict) and all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
@@ -351,7 +377,7 @@ class IndexStore:
         can start while sync() brings it up to date. False when there is no whole,
         current index here (sync() then builds or repairs it)."""
         self._check_not_inside_articles()
-        if not os.access(self.index_dir, os.W_OK) or not self._load_existing():
+        if not self._load_existing():  # a read-only folder's index is searched as it is
             return False
         self._refresh_searcher()
         return True
@@ -368,18 +394,50 @@ class IndexStore:
         rebuilt."""
         started = time.perf_counter()
         self.warnings = []
-        self._check_locations()
+        self._check_not_inside_articles()
+        report = None
+        if not _writable_folder(self.index_dir):
+            report = self._as_it_is(rebuild=rebuild, verify=verify)
+        if report is None:
+            report = self._sync_writable(progress, rebuild=rebuild, verify=verify)
+        report.warnings = [*self.warnings, *report.warnings]
+        report.seconds = time.perf_counter() - started
+        if self._searcher is None or self._searcher_version != self.version:
+            self._refresh_searcher()
+        return report
+
+    def _as_it_is(self, *, rebuild: bool, verify: bool) -> UpdateReport | None:
+        """The index of a folder we cannot write, opened as it is (a read-only copy,
+        a shared mount); None when there is none to use: then the index moves to the
+        one fallback folder of this articles folder, reused by every later run."""
+        why = f"cannot write the index at {self.index_dir} (read-only)"
+        usable = not rebuild and (self._loaded_is_current() or self._load_existing())
+        if usable and not (verify and self.damage()):
+            self.warnings.append(f"{why}: searching it as it is, without updating it")
+            return UpdateReport(reason="index folder read-only", not_updated=why)
+        fallback = fallback_index_dir(self.articles_dir, self.index_dir)
+        if not _writable_folder(fallback):
+            raise IndexWriteError(f"{why}, nor at {fallback}; choose another --index-dir")
+        self.warnings.append(f"{why}; using the index at {fallback}")
+        self.index_dir = fallback
+        return None
+
+    def _sync_writable(
+        self, progress: ProgressCallback | None, *, rebuild: bool, verify: bool
+    ) -> UpdateReport:
         with self._sync_lock(progress) as exclusive:
             if exclusive:
                 try:
-                    report = self._sync_locked(progress, rebuild=rebuild, verify=verify)
+                    return self._sync_locked(progress, rebuild=rebuild, verify=verify)
                 except (OSError, sqlite3.Error) as exc:
                     # Disk full, I/O error, the index folder removed under us: whoosh has
                     # cancelled its write, so the index on disk is the previous one.
                     reason = getattr(exc, "strerror", None) or exc
-                    raise IndexWriteError(
-                        f"cannot write the index at {self.index_dir}: {reason}"
-                    ) from exc
+                    why = f"cannot write the index at {self.index_dir}: {reason}"
+                    if not self._load_existing():
+                        raise IndexWriteError(why) from exc
+                    self.warnings.append(f"{why}; searching the previous index as it was")
+                    return UpdateReport(reason="index not updated", not_updated=why)
             else:
                 report = UpdateReport(reason="index busy: opened read-only")
                 self.warnings.append(
@@ -389,11 +447,7 @@ class IndexStore:
                     raise IndexBusyError(
                         f"index busy: another process is building {self.index_dir}; try again"
                     )
-        report.warnings = [*self.warnings, *report.warnings]
-        report.seconds = time.perf_counter() - started
-        if self._searcher is None or self._searcher_version != self.version:
-            self._refresh_searcher()
-        return report
+                return report
 
     def _check_not_inside_articles(self) -> None:
         articles = self.articles_dir.resolve()
@@ -404,20 +458,6 @@ class IndexStore:
                 "choose another --index-dir (the articles folder is never written to)"
             )
 
-    def _check_locations(self) -> None:
-        self._check_not_inside_articles()
-        try:
-            self.index_dir.mkdir(parents=True, exist_ok=True)
-            probe = self.index_dir / ".write-test"
-            probe.write_bytes(b"")
-            probe.unlink()
-        except OSError as exc:
-            fallback = Path(tempfile.mkdtemp(prefix="summit-index-"))
-            self.warnings.append(
-                f"cannot write the index at {self.index_dir} ({exc.strerror or exc}); "
-                f"using a temporary index at {fallback}"
-            )
-            self.index_dir = fallback
 
     @contextlib.contextmanager
     def _sync_lock(self, progress: ProgressCallback | None) -> Iterator[bool]:

@@ -188,6 +188,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         return EXIT_NO_RESULTS if problems else EXIT_OK
     # every file read and checked: damage that keeps sizes is found and rebuilt
     engine, report = _open_with_report(args, rebuild=args.rebuild, verify=True)
+    if report.not_updated:  # read-only folder, full disk: the warning said why
+        return EXIT_USAGE
     print(output.update_summary(engine, report))
     return EXIT_OK
 

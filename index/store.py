@@ -52,6 +52,7 @@ from index.indexing import (
     commit_with_segments,
     parse_for_index,
     remove_stale_parts,
+    use_block_pool,
     worker_count,
 )
 from index.integrity import (
@@ -77,6 +78,8 @@ SIDECAR = "articles.sqlite"
 WHOOSH_DIR = "whoosh"
 SYNC_LOCK = "sync.lock"
 LOCK_WAIT_SECONDS = 30.0
+WRITER_LIMIT_MB = 64
+"""The in-memory posting pool of this process's writer before it spills to disk."""
 STREAMED_ROWS = 500
 """A build writes sidecar rows in transactions of this many articles."""
 
@@ -458,7 +461,6 @@ class IndexStore:
                 "choose another --index-dir (the articles folder is never written to)"
             )
 
-
     @contextlib.contextmanager
     def _sync_lock(self, progress: ProgressCallback | None) -> Iterator[bool]:
         """An exclusive lock across processes, so two updaters never interleave."""
@@ -686,11 +688,15 @@ class IndexStore:
         try:
             # whoosh's own multi-process writer is not used: its forked sub-writers
             # outlive a SIGKILLed parent, holding the locks (see index.indexing).
-            return self._ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.25, limitmb=64)
+            writer = self._ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.25, limitmb=WRITER_LIMIT_MB)
         except LockError as exc:
             raise IndexBusyError(
                 f"index busy: {self.index_dir} is locked by another writer"
             ) from exc
+        # the workers' faster posting pool here too: a single large file (or any update
+        # below the parallel threshold) is indexed by this writer alone
+        use_block_pool(writer, WRITER_LIMIT_MB)
+        return writer
 
     def _save_manifest(self) -> None:
         """Write the manifest; on failure (disk full) keep this session usable.

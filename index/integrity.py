@@ -7,10 +7,14 @@ the manifest; `summit index` and `summit index --check` read every file again an
 compare, and ask SQLite for its own `quick_check` of the sidecar.
 
 Segment files never change once written, so a commit checksums only the new ones;
-the sidecar changes with every update and is checksummed again each time (CRC-32:
-about 1 GB/s, 0.1 s for the 100 MB of a 10,000-article index's files). Opening the
-index compares sizes only (a stat per file): reading every file again would cost
-seconds on a cold cache before the first search.
+the sidecar changes with every update and is checksummed again each time (CRC-32
+runs at about 1 GB/s with the reads: 0.01 s for the 14 MB sidecar of 2,000 articles).
+
+Measured at 2,000 articles (55 MB of index files, warm page cache): checksums 0.055 s,
+quick_check 0.039 s (run side by side); at 10,000 (about 210 MB) some 0.2 s, and on a
+cold cache as long as reading 210 MB takes. That is paid by `summit index` (and
+`--check`), not by every open: opening compares sizes only (a stat per file, 0.2 ms),
+which finds truncated or extended files before the first search.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import contextlib
 import sqlite3
 import zlib
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +82,14 @@ def damaged_files(folder: Path, stored: Mapping[str, str]) -> list[str]:
         except OSError as exc:
             problems.append(f"{name} cannot be read ({exc.strerror or exc})")
     return problems
+
+
+def find_damage(folder: Path, stored: Mapping[str, str], database: Path) -> list[str]:
+    """Damaged files (checksums) and what SQLite's quick_check finds in `database`,
+    the two at once: both mostly wait on reads or run in C without the GIL."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="quick-check") as pool:
+        quick_check = pool.submit(sqlite_problems, database)
+        return [*damaged_files(folder, stored), *quick_check.result()]
 
 
 def sqlite_problems(path: Path) -> list[str]:

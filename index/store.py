@@ -57,10 +57,9 @@ from index.indexing import (
 )
 from index.integrity import (
     checksums,
-    damaged_files,
     file_checksum,
+    find_damage,
     size_mismatches,
-    sqlite_problems,
     whoosh_files,
 )
 from index.models import Article, PlaceSource, UpdateReport
@@ -545,10 +544,7 @@ class IndexStore:
         """What is wrong with the files of the index open here: each file read again
         and compared with its checksum, and SQLite's quick_check of the sidecar."""
         self._require_open()
-        return [
-            *damaged_files(self.index_dir, self._checksums),
-            *sqlite_problems(self.index_dir / SIDECAR),
-        ]
+        return find_damage(self.index_dir, self._checksums, self.index_dir / SIDECAR)
 
     def check(self) -> list[str]:
         """Check the index as it is on disk without writing to it: the problems found,

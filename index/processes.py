@@ -53,7 +53,8 @@ def spawning() -> Iterator[SpawnContext]:
             try:
                 yield multiprocessing.get_context("spawn")
             finally:
-                sys.stderr = replaced
+                if sys.stderr is devnull:  # unless the app set its own meanwhile (quitting)
+                    sys.stderr = replaced
 
 
 def process_pool(

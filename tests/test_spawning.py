@@ -9,11 +9,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from index.processes import spawning
+
 REPO = Path(__file__).resolve().parent.parent
 
 _PROGRAM = r"""
 import sys
 from pathlib import Path
+
+import pytest
+
+from index.processes import spawning
 
 
 class PrintCapture:
@@ -91,3 +99,28 @@ def test_only_index_processes_starts_processes() -> None:
         if _STARTS_A_PROCESS.search(path.read_text(encoding="utf-8"))
     ]
     assert starters == ["processes.py"]
+
+
+class _NoDescriptor:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        return -1
+
+
+def test_a_replaced_stderr_is_swapped_only_while_children_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    capture = _NoDescriptor()
+    monkeypatch.setattr(sys, "stderr", capture)
+    with spawning():
+        assert sys.stderr.fileno() >= 0
+    assert sys.stderr is capture
+    monkeypatch.undo()
+    real = sys.stderr
+    with spawning():
+        assert sys.stderr is real  # a usable stderr is left alone

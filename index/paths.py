@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from platformdirs import user_cache_dir
@@ -16,3 +18,14 @@ def default_index_dir(articles_dir: Path) -> Path:
     digest = hashlib.sha256(str(articles_dir.resolve()).encode()).hexdigest()[:12]
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", articles_dir.name)[:40] or "articles"
     return Path(user_cache_dir(APP_NAME)) / "indexes" / f"{slug}-{digest}"
+
+
+def fallback_index_dir(articles_dir: Path, index_dir: Path) -> Path:
+    """Where the index of `articles_dir` goes when `index_dir` cannot be written: its
+    default place in the user cache, or when that is the place that failed, one folder
+    per user and articles folder under the system's temporary folder. The same place
+    every run, so a fallback index is updated, never built again."""
+    default = default_index_dir(articles_dir)
+    if default.resolve() != index_dir.resolve():
+        return default
+    return Path(tempfile.gettempdir()) / f"summit-index-{os.getuid()}" / default.name

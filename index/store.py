@@ -16,7 +16,6 @@ import os
 import secrets
 import shutil
 import sqlite3
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -63,7 +62,7 @@ from index.integrity import (
     whoosh_files,
 )
 from index.models import Article, PlaceSource, UpdateReport
-from index.paths import default_index_dir
+from index.paths import fallback_index_dir
 from index.schema import SCHEMA_VERSION, build_schema
 from index.sidecar import ArticleExtras, LazyVocabulary, SidecarStore, Vocabulary
 from index.variants import variant_groups
@@ -281,17 +280,6 @@ def _writable_folder(folder: Path) -> bool:
     return os.access(folder, os.W_OK | os.X_OK) and (
         not sidecar.exists() or os.access(sidecar, os.W_OK)
     )
-
-
-def fallback_index_dir(articles_dir: Path, index_dir: Path) -> Path:
-    """Where the index of `articles_dir` goes when `index_dir` cannot be written: its
-    default place in the user cache, or when that is the place that failed, one folder
-    per user and articles folder under the system's temporary folder. The same place
-    every run, so a fallback index is updated, never built again."""
-    default = default_index_dir(articles_dir)
-    if default.resolve() != index_dir.resolve():
-        return default
-    return Path(tempfile.gettempdir()) / f"summit-index-{os.getuid()}" / default.name
 
 
 def _is_checksum_map(value: Any) -> bool:

@@ -84,10 +84,30 @@ def test_a_read_only_index_folder_is_searched_in_place(articles: Path, tmp_path:
     hits = json.loads(found.stdout)["hits"]
     assert [(h["article"], h["paragraph"]) for h in hits] == want
     assert _snapshot(index_dir) == before
-    assert not cache.exists(), "no fallback index was built"
+    assert not list(cache.rglob("manifest.json")), "no fallback index was built"
     updated = run("index", *where, cache=cache)
     assert updated.returncode == 2  # it cannot be brought up to date, and says so
     assert "read-only" in updated.stderr
+
+
+def test_the_timeline_of_a_read_only_index_is_cached_in_the_fallback_folder(
+    articles: Path, tmp_path: Path
+) -> None:
+    index_dir, cache = tmp_path / "index", tmp_path / "cache"
+    Engine(articles, index_dir).open()
+    _make_read_only(index_dir)
+    before = _snapshot(index_dir)
+    where = ["--articles", str(articles), "--index-dir", str(index_dir)]
+    first = run("timeline", "--json", *where, cache=cache)
+    assert first.returncode == 0, first.stderr
+    (fallback,) = (cache / "summit-explorer" / "indexes").iterdir()
+    cached = sorted(p.name for p in fallback.iterdir())
+    assert cached == ["timeline-anchors.pickle", "timeline-events.pickle"]
+    stamps = _snapshot(fallback)
+    again = run("timeline", "--json", *where, cache=cache)
+    assert again.stdout == first.stdout
+    assert _snapshot(fallback) == stamps  # read from the cache, not built again
+    assert _snapshot(index_dir) == before
 
 
 def test_without_an_index_the_fallback_is_one_cache_folder_reused(

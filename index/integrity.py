@@ -20,6 +20,7 @@ which finds truncated or extended files before the first search.
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import zlib
 from collections.abc import Iterable, Mapping
@@ -28,6 +29,22 @@ from pathlib import Path
 from typing import Any
 
 CHUNK_BYTES = 1 << 20
+_SELF_CHECKSUM = re.compile(rb',"crc":"([0-9a-f]{8})"\}$')
+
+
+def with_self_checksum(json_object: str) -> str:
+    """A JSON object's text with a last member, "crc", the CRC-32 of the text without
+    it: the manifest vouches for itself (a changed letter in a title parses fine)."""
+    crc = zlib.crc32(json_object.encode("utf-8"))
+    return f'{json_object[:-1]},"crc":"{crc:08x}"}}'
+
+
+def has_valid_self_checksum(data: bytes) -> bool:
+    """Whether `data` is what with_self_checksum() wrote (a few ms for a 10k manifest)."""
+    found = _SELF_CHECKSUM.search(data)
+    if found is None:
+        return False
+    return zlib.crc32(data[: found.start()] + b"}") == int(found.group(1), 16)
 
 
 def file_checksum(path: Path) -> str:

@@ -33,7 +33,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[ob
 
 
 def _index_files(index_dir: Path) -> list[Path]:
-    return [*sorted((index_dir / store.WHOOSH_DIR).glob("*.seg")), index_dir / store.SIDECAR]
+    segments = sorted((index_dir / store.WHOOSH_DIR).glob("*.seg"))
+    return [*segments, index_dir / store.SIDECAR, index_dir / store.MANIFEST]
 
 
 def _change_one_byte(path: Path, rng: random.Random) -> None:
@@ -77,11 +78,19 @@ def test_summit_index_repairs_what_check_reports(
     where = ["--articles", str(articles), "--index-dir", str(copy)]
     checked = _run("index", "--check", *where)
     assert checked.returncode == 1
-    assert checked.stderr.count("damaged") == len(_index_files(copy)), checked.stderr
+    assert checked.stderr.count("\n") == 1 and "manifest.json is damaged" in checked.stderr
     assert "Traceback" not in checked.stderr
     repaired = _run("index", *where)
     assert repaired.returncode == 0, repaired.stderr
     assert "index damaged" in repaired.stdout
+    assert _run("index", "--check", *where).returncode == 0
+    for path in _index_files(copy)[:-1]:  # with the manifest whole, each file is named
+        _change_one_byte(path, rng)
+    checked = _run("index", "--check", *where)
+    assert checked.returncode == 1
+    assert checked.stderr.count("damaged") == len(_index_files(copy)) - 1, checked.stderr
+    repaired = _run("index", *where)
+    assert "index damaged: " in repaired.stdout
     assert _run("index", "--check", *where).returncode == 0
     engine = Engine(articles, copy)
     assert not engine.open().rebuilt

@@ -37,6 +37,13 @@ def _index_files(index_dir: Path) -> list[Path]:
     return [*segments, index_dir / store.SIDECAR, index_dir / store.MANIFEST]
 
 
+def _copy(built: tuple[Path, Path, list[object]], tmp_path: Path) -> Path:
+    """A copy of the built index, to damage."""
+    copy = tmp_path / "index"
+    shutil.copytree(built[1], copy)
+    return copy
+
+
 def _change_one_byte(path: Path, rng: random.Random) -> None:
     """Change one byte in place: the size stays, so only its content tells."""
     data = bytearray(path.read_bytes())
@@ -56,9 +63,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_any_byte_changed_in_a_segment_or_the_sidecar_is_found(
     tmp_path: Path, built: tuple[Path, Path, list[object]], seed: int
 ) -> None:
-    articles, index_dir, _ = built
-    copy = tmp_path / "index"
-    shutil.copytree(index_dir, copy)
+    articles, copy = built[0], _copy(built, tmp_path)
     rng = random.Random(seed)
     damaged = rng.choice(_index_files(copy))
     _change_one_byte(damaged, rng)
@@ -69,9 +74,8 @@ def test_any_byte_changed_in_a_segment_or_the_sidecar_is_found(
 def test_summit_index_repairs_what_check_reports(
     tmp_path: Path, built: tuple[Path, Path, list[object]]
 ) -> None:
-    articles, index_dir, expected = built
-    copy = tmp_path / "index"
-    shutil.copytree(index_dir, copy)
+    articles, _, expected = built
+    copy = _copy(built, tmp_path)
     rng = random.Random(1)
     for path in _index_files(copy):
         _change_one_byte(path, rng)
@@ -117,9 +121,8 @@ def test_check_of_a_missing_index_says_so(tmp_path: Path) -> None:
 def test_a_segment_of_another_size_is_rebuilt_on_every_open(
     tmp_path: Path, built: tuple[Path, Path, list[object]]
 ) -> None:
-    articles, index_dir, expected = built
-    copy = tmp_path / "index"
-    shutil.copytree(index_dir, copy)
+    articles, _, expected = built
+    copy = _copy(built, tmp_path)
     with open(_index_files(copy)[0], "ab") as handle:
         handle.write(b"\0")
     engine = Engine(articles, copy)

@@ -3,8 +3,9 @@
 A flipped byte in a whoosh segment or in the SQLite sidecar leaves the index readable
 and its counts right, so opening it finds nothing wrong and searches return wrong
 results. Each file the index is made of gets a checksum when it is written, kept in
-the manifest (which ends with a checksum of itself, see with_self_checksum); `summit index` and `summit index --check` read every file again and
-compare, and ask SQLite for its own `quick_check` of the sidecar.
+the manifest (which ends with a checksum of itself, see with_self_checksum); `summit
+index` and `summit index --check` read every file again and compare, and ask SQLite for
+its own `quick_check` of the sidecar.
 
 Segment files never change once written, so a commit checksums only the new ones;
 the sidecar changes with every update and is checksummed again each time (CRC-32

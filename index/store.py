@@ -284,6 +284,15 @@ def _writable_folder(folder: Path) -> bool:
     )
 
 
+def _ours(folder: Path) -> bool:
+    """Whether `folder` and its parent belong to this user: a fallback under the shared
+    temporary folder may have been made by someone else first."""
+    try:
+        return all(path.stat().st_uid == os.getuid() for path in (folder, folder.parent))
+    except OSError:
+        return False
+
+
 def _is_checksum_map(value: Any) -> bool:
     return isinstance(value, dict) and all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
@@ -409,7 +418,7 @@ class IndexStore:
             self.warnings.append(f"{why}: searching it as it is, without updating it")
             return UpdateReport(reason="index folder read-only", not_updated=why)
         fallback = fallback_index_dir(self.articles_dir, self.index_dir)
-        if not _writable_folder(fallback):
+        if not (_writable_folder(fallback) and _ours(fallback)):
             raise IndexWriteError(f"{why}, nor at {fallback}; choose another --index-dir")
         self.warnings.append(f"{why}; using the index at {fallback}")
         self.index_dir = fallback

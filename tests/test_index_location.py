@@ -154,3 +154,19 @@ def test_concurrent_searches_all_answer_from_the_one_index(
         assert "cannot write" not in err and "temporary" not in err
     assert not cache.exists()
     assert sorted(p.name for p in index_dir.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a folder someone else's needs root")
+def test_a_fallback_folder_made_by_someone_else_is_not_used(
+    articles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.errors import IndexWriteError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    planted = tmp_path / "cache" / "summit-explorer" / "indexes"
+    planted.mkdir(parents=True)
+    os.chown(planted, 65534, 65534)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(IndexWriteError, match="choose another --index-dir"):
+        Engine(articles, blocker / "index").open()

@@ -284,6 +284,10 @@ def _writable_folder(folder: Path) -> bool:
     )
 
 
+_REBUILT = "rebuilt"
+"""The sidecar's checksum until the manifest that vouches for the rebuilt one is saved."""
+
+
 def _ours(folder: Path) -> bool:
     """Whether `folder` and its parent belong to this user: a fallback under the shared
     temporary folder may have been made by someone else first."""
@@ -570,10 +574,15 @@ class IndexStore:
             exists = (self.index_dir / MANIFEST).exists() or (self.index_dir / WHOOSH_DIR).exists()
             reason = "index damaged or from another version" if exists else "new index"
         elif verify and (damage := self.damage()):
-            reason = "index damaged: " + "; ".join(damage[:3])
+            if all(problem.startswith(f"{SIDECAR} ") for problem in damage):
+                self._rebuild_sidecar()
+            else:
+                reason = "index damaged: " + "; ".join(damage[:3])
         if reason is not None:
             self._create_empty()
         report = self._update(progress)
+        if self._checksums.get(SIDECAR) == _REBUILT:
+            self._save_manifest()  # the rebuilt sidecar's checksum, and the variant groups
         report.rebuilt = reason is not None
         report.reason = reason
         return report
@@ -596,6 +605,33 @@ class IndexStore:
         self._build_id = secrets.token_hex(8)
         self._records = {}
         self._checksums = {}
+
+    def _rebuild_sidecar(self) -> None:
+        """Only the sidecar is damaged: its rows come again from the articles (they are
+        parsed, not indexed: a fraction of a rebuild), the whoosh index is kept."""
+        self.warnings.append(
+            f"{SIDECAR} was damaged: its rows are rebuilt from the articles; "
+            "the search index was whole and is kept"
+        )
+        with self._searcher_lock:
+            self._sidecar.delete_file()
+            self._sidecar = SidecarStore(self.index_dir / SIDECAR)
+            self._searcher_version = ""  # its vocabulary was read from the old file
+        folder, rows = str(self.articles_dir), {}
+        for record in self._records.values():
+            job = IndexJob(str(self.articles_dir / record.file), folder, record.id)
+            parsed, _ = parse_for_index(job)
+            # a file that is gone or unreadable now keeps an empty row until the update
+            # that follows drops it
+            rows[record.id] = ArticleExtras(
+                parsed.raw_expressions, parsed.words, parsed.proper_nouns, parsed.name_pairs
+            )
+            if len(rows) >= STREAMED_ROWS:
+                self._sidecar.update(rows, ())
+                rows = {}
+        self._sidecar.update(rows, ())
+        self._variants_stale = True
+        self._checksums[SIDECAR] = _REBUILT
 
     # -- updating --------------------------------------------------------------------
 

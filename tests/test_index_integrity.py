@@ -145,3 +145,38 @@ def test_sqlite_quick_check_finds_a_damaged_btree(tmp_path: Path) -> None:
         data[page * page_size] = 0x55
     database.write_bytes(data)
     assert sqlite_problems(database)
+
+
+def test_a_damaged_sidecar_alone_is_rebuilt_from_the_articles_keeping_the_segments(
+    tmp_path: Path, built: tuple[Path, Path, list[object]]
+) -> None:
+    articles, _, expected = built
+    copy = _copy(built, tmp_path)
+    segments = {p.name: p.stat().st_mtime_ns for p in (copy / store.WHOOSH_DIR).iterdir()}
+    _change_one_byte(copy / store.SIDECAR, random.Random(5))
+    where = ["--articles", str(articles), "--index-dir", str(copy)]
+    repaired = _run("index", *where)
+    assert repaired.returncode == 0, repaired.stderr
+    assert "articles.sqlite was damaged" in repaired.stderr
+    assert "up to date" in repaired.stdout
+    assert {p.name: p.stat().st_mtime_ns for p in (copy / store.WHOOSH_DIR).iterdir()} == segments
+    assert _run("index", "--check", *where).returncode == 0
+    engine = Engine(articles, copy)
+    assert not engine.open().rebuilt
+    assert fingerprint(engine) == expected
+    assert engine.timeline().events
+
+
+def test_an_open_engine_searches_on_after_its_sidecar_is_rebuilt(
+    tmp_path: Path, built: tuple[Path, Path, list[object]]
+) -> None:
+    articles, _, expected = built
+    copy = _copy(built, tmp_path)
+    engine = Engine(articles, copy)
+    engine.open()
+    assert fingerprint(engine) == expected
+    _change_one_byte(copy / store.SIDECAR, random.Random(9))
+    report = engine.open(verify=True)
+    assert any("articles.sqlite was damaged" in w for w in report.warnings)
+    assert fingerprint(engine) == expected  # prefixes and corrections read the new file
+    assert Engine(articles, copy).check_index() == []

@@ -6,6 +6,7 @@ read: nothing here opens a file for writing.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import os
@@ -27,6 +28,12 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 50 MB "article" is a data dump that would dominate memory and the index."""
 
 _BINARY_SNIFF_BYTES = 8192
+_CONTROL_BYTES = frozenset(range(0x20)) - frozenset(b"\t\n\f\r\x1b") | {0x7F}
+"""Bytes no text file has in number: C0 controls other than tab, newline, form feed,
+carriage return and ESC (terminal colours in logs), and DEL."""
+MAX_CONTROL_SHARE = 0.03
+"""A few percent: a text file with a stray control byte is text, but UTF-16 (every other
+byte NUL), random bytes (11% controls) and compressed data are not."""
 _HEADLINE_MAX_CHARS = 200
 _HEADLINE_MAX_WORDS = 30
 _DERIVED_TITLE_CHARS = 90
@@ -202,9 +209,36 @@ def read_article_bytes(path: Path) -> bytes:
         os.close(fd)
     if len(data) > MAX_FILE_BYTES:
         raise SkippedFile(_too_large(len(data)) + " (it grew while being read)")
-    if b"\x00" in data[:_BINARY_SNIFF_BYTES]:
-        raise SkippedFile("binary file (contains NUL bytes)")
+    if reason := binary_reason(data[:_BINARY_SNIFF_BYTES]):
+        raise SkippedFile(f"binary file ({reason})")
     return data
+
+
+def binary_reason(head: bytes) -> str | None:
+    """Why the start of a file is not text, or None when it is.
+
+    Decided as a user would: binary when there is a NUL byte and the bytes are not
+    UTF-8 (images, archives, executables), or when more than a few percent are control
+    characters (UTF-16, random or compressed bytes). One stray NUL or control byte in a
+    text file leaves it text; the display shows such characters inert.
+    """
+    if not head:
+        return None
+    if b"\x00" in head and not _is_utf8_prefix(head):
+        return "contains NUL bytes and is not UTF-8"
+    controls = sum(head.count(byte) for byte in _CONTROL_BYTES)
+    if controls > MAX_CONTROL_SHARE * len(head):
+        return f"{controls * 100 // len(head)}% control characters"
+    return None
+
+
+def _is_utf8_prefix(head: bytes) -> bool:
+    """UTF-8 up to a character cut off at the end of `head`."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _too_large(size: int) -> str:

@@ -7,8 +7,10 @@ imports Textual.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -28,7 +30,7 @@ from index.models import (
     Timeline,
     UpdateReport,
 )
-from index.paths import corpus_data_dir, default_index_dir
+from index.paths import corpus_data_dir, default_index_dir, fallback_index_dir
 from index.processes import run_spawned
 from index.querylang import well_formed
 from index.timeline_cache import load_anchors, load_events, save_anchors, save_events
@@ -119,8 +121,8 @@ class Engine:
 
     @property
     def index_dir(self) -> Path:
-        """Where the index is: the requested folder, or a temporary one when that was
-        not writable (open() says so in its warnings)."""
+        """Where the index is: the requested folder, or the fallback one when that could
+        neither be written nor searched as it is (open() says so in its warnings)."""
         return self._store.index_dir
 
     # -- lifecycle -----------------------------------------------------------------
@@ -136,14 +138,25 @@ class Engine:
             return True
 
     def open(
-        self, progress: ProgressCallback | None = None, *, rebuild: bool = False
+        self,
+        progress: ProgressCallback | None = None,
+        *,
+        rebuild: bool = False,
+        verify: bool = False,
     ) -> UpdateReport:
         """Create, repair or incrementally update the index; slow, run it off the UI
-        thread. Searches may run meanwhile when open_existing() succeeded."""
+        thread. Searches may run meanwhile when open_existing() succeeded. With
+        `verify`, every index file is checked first (index.integrity) and a damaged
+        index is rebuilt."""
         with self._lock:
-            report = self._store.sync(progress=progress, rebuild=rebuild)
+            report = self._store.sync(progress=progress, rebuild=rebuild, verify=verify)
             self._follow_index_version()
             return report
+
+    def check_index(self) -> list[str]:
+        """What is wrong with the index on disk (nothing is written): [] when whole."""
+        with self._lock:
+            return self._store.check()
 
     def _follow_index_version(self) -> None:
         """Drop what was worked out for another state of the index. The cached dates
@@ -153,7 +166,7 @@ class Engine:
             return
         self._loaded_version = version
         self._timeline = None
-        cached = load_anchors(self.index_dir, self._timeline_key())
+        cached = load_anchors(self._cache_dir, self._timeline_key())
         self._anchors, self._anchors_known = (cached, True) if cached else ({}, False)
 
     @property
@@ -317,7 +330,7 @@ class Engine:
         search never waits for the timeline's events; else built with the timeline."""
         with self._lock:
             if not self._anchors_known:
-                cached = load_anchors(self.index_dir, self._timeline_key())
+                cached = load_anchors(self._cache_dir, self._timeline_key())
                 if cached is None:
                     self._ensure_timeline()
                 else:
@@ -392,8 +405,9 @@ class Engine:
             return self._timeline
 
     def _cached_timeline(self, key: str) -> tuple[Timeline, dict[str, DateAnchor]] | None:
-        anchors = self._anchors if self._anchors_known else load_anchors(self.index_dir, key)
-        events = load_events(self.index_dir, key, anchors) if anchors is not None else None
+        folder = self._cache_dir
+        anchors = self._anchors if self._anchors_known else load_anchors(folder, key)
+        events = load_events(folder, key, anchors) if anchors is not None else None
         if anchors is None or events is None:
             return None
         return Timeline(tuple(anchors.values()), events), anchors
@@ -401,8 +415,20 @@ class Engine:
     def _save_timeline(self, key: str, timeline: Timeline) -> None:
         # anchors first: should the events fail to be written, searches still find
         # their dates cached
-        save_anchors(self.index_dir, key, timeline.anchors)
-        save_events(self.index_dir, key, timeline)
+        folder = self._cache_dir
+        with contextlib.suppress(OSError):  # a cache: never fatal
+            folder.mkdir(parents=True, exist_ok=True)
+        save_anchors(folder, key, timeline.anchors)
+        save_events(folder, key, timeline)
+
+    @property
+    def _cache_dir(self) -> Path:
+        """Where the timeline is cached: beside the index, or in this articles folder's
+        fallback folder when the index folder is read-only (its index searched as it is),
+        so the timeline is still built once, not on every run."""
+        if os.access(self.index_dir, os.W_OK):
+            return self.index_dir
+        return fallback_index_dir(self.articles_dir, self.index_dir)
 
     def _build_timeline_elsewhere(self, key: str) -> bool:
         """Build and cache the timeline in a child process, for a corpus large enough to

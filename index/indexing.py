@@ -17,7 +17,6 @@ import contextlib
 import json
 import marshal
 import math
-import multiprocessing
 import os
 import queue
 import re
@@ -26,7 +25,7 @@ import struct
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,7 @@ from index.corpus import (
     relative_name,
 )
 from index.models import Article
-from index.processes import exit_with_parent
+from index.processes import exit_with_parent, process_pool, spawning
 from index.schema import ARTICLE, PASSAGE
 from index.sidecar import ArticleExtras
 
@@ -327,19 +326,15 @@ class ParallelIndexer:
         self.segments: list[Any] = []
 
     def __iter__(self) -> Iterator[ParsedFile]:
-        context = multiprocessing.get_context("spawn")
-        results, stop = context.Queue(), context.Event()
-        pool = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=context,
-            initializer=_worker_init,
-            initargs=(results, stop, os.getpid()),
-        )
+        with spawning() as context:
+            results, stop = context.Queue(), context.Event()
+            pool = process_pool(context, self.workers, _worker_init, (results, stop, os.getpid()))
         try:
-            futures = [
-                pool.submit(index_chunk, str(self.whoosh_dir), chunk, WORKER_LIMIT_MB)
-                for chunk in self.chunks
-            ]
+            with spawning():  # the workers start as work is submitted
+                futures = [
+                    pool.submit(index_chunk, str(self.whoosh_dir), chunk, WORKER_LIMIT_MB)
+                    for chunk in self.chunks
+                ]
             for _ in range(self.total):
                 yield self._next_result(results, futures)
             self.segments = [s for s in (f.result() for f in futures) if s is not None]

@@ -200,6 +200,9 @@ class UpdateReport:
     reason: str | None = None
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    not_updated: str | None = None
+    """Why the index could not be brought up to date (a read-only folder, a full
+    disk); it is searched as it was. None when it was updated."""
 
     @property
     def touched(self) -> int:

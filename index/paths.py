@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from platformdirs import user_cache_dir, user_data_dir
@@ -27,3 +29,14 @@ def corpus_data_dir(articles_dir: Path) -> Path:
     """What the user keeps about a corpus (saved searches, marks): the user *data* dir,
     because the index is a cache that may be deleted."""
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "corpora" / corpus_key(articles_dir)
+
+
+def fallback_index_dir(articles_dir: Path, index_dir: Path) -> Path:
+    """Where the index of `articles_dir` goes when `index_dir` cannot be written: its
+    default place in the user cache, or when that is the place that failed, one folder
+    per user and articles folder under the system's temporary folder. The same place
+    every run, so a fallback index is updated, never built again."""
+    default = default_index_dir(articles_dir)
+    if default.resolve() != index_dir.resolve():
+        return default
+    return Path(tempfile.gettempdir()) / f"summit-index-{os.getuid()}" / default.name

@@ -16,7 +16,6 @@ import os
 import secrets
 import shutil
 import sqlite3
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -52,9 +51,20 @@ from index.indexing import (
     commit_with_segments,
     parse_for_index,
     remove_stale_parts,
+    use_block_pool,
     worker_count,
 )
+from index.integrity import (
+    checksums,
+    file_checksum,
+    find_damage,
+    has_valid_self_checksum,
+    size_mismatches,
+    whoosh_files,
+    with_self_checksum,
+)
 from index.models import Article, PlaceSource, UpdateReport
+from index.paths import fallback_index_dir
 from index.schema import SCHEMA_VERSION, build_schema
 from index.sidecar import ArticleExtras, LazyVocabulary, SidecarStore, Vocabulary
 from index.variants import variant_groups
@@ -68,6 +78,8 @@ SIDECAR = "articles.sqlite"
 WHOOSH_DIR = "whoosh"
 SYNC_LOCK = "sync.lock"
 LOCK_WAIT_SECONDS = 30.0
+WRITER_LIMIT_MB = 64
+"""The in-memory posting pool of this process's writer before it spills to disk."""
 STREAMED_ROWS = 500
 """A build writes sidecar rows in transactions of this many articles."""
 
@@ -258,13 +270,47 @@ class _Batch:
                 self._writer.cancel()
 
 
+def _writable_folder(folder: Path) -> bool:
+    """Whether an index can be written in `folder` (created when missing). Asked with
+    access(2), not by writing a probe file: concurrent runs raced on a shared probe
+    name, and access() also answers for a read-only mount."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    sidecar = folder / SIDECAR
+    return os.access(folder, os.W_OK | os.X_OK) and (
+        not sidecar.exists() or os.access(sidecar, os.W_OK)
+    )
+
+
+_REBUILT = "rebuilt"
+"""The sidecar's checksum until the manifest that vouches for the rebuilt one is saved."""
+
+
+def _ours(folder: Path) -> bool:
+    """Whether `folder` and its parent belong to this user: a fallback under the shared
+    temporary folder may have been made by someone else first."""
+    try:
+        return all(path.stat().st_uid == os.getuid() for path in (folder, folder.parent))
+    except OSError:
+        return False
+
+
+def _is_checksum_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    )
+
+
 def _atomic_write_json(path: Path, data: Any) -> None:
     tmp = path.with_name(path.name + ".tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as handle:
             # dumps, not dump: json.dump streams through the pure-Python encoder (3.0 s
             # for the manifest and time expressions of 10k articles; dumps: 0.6 s)
-            handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            handle.write(with_self_checksum(text) if isinstance(data, dict) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -301,6 +347,9 @@ class IndexStore:
         """(inode, size, mtime) of the manifest the open index was loaded from."""
         self._variants_stale = False
         """Articles changed since the variant groups were stored."""
+        self._checksums: dict[str, str] = {}
+        """Each index file's checksum when written (see index.integrity), by its path
+        relative to the index folder."""
 
     # -- opening ---------------------------------------------------------------------
 
@@ -334,29 +383,67 @@ class IndexStore:
         can start while sync() brings it up to date. False when there is no whole,
         current index here (sync() then builds or repairs it)."""
         self._check_not_inside_articles()
-        if not os.access(self.index_dir, os.W_OK) or not self._load_existing():
+        if not self._load_existing():  # a read-only folder's index is searched as it is
             return False
         self._refresh_searcher()
         return True
 
     def sync(
-        self, progress: ProgressCallback | None = None, *, rebuild: bool = False
+        self,
+        progress: ProgressCallback | None = None,
+        *,
+        rebuild: bool = False,
+        verify: bool = False,
     ) -> UpdateReport:
-        """Bring the index in line with the folder (see module docstring)."""
+        """Bring the index in line with the folder (see module docstring); with
+        `verify`, every index file is read and checked first, and a damaged index is
+        rebuilt."""
         started = time.perf_counter()
         self.warnings = []
-        self._check_locations()
+        self._check_not_inside_articles()
+        report = None
+        if not _writable_folder(self.index_dir):
+            report = self._as_it_is(rebuild=rebuild, verify=verify)
+        if report is None:
+            report = self._sync_writable(progress, rebuild=rebuild, verify=verify)
+        report.warnings = [*self.warnings, *report.warnings]
+        report.seconds = time.perf_counter() - started
+        if self._searcher is None or self._searcher_version != self.version:
+            self._refresh_searcher()
+        return report
+
+    def _as_it_is(self, *, rebuild: bool, verify: bool) -> UpdateReport | None:
+        """The index of a folder we cannot write, opened as it is (a read-only copy,
+        a shared mount); None when there is none to use: then the index moves to the
+        one fallback folder of this articles folder, reused by every later run."""
+        why = f"cannot write the index at {self.index_dir} (read-only)"
+        usable = not rebuild and (self._loaded_is_current() or self._load_existing())
+        if usable and not (verify and self.damage()):
+            self.warnings.append(f"{why}: searching it as it is, without updating it")
+            return UpdateReport(reason="index folder read-only", not_updated=why)
+        fallback = fallback_index_dir(self.articles_dir, self.index_dir)
+        if not (_writable_folder(fallback) and _ours(fallback)):
+            raise IndexWriteError(f"{why}, nor at {fallback}; choose another --index-dir")
+        self.warnings.append(f"{why}; using the index at {fallback}")
+        self.index_dir = fallback
+        return None
+
+    def _sync_writable(
+        self, progress: ProgressCallback | None, *, rebuild: bool, verify: bool
+    ) -> UpdateReport:
         with self._sync_lock(progress) as exclusive:
             if exclusive:
                 try:
-                    report = self._sync_locked(progress, rebuild=rebuild)
+                    return self._sync_locked(progress, rebuild=rebuild, verify=verify)
                 except (OSError, sqlite3.Error) as exc:
                     # Disk full, I/O error, the index folder removed under us: whoosh has
                     # cancelled its write, so the index on disk is the previous one.
                     reason = getattr(exc, "strerror", None) or exc
-                    raise IndexWriteError(
-                        f"cannot write the index at {self.index_dir}: {reason}"
-                    ) from exc
+                    why = f"cannot write the index at {self.index_dir}: {reason}"
+                    if not self._load_existing():
+                        raise IndexWriteError(why) from exc
+                    self.warnings.append(f"{why}; searching the previous index as it was")
+                    return UpdateReport(reason="index not updated", not_updated=why)
             else:
                 report = UpdateReport(reason="index busy: opened read-only")
                 self.warnings.append(
@@ -366,11 +453,7 @@ class IndexStore:
                     raise IndexBusyError(
                         f"index busy: another process is building {self.index_dir}; try again"
                     )
-        report.warnings = [*self.warnings, *report.warnings]
-        report.seconds = time.perf_counter() - started
-        if self._searcher is None or self._searcher_version != self.version:
-            self._refresh_searcher()
-        return report
+                return report
 
     def _check_not_inside_articles(self) -> None:
         articles = self.articles_dir.resolve()
@@ -380,21 +463,6 @@ class IndexStore:
                 f"the index folder {self.index_dir} is inside the articles folder; "
                 "choose another --index-dir (the articles folder is never written to)"
             )
-
-    def _check_locations(self) -> None:
-        self._check_not_inside_articles()
-        try:
-            self.index_dir.mkdir(parents=True, exist_ok=True)
-            probe = self.index_dir / ".write-test"
-            probe.write_bytes(b"")
-            probe.unlink()
-        except OSError as exc:
-            fallback = Path(tempfile.mkdtemp(prefix="summit-index-"))
-            self.warnings.append(
-                f"cannot write the index at {self.index_dir} ({exc.strerror or exc}); "
-                f"using a temporary index at {fallback}"
-            )
-            self.index_dir = fallback
 
     @contextlib.contextmanager
     def _sync_lock(self, progress: ProgressCallback | None) -> Iterator[bool]:
@@ -440,7 +508,10 @@ class IndexStore:
         """Open the index as it is, if it is whole; False when it must be rebuilt."""
         try:
             stamp = self._manifest_stamp()
-            manifest = json.loads((self.index_dir / MANIFEST).read_text(encoding="utf-8"))
+            data = (self.index_dir / MANIFEST).read_bytes()
+            if not has_valid_self_checksum(data):
+                return False
+            manifest = json.loads(data)
             if manifest.get("schema") != SCHEMA_VERSION:
                 return False
             if not isinstance(manifest.get("build"), str):
@@ -452,6 +523,9 @@ class IndexStore:
                 return False
             records = _records_from_rows(manifest.get("records"))
             if records is None:
+                return False
+            stored = manifest.get("checksums")
+            if not _is_checksum_map(stored) or size_mismatches(self.index_dir, stored):
                 return False
             sidecar = SidecarStore(self.index_dir / SIDECAR)
             if sidecar.count() != len(records):
@@ -470,18 +544,45 @@ class IndexStore:
             self._sidecar = sidecar
             self._pending_extras = _PendingExtras()
             self._manifest_seen = stamp
+            self._checksums = dict(stored)
         return True
 
-    def _sync_locked(self, progress: ProgressCallback | None, *, rebuild: bool) -> UpdateReport:
+    def damage(self) -> list[str]:
+        """What is wrong with the files of the index open here: each file read again
+        and compared with its checksum, and SQLite's quick_check of the sidecar."""
+        self._require_open()
+        return find_damage(self.index_dir, self._checksums, self.index_dir / SIDECAR)
+
+    def check(self) -> list[str]:
+        """Check the index as it is on disk without writing to it: the problems found,
+        none when it is whole (`summit index --check`)."""
+        self._check_not_inside_articles()
+        with contextlib.suppress(OSError):
+            if not has_valid_self_checksum((self.index_dir / MANIFEST).read_bytes()):
+                return [f"{MANIFEST} is damaged (checksum differs)"]
+        if not self._load_existing():
+            return [f"no whole, current index at {self.index_dir} (`summit index` builds it)"]
+        return self.damage()
+
+    def _sync_locked(
+        self, progress: ProgressCallback | None, *, rebuild: bool, verify: bool
+    ) -> UpdateReport:
         reason = None
         if rebuild:
             reason = "rebuild requested"
         elif not (self._loaded_is_current() or self._load_existing()):
             exists = (self.index_dir / MANIFEST).exists() or (self.index_dir / WHOOSH_DIR).exists()
             reason = "index damaged or from another version" if exists else "new index"
+        elif verify and (damage := self.damage()):
+            if all(problem.startswith(f"{SIDECAR} ") for problem in damage):
+                self._rebuild_sidecar()
+            else:
+                reason = "index damaged: " + "; ".join(damage[:3])
         if reason is not None:
             self._create_empty()
         report = self._update(progress)
+        if self._checksums.get(SIDECAR) == _REBUILT:
+            self._save_manifest()  # the rebuilt sidecar's checksum, and the variant groups
         report.rebuilt = reason is not None
         report.reason = reason
         return report
@@ -503,6 +604,34 @@ class IndexStore:
         self._ix = whoosh_index.create_in(str(whoosh_dir), build_schema())
         self._build_id = secrets.token_hex(8)
         self._records = {}
+        self._checksums = {}
+
+    def _rebuild_sidecar(self) -> None:
+        """Only the sidecar is damaged: its rows come again from the articles (they are
+        parsed, not indexed: a fraction of a rebuild), the whoosh index is kept."""
+        self.warnings.append(
+            f"{SIDECAR} was damaged: its rows are rebuilt from the articles; "
+            "the search index was whole and is kept"
+        )
+        with self._searcher_lock:
+            self._sidecar.delete_file()
+            self._sidecar = SidecarStore(self.index_dir / SIDECAR)
+            self._searcher_version = ""  # its vocabulary was read from the old file
+        folder, rows = str(self.articles_dir), {}
+        for record in self._records.values():
+            job = IndexJob(str(self.articles_dir / record.file), folder, record.id)
+            parsed, _ = parse_for_index(job)
+            # a file that is gone or unreadable now keeps an empty row until the update
+            # that follows drops it
+            rows[record.id] = ArticleExtras(
+                parsed.raw_expressions, parsed.words, parsed.proper_nouns, parsed.name_pairs
+            )
+            if len(rows) >= STREAMED_ROWS:
+                self._sidecar.update(rows, ())
+                rows = {}
+        self._sidecar.update(rows, ())
+        self._variants_stale = True
+        self._checksums[SIDECAR] = _REBUILT
 
     # -- updating --------------------------------------------------------------------
 
@@ -599,11 +728,15 @@ class IndexStore:
         try:
             # whoosh's own multi-process writer is not used: its forked sub-writers
             # outlive a SIGKILLed parent, holding the locks (see index.indexing).
-            return self._ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.25, limitmb=64)
+            writer = self._ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.25, limitmb=WRITER_LIMIT_MB)
         except LockError as exc:
             raise IndexBusyError(
                 f"index busy: {self.index_dir} is locked by another writer"
             ) from exc
+        # the workers' faster posting pool here too: a single large file (or any update
+        # below the parallel threshold) is indexed by this writer alone
+        use_block_pool(writer, WRITER_LIMIT_MB)
+        return writer
 
     def _save_manifest(self) -> None:
         """Write the manifest; on failure (disk full) keep this session usable.
@@ -631,6 +764,7 @@ class IndexStore:
             self._sidecar.save_variant_groups(variant_groups(self._sidecar.name_pairs()))
             self._variants_stale = False
         records = sorted(self._records.values(), key=lambda r: r.file)
+        self._checksums = self._current_checksums()
         _atomic_write_json(
             self.index_dir / MANIFEST,
             {
@@ -640,9 +774,23 @@ class IndexStore:
                 "generation": self._ix.latest_generation(),
                 "fields": _RECORD_FIELDS,
                 "records": [_as_row(r) for r in records],
+                "checksums": self._checksums,
             },
         )
         self._manifest_seen = self._manifest_stamp()
+
+    def _current_checksums(self) -> dict[str, str]:
+        """Checksums of the files the manifest about to be written vouches for: the
+        whoosh segments (new ones only: segments never change) and the sidecar."""
+        assert self._ix is not None
+        whoosh = self.index_dir / WHOOSH_DIR
+        known = {k.removeprefix(f"{WHOOSH_DIR}/"): v for k, v in self._checksums.items()}
+        found = checksums(whoosh, whoosh_files(self._ix), known)
+        result = {f"{WHOOSH_DIR}/{name}": checksum for name, checksum in found.items()}
+        sidecar = self.index_dir / SIDECAR
+        if sidecar.exists():
+            result[SIDECAR] = file_checksum(sidecar)
+        return result
 
     def _infer_places(self) -> None:
         """Articles without a dateline take the corpus's dateline city they name most."""

@@ -330,3 +330,31 @@ def test_a_build_writing_sidecar_rows_as_they_come_stores_what_an_update_does(
             for name in ("kept", "streamed")
         ]
         assert rows[0] == rows[1] and rows[0]
+
+
+def test_one_large_file_is_indexed_with_the_block_posting_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The single-process writer spills sorted runs as marshalled blocks, like the
+    workers: the same index as whoosh's own pool, and it is really the one used."""
+    from index.indexing import BlockPostingPool
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    words = ["harbour", "council", "flood", "bridge", "mayor", "museum", "storm", "ferry"]
+    paragraphs = [
+        " ".join(words[(i * 7 + k * 3) % len(words)] for k in range(6 + i % 5)).capitalize() + "."
+        for i in range(3000)
+    ]
+    (articles / "log.txt").write_text("Long log\n\n" + "\n\n".join(paragraphs) + "\n")
+    monkeypatch.setattr(store_module, "WRITER_LIMIT_MB", 1)  # several spilled runs
+    blocks = _engine(articles, tmp_path / "blocks")
+    blocks.open()
+    writer = blocks._store._open_writer()
+    assert isinstance(writer.pool, BlockPostingPool)
+    writer.cancel()
+    monkeypatch.setattr(store_module, "use_block_pool", lambda writer, limit_mb: None)
+    whoosh_pool = _engine(articles, tmp_path / "whoosh-pool")
+    whoosh_pool.open()
+    assert _hits(blocks, PARALLEL_QUERIES) == _hits(whoosh_pool, PARALLEL_QUERIES)
+    assert blocks.search("harbour", 5000).total == whoosh_pool.search("harbour", 5000).total > 0

@@ -19,7 +19,7 @@ import pytest
 
 import index.store as store
 from index.engine import Engine
-from index.errors import CorpusError, IndexWriteError
+from index.errors import CorpusError
 from tests.hostile import snapshot, write_hostile_corpus, write_news_corpus
 from tui import cli
 
@@ -241,20 +241,26 @@ def test_open_engine_survives_another_process_rebuilding(
 # -- unwritable and full disks ----------------------------------------------------------
 
 
-def test_unwritable_index_dir_falls_back_to_a_temporary_index(
+def test_unwritable_index_dir_falls_back_to_one_cache_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_corpus: tuple[Path, list[object]]
 ) -> None:
-    """As root a read-only folder is still writable, so the index folder is put under a
-    regular file, where mkdir fails for everyone."""
+    """The index folder is put under a regular file, where mkdir fails for everyone
+    (root included). The fallback is the user cache's, the same on every run."""
     articles, expected = small_corpus
-    monkeypatch.setattr(store.tempfile, "tempdir", str(tmp_path))  # keep /tmp clean
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # not the user's cache
     blocker = tmp_path / "cache-is-a-file"
     blocker.write_text("")
     engine = Engine(articles, blocker / "index")
     report = engine.open()
-    assert any("cannot write the index" in w and "temporary index" in w for w in report.warnings)
+    assert any("cannot write the index" in w and "using the index at" in w for w in report.warnings)
     assert fingerprint(engine) == expected
-    assert list(tmp_path.glob("summit-index-*"))
+    fallback = engine.index_dir
+    assert fallback.is_relative_to(tmp_path / "cache")
+    engine.close()
+    again = Engine(articles, blocker / "index")
+    assert not again.open().rebuilt  # reused, not built again
+    assert again.index_dir == fallback
+    assert len(list(fallback.parent.iterdir())) == 1
 
 
 def test_disk_full_while_saving_the_manifest(
@@ -302,8 +308,12 @@ def test_disk_full_while_writing_the_index_keeps_the_previous_one(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(SegmentWriter, "commit", full)
-    with pytest.raises(IndexWriteError, match="No space left on device"):
-        Engine(copy, index_dir).open()
+    served = Engine(copy, index_dir)
+    report = served.open()  # not updated, but searchable as it was
+    assert report.not_updated and "No space left on device" in report.not_updated
+    assert any("searching the previous index" in w for w in report.warnings)
+    assert fingerprint(served) == expected
+    served.close()
     code = cli.main(["index", "--articles", str(copy), "--index-dir", str(index_dir)])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "No space left on device" in err

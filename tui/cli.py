@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     index_cmd = commands.add_parser("index", help="build or update the index")
     index_cmd.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
+    index_cmd.add_argument(
+        "--check",
+        action="store_true",
+        help="only check the index files for damage (exit 1 when damaged); changes nothing",
+    )
 
     search = commands.add_parser(
         "search",
@@ -258,12 +263,12 @@ def _opened(args: argparse.Namespace, *, rebuild: bool = False, quiet: bool = Fa
 
 
 def _open_with_report(
-    args: argparse.Namespace, *, rebuild: bool = False, quiet: bool = False
+    args: argparse.Namespace, *, rebuild: bool = False, quiet: bool = False, verify: bool = False
 ) -> tuple[Engine, UpdateReport]:
     engine = _engine(args)
     progress = output.Progress(enabled=not quiet and sys.stderr.isatty())
     with progress:
-        report = engine.open(progress.update, rebuild=rebuild)
+        report = engine.open(progress.update, rebuild=rebuild, verify=verify)
     for warning in report.warnings:
         output.warn(warning)
     if not engine.article_count():
@@ -285,7 +290,17 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    engine, report = _open_with_report(args, rebuild=args.rebuild)
+    if args.check:
+        problems = _engine(args).check_index()
+        for problem in problems:
+            output.error(problem)
+        if not problems:
+            print("index checked: every file is as it was written")
+        return EXIT_NO_RESULTS if problems else EXIT_OK
+    # every file read and checked: damage that keeps sizes is found and rebuilt
+    engine, report = _open_with_report(args, rebuild=args.rebuild, verify=True)
+    if report.not_updated:  # read-only folder, full disk: the warning said why
+        return EXIT_USAGE
     print(output.update_summary(engine, report))
     return EXIT_OK
 

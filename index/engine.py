@@ -110,7 +110,7 @@ class Engine:
             from index.store import IndexStore
 
             self._store_instance = IndexStore(
-                self.articles_dir, self._requested_index_dir, self._search_lock
+                self.articles_dir, self._requested_index_dir, self._search_lock, self._closing
             )
         return self._store_instance
 

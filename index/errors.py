@@ -24,3 +24,7 @@ class IndexBusyError(SummitError):
 
 class IndexWriteError(SummitError):
     """The index could not be written (disk full, I/O error); the previous one is kept."""
+
+
+class IndexCancelled(SummitError):
+    """An update was stopped (the engine is closing); the previous index is kept."""

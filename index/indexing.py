@@ -23,6 +23,7 @@ import re
 import shutil
 import struct
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
@@ -40,6 +41,7 @@ from index.corpus import (
     proper_noun_counts,
     relative_name,
 )
+from index.errors import IndexCancelled
 from index.models import Article
 from index.processes import exit_with_parent, process_pool, spawning
 from index.schema import ARTICLE, PASSAGE
@@ -318,8 +320,16 @@ class ParallelIndexer:
     """Runs `index_chunk` over the jobs in spawned workers; iterate it for the
     ParsedFiles as they arrive, then read `segments` (in job order)."""
 
-    def __init__(self, whoosh_dir: Path, jobs: Sequence[IndexJob], workers: int) -> None:
+    def __init__(
+        self,
+        whoosh_dir: Path,
+        jobs: Sequence[IndexJob],
+        workers: int,
+        cancel: threading.Event | None = None,
+    ) -> None:
         self.whoosh_dir = whoosh_dir
+        self.cancel = cancel if cancel is not None else threading.Event()
+        """Set by the owner to abandon the build: the workers stop at their next file."""
         self.chunks = chunked(jobs, workers)
         self.total = len(jobs)
         self.workers = min(workers, len(self.chunks))
@@ -336,7 +346,7 @@ class ParallelIndexer:
                     for chunk in self.chunks
                 ]
             for _ in range(self.total):
-                yield self._next_result(results, futures)
+                yield self._next_result(results, futures, self.cancel)
             self.segments = [s for s in (f.result() for f in futures) if s is not None]
         finally:
             stop.set()  # a cancelled or failed update: workers drop what they wrote
@@ -345,9 +355,14 @@ class ParallelIndexer:
                 results.close()
 
     @staticmethod
-    def _next_result(results: Any, futures: list[Future[Any]]) -> ParsedFile:
+    def _next_result(
+        results: Any, futures: list[Future[Any]], cancel: threading.Event
+    ) -> ParsedFile:
         quiet_since: float | None = None
         while True:
+            if cancel.is_set():
+                # quitting mid-build must not wait for the workers' whole chunks
+                raise IndexCancelled("the index update was stopped; the previous one is kept")
             try:
                 item: ParsedFile = results.get(timeout=0.2)
                 return item

@@ -328,9 +328,12 @@ class IndexStore:
         articles_dir: Path,
         index_dir: Path,
         searcher_lock: threading.RLock | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.articles_dir = articles_dir
         self.index_dir = index_dir
+        self.stop = stop if stop is not None else threading.Event()
+        """Set when the owner closes: an update in progress is abandoned (IndexCancelled)."""
         self.warnings: list[str] = []
         self._ix: Index | None = None
         self._records: dict[str, ManifestRecord] = {}
@@ -718,7 +721,7 @@ class IndexStore:
             return
         batch.writer  # noqa: B018 - the write lock, before workers write segments
         remove_stale_parts(self.index_dir / WHOOSH_DIR)
-        indexer = ParallelIndexer(self.index_dir / WHOOSH_DIR, jobs, workers)
+        indexer = ParallelIndexer(self.index_dir / WHOOSH_DIR, jobs, workers, self.stop)
         for item in indexer:
             yield item, None
         batch.segments = indexer.segments

@@ -53,8 +53,6 @@ def explorer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Termina
         yield term
 
 
-@pytest.mark.xfail(strict=False, reason="needs engine13 spawn fix: under Textual, spawning "
-                   "the indexer fails with 'bad value(s) in fds_to_keep'")
 @pytest.mark.parametrize("explorer", [300, 1000], indirect=True, ids=["300", "1000"])
 def test_a_new_folder_becomes_searchable_then_the_timeline(explorer: Terminal) -> None:
     explorer.type(WORD)
@@ -75,9 +73,6 @@ def test_a_new_folder_becomes_searchable_then_the_timeline(explorer: Terminal) -
     assert "[exit 0]" in screen and "Traceback" not in screen
 
 
-@pytest.mark.xfail(strict=False, reason="needs engine13: an index build in progress is not "
-                   "stopped by Engine.close(), and its workers are joined at exit (22 s with "
-                   "the spawn path working; >30 s under load)")
 @pytest.mark.parametrize("explorer", [1000], indirect=True, ids=["1000"])
 def test_quitting_in_the_middle_of_the_first_build_is_clean(explorer: Terminal) -> None:
     explorer.wait_for(lambda s: "indexing" in s or "opening" in s, timeout=30)
@@ -85,7 +80,10 @@ def test_quitting_in_the_middle_of_the_first_build_is_clean(explorer: Terminal) 
     explorer.send("C-q")
     screen = explorer.wait_for("[exit ", timeout=30)
     assert "[exit 0]" in screen and "Traceback" not in screen
-    assert time.monotonic() - started < 20
+    quit_seconds = time.monotonic() - started
+    print(f"quit {quit_seconds:.2f} s after Ctrl+Q")
+    # without stopping the workers, exit waited for their whole chunks (15-30 s)
+    assert quit_seconds < 8
 
 
 def test_a_byte_that_is_not_utf8_leaves_the_app_running(tmp_path: Path) -> None:

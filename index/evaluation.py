@@ -14,7 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.analysis import stem, tokens_with_offsets
+from rapidfuzz.distance import Levenshtein
+
+from index.analysis import fold, stem, tokens_with_offsets
 from index.engine import Engine
 
 PassageKey = tuple[str, int]
@@ -86,7 +88,7 @@ def summary(outcomes: list[QueryOutcome], k: int = 5) -> dict[str, float]:
 # fails it.
 
 GradedKey = tuple[str, int]
-_QUERY_WORD = re.compile(r"(?<![\w-])-?[\w][\w.'’\-]*")
+_QUERY_WORD = re.compile(r"(?<![\w-])-?[\w][\w.:'’*~\-]*")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
 
@@ -118,31 +120,61 @@ class GradedOutcome:
         return sum(1 for key in relevant if key in top) / len(relevant) if relevant else 0.0
 
 
-def query_forms(searched: str, variants: Sequence[tuple[str, Sequence[str]]]) -> frozenset[str]:
-    """Index forms (stems) of the searched query's positive words and their variants."""
-    forms: set[str] = set()
+@dataclass(frozen=True, slots=True)
+class QueryForms:
+    """What a passage may contain to count as matching: stems of the searched words and
+    of their variants, prefixes (`word*`) and fuzzy words (`word~N`)."""
+
+    stems: frozenset[str]
+    prefixes: frozenset[str] = frozenset()
+    fuzzy: frozenset[tuple[str, int]] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.stems or self.prefixes or self.fuzzy)
+
+    def matches(self, word: str) -> bool:
+        folded = fold(word)
+        if stem(word) in self.stems or any(folded.startswith(p) for p in self.prefixes):
+            return True
+        return any(Levenshtein.distance(folded, f, score_cutoff=n) <= n for f, n in self.fuzzy)
+
+
+def query_forms(searched: str, variants: Sequence[tuple[str, Sequence[str]]]) -> QueryForms:
+    """The searched query's positive words outside field restrictions, and variants."""
+    stems: set[str] = set()
+    prefixes: set[str] = set()
+    fuzzy: set[tuple[str, int]] = set()
     negate_next = False
     for token in _QUERY_WORD.findall(searched.replace('"', " ")):
         if token in _OPERATORS:
             negate_next = token == "NOT"
             continue
-        if token.startswith("-") or negate_next:
+        if token.startswith("-") or negate_next or ":" in token:
             negate_next = False
-            continue
-        value = token.split(":", 1)[-1]
-        forms.update(_stems_of(value))
+            continue  # excluded, or restricted to a field other than the passage text
+        if token.endswith("*"):
+            prefixes.add(fold(token.rstrip("*")))
+        elif "~" in token:
+            word, _, edits = token.partition("~")
+            fuzzy.add((fold(word), int(edits) if edits.isdigit() else 1))
+        else:
+            stems.update(_stems_of(token))
     for _, spellings in variants:
         for spelling in spellings:
-            forms.update(_stems_of(spelling))
-    return frozenset(forms)
+            stems.update(_stems_of(spelling))
+    return QueryForms(frozenset(stems), frozenset(prefixes), frozenset(fuzzy))
 
 
 def _stems_of(text: str) -> set[str]:
     return {s for _, _, word in tokens_with_offsets(text) if (s := stem(word))}
 
 
-def contains_any(text: str, forms: frozenset[str]) -> bool:
-    return any(stem(word) in forms for _, _, word in tokens_with_offsets(text))
+def contains_any(text: str, forms: QueryForms) -> bool:
+    """Whether `text` contains a form of the query (always, for a field-only query)."""
+    if forms.empty:
+        return True
+    return any(forms.matches(word) for _, _, word in tokens_with_offsets(text))
 
 
 def load_graded(path: Path) -> tuple[str, list[dict]]:

@@ -74,6 +74,9 @@ class _Plan:
     highlight_folded: frozenset[str]
     notes: tuple[str, ...]
     variants: tuple[tuple[str, tuple[str, ...]], ...]
+    title_only: wq.Query | None = None
+    """The query over titles alone: articles it finds whose passages do not contain the
+    query may add their lead passage after every passage that does (see _title_leads)."""
 
 
 class PassageSearcher:
@@ -169,10 +172,14 @@ class PassageSearcher:
         parsed = self._cap_expansions(parsed, as_you_type=as_you_type)
         parsed = _prefer_adjacent(parsed, prepared, self._searcher.doc_frequency)
         widened, variants = self._widen_variants(parsed)
+        title_only = None
+        if "title:" not in query_text and _positive_body_leaves(widened):
+            title_only = _title_part(widened)
+            widened = _title_lifts_body(widened)
         for term, spellings in variants:
             notes.append(f"{term}: also searched {', '.join(spellings)}")
         stems, folded = self._highlight_terms(widened)
-        return _Plan(prepared, widened, stems, folded, tuple(notes), tuple(variants))
+        return _Plan(prepared, widened, stems, folded, tuple(notes), tuple(variants), title_only)
 
     def _cap_expansions(self, query: wq.Query, *, as_you_type: bool = False) -> wq.Query:
         """Prefix and fuzzy terms become a bounded Or of real terms."""
@@ -195,11 +202,24 @@ class PassageSearcher:
         words = self._prefix_words(folded)
         if as_you_type:
             words = _within_budget(words)
-        stems = dict.fromkeys(s for _, w in words if (s := stem(w)))
+        stems: dict[str, int] = {}
+        for frequency, word in words:
+            if word_stem := stem(word):
+                stems[word_stem] = max(frequency, stems.get(word_stem, 0))
         if not stems:
             return wq.Term(fieldname, folded)  # matches nothing, and says so honestly
         # its own field only: the parser already gives a bare word one prefix per field
-        return wq.Or([wq.Term(fieldname, text) for text in stems])
+        if not as_you_type:
+            return wq.Or([wq.Term(fieldname, text) for text in stems])
+        # while typing, the likelier completion (the more frequent word) weighs more: a
+        # rare completion that happens to score high must not outrank the word being typed
+        most = max(stems.values()) or 1
+        return wq.Or(
+            [
+                wq.Term(fieldname, text, boost=_completion_weight(frequency, most))
+                for text, frequency in stems.items()
+            ]
+        )
 
     def _prefix_words(self, folded: str) -> list[tuple[int, str]]:
         """The PREFIX_EXPANSION_LIMIT most frequent words starting with `folded`, as
@@ -429,9 +449,46 @@ class PassageSearcher:
             hits.append(self._passage(fields, score, len(hits) + 1, plan, known))
             if len(hits) >= limit:
                 break
+        if len(hits) < limit and plan.title_only is not None:
+            represented = {hit.article_id for hit in hits}
+            for fields in self._title_leads(plan.title_only, limit - len(hits), represented):
+                if allowed is not None and fields["article_id"] not in allowed:
+                    continue
+                seen.add(fields["article_id"])
+                hits.append(self._passage(fields, 0.0, len(hits) + 1, plan, known))
+                total += 1
         if group_by_article:
             total = len(seen) if len(hits) < limit else total
         return hits, total, exact
+
+    def _title_leads(
+        self, title_only: wq.Query, room: int, represented: set[str]
+    ) -> Iterator[Mapping[str, Any]]:
+        """Lead passages of articles whose title matches the whole query although none of
+        their passages contains it ("Port backlog clears" over a story that never says
+        backlog again): such an article is still found, once, after every passage that
+        does contain the query."""
+        reader = self._searcher.reader()
+        articles = self._searcher.search(
+            title_only, limit=room + len(represented), filter=self._article_docs
+        )
+        for hit in articles:
+            article_id = hit["article_id"]
+            if article_id in represented:
+                continue
+            lead = wq.And(
+                [
+                    wq.Term("article_id", article_id),
+                    wq.Term("kind", PASSAGE),
+                    wq.NumericRange("paragraph", 0, 0),
+                ]
+            )
+            for docnum in self._searcher.docs_for_query(lead):
+                yield reader.stored_fields(docnum)
+                room -= 1
+                break
+            if room <= 0:
+                return
 
     def _ranked(
         self, query: wq.Query, fetch: int, allow: set[int] | None, as_you_type: bool
@@ -667,6 +724,81 @@ class _ExpandedFuzzy(wq.Or):
     """The capped expansion of a fuzzy term (kept apart from name-variant widening)."""
 
 
+TITLE_LIFT = 0.3
+"""A word found in the passage's article title (every passage indexes it) weighs this
+share of its usual score: enough to lift, among passages that match, those of an article
+about the query, too little to stand in for a match in the passage itself."""
+
+
+def _title_lifts_body(query: wq.Query) -> wq.Query:
+    """Title matches become a lift: their weight drops to TITLE_LIFT and the passage
+    must contain at least one of the query's positive words (or their variants, fuzzy or
+    prefix expansions) itself. Without this a passage matched only through its title,
+    and about 30 % of a page could contain no query word at all."""
+    body = _positive_body_leaves(query)
+    if not body:
+        return query  # nothing the passage itself could contain (a field-only query)
+
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, (wq.Term, wq.Phrase)) and node.fieldname == "title":
+            lifted = node.copy()
+            lifted.boost = node.boost * TITLE_LIFT
+            return lifted
+        return node.apply(visit) if not node.is_leaf() else node
+
+    return wq.And([visit(query), body[0] if len(body) == 1 else wq.Or(body)])
+
+
+def _title_part(query: wq.Query) -> wq.Query | None:
+    """The query with its body terms removed (None when it excludes words: a lead passage
+    could contain what is excluded)."""
+    has_not = False
+
+    def visit(node: wq.Query) -> wq.Query:
+        nonlocal has_not
+        if isinstance(node, (wq.Not, wq.AndNot)):
+            has_not = True
+            return node
+        if isinstance(node, (wq.Term, wq.Phrase)) and node.fieldname == "body":
+            return wq.NullQuery
+        return node.apply(visit) if not node.is_leaf() else node
+
+    title = visit(query).normalize()
+    return None if has_not or title is wq.NullQuery else title
+
+
+def _positive_body_leaves(query: wq.Query) -> list[wq.Query]:
+    """The body terms and phrases a matching passage may contain (not under NOT)."""
+    found: dict[tuple[str, str], wq.Query] = {}
+
+    def visit(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            visit(node.a)
+            return
+        if isinstance(node, wq.AndMaybe):
+            visit(node.a)  # the optional part (adjacency) is already in the required one
+            return
+        if isinstance(node, wq.Term) and node.fieldname == "body":
+            found.setdefault(("t", _text_of(node.text)), wq.Term("body", node.text))
+            return
+        if isinstance(node, wq.Phrase) and node.fieldname == "body":
+            key = ("p", " ".join(_text_of(w) for w in node.words))
+            found.setdefault(key, wq.Phrase("body", node.words, slop=node.slop))
+            return
+        if not node.is_leaf():
+            for child in node.children():
+                visit(child)
+
+    visit(query)
+    return list(found.values())
+
+
+def _text_of(text: str | bytes) -> str:
+    return text if isinstance(text, str) else text.decode("utf-8")
+
+
 ADJACENCY_BOOST = 1.5
 ADJACENCY_MAX_PASSAGES = 5_000
 
@@ -705,6 +837,11 @@ def _prefix_last_word(text: str) -> str:
 def highlight_spans_in(text: str, stems: Iterable[str]) -> list[Span]:
     """Highlights for arbitrary text (the reader's whole article) from a result's terms."""
     return match_spans(text, frozenset(stems))
+
+
+def _completion_weight(frequency: int, most: int) -> float:
+    """Half the weight for the rarest completion of a prefix, all of it for the commonest."""
+    return 0.5 + 0.5 * frequency / most
 
 
 def _within_budget(words: list[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -1,0 +1,94 @@
+"""Ranking rules of issue 17, on small corpora written here: the title lifts passages that
+match and never stands in for matching; corrections, variants, tokens, duplicates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.engine import Engine
+from index.evaluation import contains_any, query_forms
+from tests.conftest import TODAY
+
+FILLER = [
+    "The council met on Monday to discuss the budget for the coming year.",
+    "Members asked for more time to read the figures before a vote.",
+    "A spokesperson said the meeting had been constructive and calm.",
+    "Several residents attended and spoke about road repairs in the east.",
+    "The next meeting is planned for the end of the month.",
+    "Observers noted that turnout had been higher than last time.",
+]
+
+LONG = " ".join(FILLER * 2)
+
+
+def write_article(folder: Path, name: str, title: str, paragraphs: list[str]) -> None:
+    body = "\n\n".join(paragraphs)
+    (folder / name).write_text(f"---\ntitle: {title}\n---\n{body}\n", encoding="utf-8")
+
+
+def open_engine(folder: Path, tmp_path: Path) -> Engine:
+    engine = Engine(folder, tmp_path / "index", today=TODAY)
+    engine.open()
+    return engine
+
+
+@pytest.fixture
+def flooded(tmp_path: Path) -> Engine:
+    """Two long articles whose titles name the cooperative, and one article whose
+    passages do: three of them write its full three-word name."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for number in range(2):
+        write_article(
+            folder,
+            f"title-{number}.md",
+            "Northern Grain Cooperative report",
+            [f"{line} (part {number}-{index})" for index, line in enumerate(FILLER * 3)],
+        )
+    write_article(
+        folder,
+        "story.md",
+        "Harvest season",
+        [
+            # long passages: BM25 weighs each word less in them than in a short title
+            "Farmers delivered wheat to the Northern Grain Cooperative on Tuesday. " + LONG,
+            FILLER[0],
+            "The Northern Grain Cooperative said prices would hold until spring. " + LONG,
+            FILLER[1],
+            "Critics of the Northern Grain Cooperative want an audit of its books. " + LONG,
+            FILLER[2],
+        ],
+    )
+    return open_engine(folder, tmp_path)
+
+
+def test_a_name_three_passages_contain_ranks_them_first(flooded: Engine) -> None:
+    hits = flooded.search("Northern Grain Cooperative").hits
+    assert {(h.file, h.paragraph) for h in hits[:3]} == {
+        ("story.md", 0),
+        ("story.md", 2),
+        ("story.md", 4),
+    }
+
+
+def test_a_title_alone_never_fills_the_page(flooded: Engine) -> None:
+    """Passages of the titled articles contain no query word: at most each article's
+    lead passage comes after the passages that do."""
+    result = flooded.search("Northern Grain Cooperative", limit=10)
+    forms = query_forms(result.searched, result.variants)
+    without = [h for h in result.hits if not contains_any(h.text, forms)]
+    assert len(without) <= 2
+    assert all(h.paragraph == 0 for h in without)
+    assert all(h.rank > 3 for h in without)
+
+
+def test_the_title_lifts_a_passage_that_matches(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write_article(folder, "a.md", "Bridge closure", ["The bridge reopens in May.", FILLER[0]])
+    write_article(folder, "b.md", "Weather", ["The bridge reopens in May.", FILLER[1]])
+    engine = open_engine(folder, tmp_path)
+    hits = engine.search("bridge").hits
+    assert [h.file for h in hits] == ["a.md", "b.md"]

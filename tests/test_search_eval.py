@@ -9,6 +9,7 @@ import pytest
 
 from index.engine import Engine
 from index.evaluation import (
+    as_graded,
     evaluate,
     evaluate_graded,
     graded_summary,

@@ -362,10 +362,10 @@ class PassageSearcher:
         corrected = False
         searched = plan.prepared.text
         if not as_you_type:
-            fixed = self._corrected_query(plan.prepared)
+            fixed, automatic = self._corrected_query(plan.prepared)
             if fixed is not None:
                 suggestion = fixed
-                if result[1] == 0:
+                if result[1] == 0 and automatic:
                     retry = self._plan(fixed, as_you_type=False)
                     retry_result = self._run(retry, limit, allowed, group_by_article, shown)
                     if retry_result[1] > 0:
@@ -392,9 +392,12 @@ class PassageSearcher:
             error=plan.prepared.error,
         )
 
-    def _corrected_query(self, prepared: PreparedQuery) -> str | None:
+    def _corrected_query(self, prepared: PreparedQuery) -> tuple[str | None, bool]:
+        """(the query with its unknown words corrected, or None; whether every correction
+        is clearly the same word, so that it may be searched without asking)."""
         text = prepared.text
         changed = False
+        automatic = True
         for word in prepared.plain_words:
             if self._in_index(word):
                 continue
@@ -402,7 +405,11 @@ class PassageSearcher:
             if fix and fix != fold(word):
                 text = re.sub(rf"(?<![\w]){re.escape(word)}(?![\w])", fix, text, count=1)
                 changed = True
-        return text if changed else None
+                automatic = automatic and same_word(word, fix, self._is_proper)
+        return (text, automatic) if changed else (None, False)
+
+    def _is_proper(self, folded: str) -> bool:
+        return folded in self._words.proper_words
 
     def _date_filter(
         self, prepared: PreparedQuery, anchors: AnchorsProvider | None
@@ -837,6 +844,61 @@ def _prefix_last_word(text: str) -> str:
 def highlight_spans_in(text: str, stems: Iterable[str]) -> list[Span]:
     """Highlights for arbitrary text (the reader's whole article) from a result's terms."""
     return match_spans(text, frozenset(stems))
+
+
+AUTO_CORRECT_SIMILARITY = 0.75
+"""A correction is searched without asking only this similar to the typed word (1 - edits
+/ the longer length): one slip in a five-letter word, two in an eight-letter one."""
+AUTO_CORRECT_MIN_LENGTH = 5
+"""Shorter words are too easily another word one letter away ("Iran"/"Iraq")."""
+
+
+def same_word(typed: str, fix: str, is_proper: Callable[[str], bool]) -> bool:
+    """Whether `fix` (a folded corpus word) is clearly `typed` mistyped, not another word:
+
+    - at least AUTO_CORRECT_MIN_LENGTH letters, the same first letter ("Kremlin" is
+      not "remain");
+    - similar enough (AUTO_CORRECT_SIMILARITY: "Nigeria" is not "niger");
+    - not a longer or shorter form of it ("Malik"/"Mali"), unless the difference is a
+      doubled last letter ("Fidell"/"Fidel");
+    - it sounds alike (`consonant_skeleton`: "Wagner" is not "Warner");
+    - a capitalised word stays a name: its correction must be a word the corpus writes
+      as a name (`is_proper`)."""
+    folded = fold(typed)
+    if len(folded) < AUTO_CORRECT_MIN_LENGTH or folded[0] != fix[:1]:
+        return False
+    edits = Levenshtein.distance(folded, fix)
+    if 1 - edits / max(len(folded), len(fix)) < AUTO_CORRECT_SIMILARITY:
+        return False
+    shorter, longer = sorted((folded, fix), key=len)
+    if longer.startswith(shorter) and set(longer[len(shorter) :]) != {shorter[-1]}:
+        return False
+    if not _sounds_alike(folded, fix):
+        return False
+    return not typed[:1].isupper() or is_proper(fix)
+
+
+_SOUNDS = str.maketrans({"v": "f", "c": "k", "q": "k", "z": "s", "y": "i"})
+
+
+def consonant_skeleton(folded: str) -> str:
+    """The first letter, then the consonants with doubled ones written once, after
+    folding letters that spell one sound (v/f, c/k/q, z/s): what a misspelling keeps
+    ("Sadam", "saddam" -> "sdm") and a different word does not ("wagner"/"warner")."""
+    mapped = folded.translate(_SOUNDS)
+    skeleton = mapped[:1]
+    for ch in mapped[1:]:
+        if ch not in "aeiou" and ch != skeleton[-1]:
+            skeleton += ch
+    return skeleton
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    """The same skeleton, or one consonant apart in a long one ("Schwartzkopf")."""
+    first, second = consonant_skeleton(a), consonant_skeleton(b)
+    if first == second:
+        return True
+    return min(len(first), len(second)) >= 6 and Levenshtein.distance(first, second) <= 1
 
 
 def _completion_weight(frequency: int, most: int) -> float:

@@ -18,6 +18,7 @@ from index.evaluation import (
     summary,
 )
 from tests.conftest import TODAY
+from tests.test_search_ranking import ABSENT_NAMES
 
 QUERIES = load_queries(Path(__file__).parent / "eval" / "search_queries.json")
 
@@ -90,3 +91,14 @@ def test_graded_figures_do_not_fall(timebank_engine: Engine) -> None:
     figures = graded_summary(evaluate_graded(GRADED_CORPUS, GRADED, timebank_engine))
     for name, floor in FLOORS.items():
         assert figures[name] >= floor, (name, figures)
+
+
+def test_absent_names_are_not_replaced_in_the_timebank_articles(timebank_engine: Engine) -> None:
+    """A larger vocabulary offers more near words ("Wagner" / "Warner", "Chadian" /
+    "Canadian"): still none is searched instead of a name the articles never write."""
+    replaced = {}
+    for name in ABSENT_NAMES:
+        result = timebank_engine.search(name)
+        if result.corrected:
+            replaced[name] = result.searched
+    assert replaced == {}

@@ -9,6 +9,7 @@ import pytest
 
 from index.engine import Engine
 from index.evaluation import contains_any, query_forms
+from index.search import same_word
 from tests.conftest import TODAY
 
 FILLER = [
@@ -92,3 +93,102 @@ def test_the_title_lifts_a_passage_that_matches(tmp_path: Path) -> None:
     engine = open_engine(folder, tmp_path)
     hits = engine.search("bridge").hits
     assert [h.file for h in hits] == ["a.md", "b.md"]
+
+
+# -- corrections: only a clear misspelling is searched without asking --------------------
+
+ABSENT_NAMES = [
+    "Nigeria",
+    "Kremlin",
+    "Malik",
+    "Malawi",
+    "Beijing",
+    "Niamei",
+    "Algeria",
+    "Uganda",
+    "Liberia",
+    "Kano",
+    "Macron",
+    "Haram",
+    "Minusma",
+    "Frontex",
+    "Interpol",
+    "Elysee",
+    "Kidal",
+    "Wagner",
+    "Chadian",
+    "Ghana",
+    "Tunisia",
+    "Libya",
+    "Egypt",
+    "Sudan",
+    "Cameroon",
+    "Gabon",
+    "Congo",
+    "Kenya",
+    "Ethiopia",
+    "Somalia",
+    "Eritrea",
+    "Djibouti",
+    "Rwanda",
+    "Burundi",
+    "Tanzania",
+    "Zambia",
+    "Mozambique",
+    "Namibia",
+    "Botswana",
+    "Lesotho",
+    "Madagascar",
+    "Mauritania",
+    "Gambia",
+    "Dakar",
+    "Accra",
+    "Timbuktu",
+    "Agadez",
+    "Putin",
+    "Erdogan",
+    "Tshisekedi",
+]
+
+
+def test_fifty_absent_names_are_never_replaced_automatically(bundled_engine: Engine) -> None:
+    assert len(set(ABSENT_NAMES)) == 50
+    replaced = {}
+    for name in ABSENT_NAMES:
+        result = bundled_engine.search(name)
+        assert not result.hits or not result.corrected
+        if result.corrected:
+            replaced[name] = result.searched
+    assert replaced == {}
+
+
+def test_an_unknown_name_gets_no_results_and_a_did_you_mean(bundled_engine: Engine) -> None:
+    result = bundled_engine.search("Nigeria")
+    assert (result.total, result.corrected, result.suggestion) == (0, False, "niger")
+    assert "did you mean: niger?" in result.notes
+
+
+@pytest.mark.parametrize(
+    ("typed", "fix", "same"),
+    [
+        ("batallion", "battalion", True),
+        ("Sadam", "saddam", True),
+        ("Husein", "hussein", True),
+        ("Fidell", "fidel", True),
+        ("Kalashnikoff", "kalashnikov", True),
+        ("Schwartzkopf", "schwarzkopf", True),
+        ("Nigeria", "niger", False),  # a longer word, not a slip
+        ("Kremlin", "remain", False),  # another first letter
+        ("Wagner", "warner", False),  # another sound
+        ("Chadian", "canadian", False),
+        ("Iran", "iraq", False),  # too short to tell
+        ("Malik", "mali", False),
+    ],
+)
+def test_same_word(typed: str, fix: str, same: bool) -> None:
+    assert same_word(typed, fix, lambda word: True) is same
+
+
+def test_a_capitalised_word_is_not_corrected_into_a_common_word() -> None:
+    assert same_word("Personel", "personnel", lambda word: False) is False
+    assert same_word("personel", "personnel", lambda word: False) is True

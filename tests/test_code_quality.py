@@ -14,11 +14,7 @@ BIN = Path(sys.executable).parent
 def _run(*command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(BIN / command[0]), *command[1:]],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=280,
-        check=False,
+        cwd=REPO, capture_output=True, text=True, timeout=280, check=False,
     )
 
 
@@ -68,11 +64,7 @@ def test_the_explorer_starts_without_importing_the_index_or_the_ssh_server() -> 
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'whoosh', 'asyncssh'}))\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True,
+        timeout=60, check=True,
     )
     assert result.stdout.strip() == "[]"

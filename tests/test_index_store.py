@@ -320,7 +320,9 @@ def test_a_build_writing_sidecar_rows_as_they_come_stores_what_an_update_does(
     assert streamed.open().rebuilt
     assert streamed._store.vocabulary() == kept._store.vocabulary()
     for record in kept._store.manifest_records():
-        assert streamed._store.raw_expressions(record.id) == kept._store.raw_expressions(record.id)
+        assert streamed._store.raw_expressions(record.id) == kept._store.raw_expressions(
+            record.id
+        )
     tables = ("SELECT value FROM derived", "SELECT * FROM article_names ORDER BY id")
     for statement in tables:
         rows = [

@@ -31,15 +31,8 @@ def entry(
     granularity: Granularity = "day",
 ) -> TimelineEvent:
     start = text.index(expression)
-    source = EventSource(
-        article_id,
-        f"{article_id}.txt",
-        100 + start,
-        100 + start + len(expression),
-        expression,
-        100,
-        100 + len(text),
-    )
+    source = EventSource(article_id, f"{article_id}.txt", 100 + start,
+                         100 + start + len(expression), expression, 100, 100 + len(text))
     return TimelineEvent(first, first, granularity, text, (source,))
 
 
@@ -50,18 +43,10 @@ def many_events(n: int) -> list[TimelineEvent]:
     for i in range(n - 10):
         day = START + dt.timedelta(days=i // 10)
         article = f"b{i % 10}_busy" if day == BUSY else f"a{(i // 10) % 997:03d}_news"
-        events.append(
-            entry(
-                f"Entry {i} happened on {day:%d %B %Y} somewhere.",
-                f"on {day:%d %B %Y}",
-                article,
-                day,
-            )
-        )
-    events += [
-        entry(f"Vague entry {i} happened recently.", "recently", "c0_vague", None, "vague")
-        for i in range(10)
-    ]
+        events.append(entry(f"Entry {i} happened on {day:%d %B %Y} somewhere.",
+                            f"on {day:%d %B %Y}", article, day))
+    events += [entry(f"Vague entry {i} happened recently.", "recently", "c0_vague", None,
+                     "vague") for i in range(10)]
     return events
 
 
@@ -207,7 +192,8 @@ async def test_markup_and_escapes_in_entries_render_inertly() -> None:
         assert "␛[2J" in shown and "␛]52;c;aGk=␇" in shown and "bell ␇" in shown
         assert "[␛[31mevi]" in shown  # the badge too
         raw = "".join(
-            segment.text for strip in app.screen._compositor.render_strips() for segment in strip
+            segment.text for strip in app.screen._compositor.render_strips()
+            for segment in strip
         )
         assert "\x1b" not in raw and "\x07" not in raw and "\x9b" not in raw
         # and nothing was parsed: no link nor action reached a style
@@ -222,25 +208,12 @@ async def test_markup_and_escapes_in_entries_render_inertly() -> None:
 async def test_detail_shows_the_highlighted_entry_in_full() -> None:
     app = TimelineApp()
     words = " ".join(f"word{i}" for i in range(40))
-    long = entry(
-        f"The inquiry opened on 2 March 2021 and heard {words} LASTWORD.",
-        "on 2 March 2021",
-        "a1_inquiry",
-        dt.date(2021, 3, 2),
-    )
-    other = entry(
-        "A second entry began on 9 March 2021 in the port.",
-        "on 9 March 2021",
-        "a2_port",
-        dt.date(2021, 3, 9),
-    )
-    month = entry(
-        "During March 2021 talks went on.",
-        "During March 2021",
-        "a3_talks",
-        dt.date(2021, 3, 1),
-        "month",
-    )
+    long = entry(f"The inquiry opened on 2 March 2021 and heard {words} LASTWORD.",
+                 "on 2 March 2021", "a1_inquiry", dt.date(2021, 3, 2))
+    other = entry("A second entry began on 9 March 2021 in the port.", "on 9 March 2021",
+                  "a2_port", dt.date(2021, 3, 9))
+    month = entry("During March 2021 talks went on.", "During March 2021", "a3_talks",
+                  dt.date(2021, 3, 1), "month")
     async with app.run_test(size=(80, 24)) as pilot:
         timeline = app.pane.timeline_list
         timeline.focus()
@@ -280,10 +253,8 @@ def test_rows_group_by_year_month_day_and_mark_the_busiest_days() -> None:
     assert [r.event for r in rows if r.event] == events
     assert rows[-11].kind == "undated"
     assert dense_days(events) == set()  # one article a day: nothing stands out
-    busy = [
-        *events,
-        entry("Also on 3 January 2000.", "on 3 January 2000", "z9_other", dt.date(2000, 1, 3)),
-    ]
+    busy = [*events, entry("Also on 3 January 2000.", "on 3 January 2000", "z9_other",
+                           dt.date(2000, 1, 3))]
     assert dense_days(busy) == {dt.date(2000, 1, 3)}
     day = next(r for r in build_rows(busy) if r.day == dt.date(2000, 1, 3))
     assert day.dense and day.count == 2
@@ -296,14 +267,8 @@ async def test_a_jump_keeps_its_row_on_top_when_the_detail_grows() -> None:
     days = [dt.date(2022, 1, 1) + dt.timedelta(days=i) for i in range(30)]
     events = [entry(f"Short news on {d:%d %B %Y}.", f"on {d:%d %B %Y}", "a1_x", d) for d in days]
     long_day = days[-1] + dt.timedelta(days=1)
-    events.append(
-        entry(
-            "Long news on the last day: " + "more words " * 50 + "end.",
-            "on the last day",
-            "a2_y",
-            long_day,
-        )
-    )
+    events.append(entry("Long news on the last day: " + "more words " * 50 + "end.",
+                        "on the last day", "a2_y", long_day))
     events.append(entry("Afterwards, nothing.", "Afterwards", "a3_z", None, "vague"))
     async with app.run_test(size=(80, 24)) as pilot:
         timeline = app.pane.timeline_list
@@ -325,12 +290,8 @@ async def test_an_entry_longer_than_the_detail_is_cut_visibly() -> None:
     and its sources stay in view (instead of its last lines silently going)."""
     app = TimelineApp()
     words = " ".join(f"word{i}" for i in range(300))
-    huge = entry(
-        f"On 4 April 2023 the report said {words} LASTWORD.",
-        "On 4 April 2023",
-        "a1_report",
-        dt.date(2023, 4, 4),
-    )
+    huge = entry(f"On 4 April 2023 the report said {words} LASTWORD.", "On 4 April 2023",
+                 "a1_report", dt.date(2023, 4, 4))
     async with app.run_test(size=(80, 24)) as pilot:
         app.pane.timeline_list.focus()
         app.pane.show_events([huge])

@@ -29,13 +29,8 @@ def summit_command(index_dir: Path) -> list[str]:
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
     env = {"XDG_DATA_HOME": str(tmp_path / "data"), "PAGER": "cat"}
-    with Terminal(
-        summit_command(tmp_path / "index"),
-        width=80,
-        height=24,
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-    ) as term:
+    with Terminal(summit_command(tmp_path / "index"), width=80, height=24, env=env,
+                  cwd=Path(__file__).resolve().parents[2]) as term:
         term.wait_for("1 Search", timeout=30)
         term.wait_for("passages", timeout=60)  # the index is open
         yield term
@@ -97,8 +92,7 @@ def test_resize_reflows_between_one_pane_and_side_by_side(terminal: Terminal) ->
     assert len(wide.splitlines()) == 48
     terminal.wait_for(lambda s: "goita" in s and "Goïta" in s)  # query box and reader side by side
     terminal.resize(80, 24)
-    terminal.wait_for(
-        lambda s: max(len(line) for line in s.splitlines()) <= 80 and len(s.splitlines()) == 24
-    )
+    terminal.wait_for(lambda s: max(len(line) for line in s.splitlines()) <= 80
+                      and len(s.splitlines()) == 24)
     terminal.send("C-q")
     terminal.wait_for("[exit 0]")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from index.analysis import fold, stem, tokens_with_offsets
+from index.analysis import fold, hyphenated_with_offsets, stem, tokens_with_offsets
 from index.engine import Engine
 
 PassageKey = tuple[str, int]
@@ -174,7 +174,9 @@ def contains_any(text: str, forms: QueryForms) -> bool:
     """Whether `text` contains a form of the query (always, for a field-only query)."""
     if forms.empty:
         return True
-    return any(forms.matches(word) for _, _, word in tokens_with_offsets(text))
+    words = [word for _, _, word in tokens_with_offsets(text)]
+    words += [joined for _, _, joined in hyphenated_with_offsets(text)]
+    return any(forms.matches(word) for word in words)
 
 
 def load_graded(path: Path) -> tuple[str, list[dict]]:

@@ -27,7 +27,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher, TimeLimit
 
 from index.analysis import fold, stem
-from index.highlight import make_snippet, match_spans
+from index.highlight import make_snippet, match_spans, phrase_spans
 from index.models import DateAnchor, Passage, SearchResult, Span
 from index.postings import PostingsReader, Unsupported
 from index.querylang import PreparedQuery, is_empty, prepare_query
@@ -74,6 +74,8 @@ class _Plan:
     highlight_folded: frozenset[str]
     notes: tuple[str, ...]
     variants: tuple[tuple[str, tuple[str, ...]], ...]
+    highlight_phrases: tuple[tuple[str, ...], ...] = ()
+    """Words marked only where they stand in this order (quoted phrases)."""
     title_only: wq.Query | None = None
     """The query over titles alone: articles it finds whose passages do not contain the
     query may add their lead passage after every passage that does (see _title_leads)."""
@@ -118,7 +120,7 @@ class PassageSearcher:
         return [
             word
             for word in self._words.whole.words
-            if len(word) >= 3 and not word.isdigit() and word not in STOP_WORDS
+            if len(word) >= 3 and not any(ch.isdigit() for ch in word) and word not in STOP_WORDS
         ]  # (a folded word's stem is empty exactly when it is a stop word)
 
     def _lexicon(self, fieldname: str) -> list[str]:
@@ -178,8 +180,10 @@ class PassageSearcher:
             widened = _title_lifts_body(widened)
         for term, spellings in variants:
             notes.append(f"{term}: also searched {', '.join(spellings)}")
-        stems, folded = self._highlight_terms(widened)
-        return _Plan(prepared, widened, stems, folded, tuple(notes), tuple(variants), title_only)
+        stems, folded, phrases = self._highlight_terms(widened)
+        return _Plan(
+            prepared, widened, stems, folded, tuple(notes), tuple(variants), phrases, title_only
+        )
 
     def _cap_expansions(self, query: wq.Query, *, as_you_type: bool = False) -> wq.Query:
         """Prefix and fuzzy terms become a bounded Or of real terms."""
@@ -295,15 +299,20 @@ class PassageSearcher:
             combos = [[*combo, choice] for combo in combos for choice in choices][:16]
         return wq.Or([wq.Phrase(phrase.fieldname, words, slop=phrase.slop) for words in combos])
 
-    def _highlight_terms(self, query: wq.Query) -> tuple[frozenset[str], frozenset[str]]:
-        """Stems of the query's positive terms (not under NOT), expanded for fuzzy terms."""
+    def _highlight_terms(
+        self, query: wq.Query
+    ) -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, ...], ...]]:
+        """Stems of the query's positive terms (not under NOT), expanded for fuzzy terms,
+        and its phrases (marked only where they occur; the adjacency preference of bare
+        words is no phrase the user wrote: its words are terms anyway)."""
         reader = self._searcher.reader()
         stems: set[str] = set()
+        phrases: dict[tuple[str, ...], None] = {}
 
         def visit(node: wq.Query) -> None:
             if isinstance(node, wq.Not):
                 return
-            if isinstance(node, wq.AndNot):
+            if isinstance(node, (wq.AndNot, wq.AndMaybe)):
                 visit(node.a)
                 return
             if isinstance(node, wq.MultiTerm):
@@ -314,13 +323,13 @@ class PassageSearcher:
                 stems.add(node.text if isinstance(node.text, str) else node.text.decode())
                 return
             if isinstance(node, wq.Phrase) and node.fieldname in TEXT_FIELDS:
-                stems.update(node.words)
+                phrases[tuple(_text_of(w) for w in node.words)] = None
                 return
             for child in node.children():
                 visit(child)
 
         visit(query)
-        return frozenset(stems), frozenset()
+        return frozenset(stems), frozenset(), tuple(phrases)
 
     # -- searching ---------------------------------------------------------------------
 
@@ -627,6 +636,12 @@ class PassageSearcher:
     ) -> Passage:
         body = fields.get("body", "")
         spans = match_spans(body, plan.highlight_stems, plan.highlight_folded)
+        if plan.highlight_phrases:
+            marked = set(spans)
+            spans = sorted(
+                marked.union(phrase_spans(body, plan.highlight_phrases)),
+                key=lambda span: span.start,
+            )
         snippet, snippet_spans = make_snippet(body, spans)
         matched = tuple(dict.fromkeys(body[s.start : s.end] for s in spans))
         article_id = fields["article_id"]

@@ -192,3 +192,45 @@ def test_same_word(typed: str, fix: str, same: bool) -> None:
 def test_a_capitalised_word_is_not_corrected_into_a_common_word() -> None:
     assert same_word("Personel", "personnel", lambda word: False) is False
     assert same_word("personel", "personnel", lambda word: False) is True
+
+
+# -- tokens ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tokens_corpus(tmp_path: Path) -> Engine:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write_article(
+        folder,
+        "figures.md",
+        "Trade figures",
+        [
+            "Exports rose to 2.3 billion dollars in the year.",
+            "The index closed at 14.25 points on Friday.",
+            "Critics called the deal a form of neo-colonialism in the region.",
+            "The joint statement praised the joint force that the joint council formed.",
+        ],
+    )
+    return open_engine(folder, tmp_path)
+
+
+def test_a_hyphenated_word_is_found_written_solid(tokens_corpus: Engine) -> None:
+    (hit,) = tokens_corpus.search("neocolonialism").hits
+    marked = [hit.text[s.start : s.end] for s in hit.text_highlights]
+    assert marked == ["neo-colonialism"]
+    assert [h.paragraph for h in tokens_corpus.search("neo-colonialism").hits] == [2]
+
+
+def test_a_decimal_number_is_one_token(tokens_corpus: Engine) -> None:
+    assert [h.paragraph for h in tokens_corpus.search("2.3").hits] == [0]
+    assert [h.paragraph for h in tokens_corpus.search("14.25").hits] == [1]
+    assert tokens_corpus.search("25.14").hits == ()
+    assert tokens_corpus.search("3").hits == ()
+
+
+def test_a_phrase_is_marked_only_where_it_occurs(tokens_corpus: Engine) -> None:
+    (hit,) = tokens_corpus.search('"joint force"').hits
+    marked = [(s.start, hit.text[s.start : s.end]) for s in hit.text_highlights]
+    start = hit.text.index("joint force")
+    assert marked == [(start, "joint"), (start + 6, "force")]

@@ -34,7 +34,7 @@ from index.querylang import PreparedQuery, is_empty, prepare_query
 from index.schema import ARTICLE, PASSAGE
 from index.sidecar import LazyVocabulary
 from index.topk import compile_query, top_docs
-from index.variants import VariantTable
+from index.variants import VariantTable, consonant_skeleton
 
 TEXT_FIELDS = ("title", "body")
 PREFIX_EXPANSION_LIMIT = 64
@@ -891,21 +891,6 @@ def same_word(typed: str, fix: str, is_proper: Callable[[str], bool]) -> bool:
     if not _sounds_alike(folded, fix):
         return False
     return not typed[:1].isupper() or is_proper(fix)
-
-
-_SOUNDS = str.maketrans({"v": "f", "c": "k", "q": "k", "z": "s", "y": "i"})
-
-
-def consonant_skeleton(folded: str) -> str:
-    """The first letter, then the consonants with doubled ones written once, after
-    folding letters that spell one sound (v/f, c/k/q, z/s): what a misspelling keeps
-    ("Sadam", "saddam" -> "sdm") and a different word does not ("wagner"/"warner")."""
-    mapped = folded.translate(_SOUNDS)
-    skeleton = mapped[:1]
-    for ch in mapped[1:]:
-        if ch not in "aeiou" and ch != skeleton[-1]:
-            skeleton += ch
-    return skeleton
 
 
 def _sounds_alike(a: str, b: str) -> bool:

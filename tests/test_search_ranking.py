@@ -10,6 +10,7 @@ import pytest
 from index.engine import Engine
 from index.evaluation import contains_any, query_forms
 from index.search import same_word
+from index.variants import similar_spellings, variant_groups
 from tests.conftest import TODAY
 
 FILLER = [
@@ -234,3 +235,55 @@ def test_a_phrase_is_marked_only_where_it_occurs(tokens_corpus: Engine) -> None:
     marked = [(s.start, hit.text[s.start : s.end]) for s in hit.text_highlights]
     start = hit.text.index("joint force")
     assert marked == [(start, "joint"), (start + 6, "force")]
+
+
+# -- name variants -----------------------------------------------------------------------
+
+
+def test_transliterations_and_first_names_are_joined() -> None:
+    pairs = [
+        ("Mikhail", "Khodorkovsky"),
+        ("Tycoon", "Hodorkovsky"),
+        ("Novak", "Djokovic"),
+        ("Coach", "Jokovic"),
+        ("President", "Ivanov"),
+        ("Mr", "Ivanoff"),
+        ("Mr", "Þórsson"),
+        ("Mr", "Thórsson"),
+        ("Ali", "Oumarou"),
+        ("Mr", "Umarou"),
+        ("Mohammed", "Morsi"),
+        ("Muhammad", "Morsi"),
+        ("Aleksandr", "Lukashenko"),
+        ("Alexander", "Lukashenko"),
+    ]
+    groups = set(variant_groups(pairs))
+    for group in [
+        {"khodorkovsky", "hodorkovsky"},
+        {"djokovic", "jokovic"},
+        {"ivanov", "ivanoff"},
+        {"þorsson", "thorsson"},
+        {"oumarou", "umarou"},
+        {"mohammed", "muhammad"},
+        {"aleksandr", "alexander"},
+    ]:
+        assert frozenset(group) in groups
+
+
+def test_possessives_and_longer_words_are_not_variants() -> None:
+    pairs = [("The", "Africa's"), ("The", "African"), ("West", "Africa’s"), ("West", "African")]
+    pairs += [("Conoco", "Inc"), ("Conseco", "Inc"), ("Unisys", "Inc"), ("Savin", "Inc")]
+    pairs += [("Sahel", "Republic"), ("Sahel", "Republican")]
+    assert variant_groups(pairs) == []
+    assert not similar_spellings("africa", "african")
+
+
+def test_a_variant_found_by_transliteration_is_searched(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write_article(folder, "a.md", "Trial", ["The court heard Mikhail Khodorkovsky on Monday."])
+    write_article(folder, "b.md", "Appeal", ["Lawyers for Hodorkovsky filed an appeal."])
+    engine = open_engine(folder, tmp_path)
+    result = engine.search("Hodorkovsky")
+    assert {h.file for h in result.hits} == {"a.md", "b.md"}
+    assert any("khodorkovsky" in spellings for _, spellings in result.variants)

@@ -13,11 +13,11 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from whoosh import qparser
 from whoosh import query as wq
@@ -28,7 +28,7 @@ from whoosh.searching import Searcher, TimeLimit
 
 from index.analysis import fold, stem
 from index.highlight import make_snippet, match_spans, phrase_spans
-from index.models import DateAnchor, Passage, SearchResult, Span
+from index.models import AlsoIn, DateAnchor, Passage, SearchResult, Span
 from index.postings import PostingsReader, Unsupported
 from index.querylang import PreparedQuery, is_empty, prepare_query
 from index.schema import ARTICLE, PASSAGE
@@ -451,20 +451,31 @@ class PassageSearcher:
         as_you_type: bool = False,
     ) -> tuple[list[Passage], int, bool]:
         allow = self._allowed_docs(allowed) if allowed is not None else None
-        fetch = max(1, limit) * (4 if group_by_article else 1)
+        fetch = max(1, limit) * (4 if group_by_article else 1) + DUPLICATE_SLACK
         ranked, total, exact = self._ranked(plan.query, fetch, allow, as_you_type)
         known = anchors() if anchors else {}
-        hits: list[Passage] = []
+        pages: list[_Page] = []
         seen: set[str] = set()
         for score, docnum in ranked:
             fields = self._searcher.stored_fields(docnum)
+            copy_of = _duplicate_of(pages, fields)
+            if copy_of is not None:
+                copy_of.copies.append(fields)
+                continue
+            if len(pages) >= limit:
+                continue  # (only copies of the page's hits are still wanted)
             if group_by_article:
                 if fields["article_id"] in seen:
                     continue
                 seen.add(fields["article_id"])
-            hits.append(self._passage(fields, score, len(hits) + 1, plan, known))
-            if len(hits) >= limit:
-                break
+            pages.append(_Page(score, fields, _duplicate_key(fields.get("body", ""))))
+        hits = [
+            replace(
+                self._passage(page.fields, page.score, rank, plan, known),
+                also_in=tuple(_also_in(copy) for copy in page.copies),
+            )
+            for rank, page in enumerate(pages, 1)
+        ]
         if len(hits) < limit and plan.title_only is not None:
             represented = {hit.article_id for hit in hits}
             for fields in self._title_leads(plan.title_only, limit - len(hits), represented):
@@ -718,6 +729,58 @@ class PassageSearcher:
             hits=tuple(hits),
             notes=(f"key terms: {', '.join(key_terms)}",),
         )
+
+
+DUPLICATE_SLACK = 10
+"""Candidates fetched beyond a page, so that hits folded into another as its copies
+leave the page still full (and the page's hits collect copies ranked just after it)."""
+DUPLICATE_SIMILARITY = 90.0
+"""Two passages of different articles with this rapidfuzz ratio (of 100) on their folded
+text are one passage (a syndicated copy, up to small edits)."""
+
+
+@dataclass(slots=True)
+class _Page:
+    score: float
+    fields: Mapping[str, Any]
+    key: str
+    copies: list[Mapping[str, Any]] = field(default_factory=list)
+
+
+def _duplicate_key(text: str) -> str:
+    """Folded words only: copies differ in spacing, quotes and accents."""
+    return " ".join(_WORDS.findall(fold(text)))
+
+
+def _duplicate_of(pages: list[_Page], fields: Mapping[str, Any]) -> _Page | None:
+    """The hit this passage is a near-copy of (another article's, same text up to small
+    edits), if any."""
+    key = _duplicate_key(fields.get("body", ""))
+    if len(key) < DUPLICATE_MIN_CHARS:
+        return None
+    for page in pages:
+        if page.fields["article_id"] == fields["article_id"]:
+            continue
+        shorter, longer = sorted((len(page.key), len(key)))
+        if shorter < longer * DUPLICATE_SIMILARITY / 100:
+            continue  # (cannot reach the ratio: not worth comparing)
+        if fuzz.ratio(page.key, key, score_cutoff=DUPLICATE_SIMILARITY):
+            return page
+    return None
+
+
+def _also_in(fields: Mapping[str, Any]) -> AlsoIn:
+    return AlsoIn(
+        article_id=fields["article_id"],
+        file=fields.get("file", ""),
+        paragraph=int(fields.get("paragraph", 0)),
+        source=fields.get("source_label"),
+    )
+
+
+DUPLICATE_MIN_CHARS = 40
+"""Shorter passages ("Share this", a one-line quote) repeat without being copies."""
+_WORDS = re.compile(r"\w+")
 
 
 class _DeadlineCollector(FilterCollector):

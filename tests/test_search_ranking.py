@@ -287,3 +287,79 @@ def test_a_variant_found_by_transliteration_is_searched(tmp_path: Path) -> None:
     result = engine.search("Hodorkovsky")
     assert {h.file for h in result.hits} == {"a.md", "b.md"}
     assert any("khodorkovsky" in spellings for _, spellings in result.variants)
+
+
+# -- duplicates --------------------------------------------------------------------------
+
+STORY = (
+    "The regional bank raised its main interest rate by half a point on Thursday, "
+    "citing inflation that has stayed above its target for a year."
+)
+
+
+@pytest.fixture
+def syndicated(tmp_path: Path) -> Path:
+    """One wire story in three papers (with small edits), and another story."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    copies = [
+        STORY,
+        STORY.replace("Thursday", "Thursday morning"),
+        STORY.replace("a year", "a full year").replace("  ", " "),
+    ]
+    for number, text in enumerate(copies):
+        write_article(
+            folder, f"paper-{number}.md", f"Rates, paper {number}", [text, FILLER[number]]
+        )
+    write_article(
+        folder,
+        "analysis.md",
+        "Analysis",
+        ["Economists said the interest rate rise was expected after months of inflation."],
+    )
+    return folder
+
+
+def test_syndicated_copies_are_one_hit(syndicated: Path, tmp_path: Path) -> None:
+    result = open_engine(syndicated, tmp_path).search("interest rate inflation")
+    files = [h.file for h in result.hits]
+    assert len(files) == 2 and "analysis.md" in files
+    (story,) = [h for h in result.hits if h.also_in]
+    assert {c.file for c in story.also_in} | {story.file} == {
+        "paper-0.md",
+        "paper-1.md",
+        "paper-2.md",
+    }
+    assert story.also_in_note == "also in 2 other sources"
+
+
+def test_the_cli_json_lists_the_copies(syndicated: Path, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    index_dir = str(tmp_path / "cli-index")
+    command = [sys.executable, "-m", "tui.cli", "--articles", str(syndicated)]
+    command += ["--index-dir", index_dir, "search", "interest rate", "--json"]
+    run = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    hits = json.loads(run.stdout)["hits"]
+    copies = [c for hit in hits for c in hit["also_in"]]
+    assert len(copies) == 2
+    assert {"article", "file", "paragraph", "source"} == set(copies[0])
+
+
+async def test_the_results_list_says_where_else_a_passage_appears(
+    syndicated: Path, tmp_path: Path
+) -> None:
+    from tests.app_fixtures import make_app, screen_text, type_query, wait_ready
+
+    app = make_app(tmp_path, syndicated)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_ready(pilot)
+        await type_query(pilot, "interest rate")
+        assert "also in 2 other sources" in screen_text(app)

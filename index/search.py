@@ -26,7 +26,7 @@ from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.index import Index
 from whoosh.searching import Searcher, TimeLimit
 
-from index.analysis import fold, stem
+from index.analysis import fold, keyword_analyzer, stem
 from index.highlight import make_snippet, match_spans, phrase_spans
 from index.models import AlsoIn, DateAnchor, Passage, SearchResult, Span
 from index.postings import PostingsReader, Unsupported
@@ -77,6 +77,9 @@ class _Plan:
     highlight_phrases: tuple[tuple[str, ...], ...] = ()
     """Words marked only where they stand in this order (quoted phrases)."""
     title_only: wq.Query | None = None
+    source_only: wq.Query | None = None
+    """The query's words over source names (a plain query only): the lead passages of up
+    to SOURCE_LEADS articles from a source it names come first (see _run)."""
     """The query over titles alone: articles it finds whose passages do not contain the
     query may add their lead passage after every passage that does (see _title_leads)."""
 
@@ -182,7 +185,15 @@ class PassageSearcher:
             notes.append(f"{term}: also searched {', '.join(spellings)}")
         stems, folded, phrases = self._highlight_terms(widened)
         return _Plan(
-            prepared, widened, stems, folded, tuple(notes), tuple(variants), phrases, title_only
+            prepared,
+            widened,
+            stems,
+            folded,
+            tuple(notes),
+            tuple(variants),
+            phrases,
+            title_only,
+            _source_part(prepared),
         )
 
     def _cap_expansions(self, query: wq.Query, *, as_you_type: bool = False) -> wq.Query:
@@ -478,26 +489,39 @@ class PassageSearcher:
         ]
         if len(hits) < limit and plan.title_only is not None:
             represented = {hit.article_id for hit in hits}
-            for fields in self._title_leads(plan.title_only, limit - len(hits), represented):
+            for fields in self._leads(plan.title_only, limit - len(hits), represented):
                 if allowed is not None and fields["article_id"] not in allowed:
                     continue
                 seen.add(fields["article_id"])
                 hits.append(self._passage(fields, 0.0, len(hits) + 1, plan, known))
                 total += 1
+        if plan.source_only is not None:
+            represented = {hit.article_id for hit in hits}
+            leads = [
+                self._passage(fields, 0.0, 0, plan, known)
+                for fields in self._leads(plan.source_only, SOURCE_LEADS, represented)
+                if allowed is None or fields["article_id"] in allowed
+            ]
+            total += len(leads)
+            seen.update(lead.article_id for lead in leads)
+            hits = [
+                replace(hit, rank=rank) for rank, hit in enumerate([*leads, *hits][:limit], 1)
+            ]
         if group_by_article:
             total = len(seen) if len(hits) < limit else total
         return hits, total, exact
 
-    def _title_leads(
-        self, title_only: wq.Query, room: int, represented: set[str]
+    def _leads(
+        self, query: wq.Query, room: int, represented: set[str]
     ) -> Iterator[Mapping[str, Any]]:
-        """Lead passages of articles whose title matches the whole query although none of
-        their passages contains it ("Port backlog clears" over a story that never says
-        backlog again): such an article is still found, once, after every passage that
-        does contain the query."""
+        """Lead passages of articles the query finds by their title or source (over the
+        whole-article documents) and that are not `represented` yet: an article whose
+        title alone matches ("Port backlog clears" over a story that never says backlog
+        again) is still found, once, after every passage that does contain the query;
+        a source's articles, once each, when its name is searched."""
         reader = self._searcher.reader()
         articles = self._searcher.search(
-            title_only, limit=room + len(represented), filter=self._article_docs
+            query, limit=room + len(represented), filter=self._article_docs
         )
         for hit in articles:
             article_id = hit["article_id"]
@@ -834,6 +858,22 @@ def _title_lifts_body(query: wq.Query) -> wq.Query:
     return wq.And([visit(query), body[0] if len(body) == 1 else wq.Or(body)])
 
 
+SOURCE_LEADS = 3
+"""A plain query naming a source (publication, or file name) brings at most this many of
+its articles (their lead passages) to the top, so the name finds them without flooding."""
+
+
+def _source_part(prepared: PreparedQuery) -> wq.Query | None:
+    """Every word of a plain query over the source field (None for any other query)."""
+    words = prepared.plain_words
+    if not words or len(words) != len(prepared.text.split()):
+        return None
+    terms = [t.text for w in words for t in keyword_analyzer()(w)]
+    if not terms:
+        return None
+    return wq.And([wq.Term("source", term) for term in terms])
+
+
 def _title_part(query: wq.Query) -> wq.Query | None:
     """The query with its body terms removed (None when it excludes words: a lead passage
     could contain what is excluded)."""
@@ -927,8 +967,10 @@ def highlight_spans_in(text: str, stems: Iterable[str]) -> list[Span]:
 AUTO_CORRECT_SIMILARITY = 0.75
 """A correction is searched without asking only this similar to the typed word (1 - edits
 / the longer length): one slip in a five-letter word, two in an eight-letter one."""
-AUTO_CORRECT_MIN_LENGTH = 5
-"""Shorter words are too easily another word one letter away ("Iran"/"Iraq")."""
+AUTO_CORRECT_MIN_LENGTH = 4
+SHORT_WORD = 5
+"""A word shorter than this is too easily another word one letter away ("Iran"/"Iraq",
+"Kano"/"Kane"): only a missing letter is repaired in it ("jont" -> "joint")."""
 
 
 def same_word(typed: str, fix: str, is_proper: Callable[[str], bool]) -> bool:
@@ -947,6 +989,8 @@ def same_word(typed: str, fix: str, is_proper: Callable[[str], bool]) -> bool:
         return False
     edits = Levenshtein.distance(folded, fix)
     if 1 - edits / max(len(folded), len(fix)) < AUTO_CORRECT_SIMILARITY:
+        return False
+    if len(folded) < SHORT_WORD and (edits > 1 or len(fix) != len(folded) + 1):
         return False
     shorter, longer = sorted((folded, fix), key=len)
     if longer.startswith(shorter) and set(longer[len(shorter) :]) != {shorter[-1]}:

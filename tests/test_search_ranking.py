@@ -183,6 +183,8 @@ def test_an_unknown_name_gets_no_results_and_a_did_you_mean(bundled_engine: Engi
         ("Wagner", "warner", False),  # another sound
         ("Chadian", "canadian", False),
         ("Iran", "iraq", False),  # too short to tell
+        ("Kano", "kane", False),
+        ("jont", "joint", True),  # a missing letter
         ("Malik", "mali", False),
     ],
 )
@@ -363,3 +365,25 @@ async def test_the_results_list_says_where_else_a_passage_appears(
         await wait_ready(pilot)
         await type_query(pilot, "interest rate")
         assert "also in 2 other sources" in screen_text(app)
+
+
+# -- sources -----------------------------------------------------------------------------
+
+
+def test_a_source_name_finds_its_articles_once_each(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for number in range(5):
+        (folder / f"wire-{number}.md").write_text(
+            f"---\ntitle: Report {number}\nsource: Lakeside Courier\n---\n"
+            + "\n\n".join(FILLER)
+            + "\n",
+            encoding="utf-8",
+        )
+    write_article(folder, "other.md", "Letters", ["A reader wrote to the Lakeside Courier."])
+    engine = open_engine(folder, tmp_path)
+    hits = engine.search("Lakeside Courier").hits
+    leads = [h for h in hits if h.source == "Lakeside Courier"]
+    assert len(leads) == 3 and all(h.paragraph == 0 for h in leads)
+    assert [h.rank for h in leads] == [1, 2, 3]
+    assert "other.md" in [h.file for h in hits]

@@ -855,7 +855,29 @@ def _title_lifts_body(query: wq.Query) -> wq.Query:
             return lifted
         return node.apply(visit) if not node.is_leaf() else node
 
-    return wq.And([visit(query), body[0] if len(body) == 1 else wq.Or(body)])
+    if isinstance(query, wq.Or) and type(query) is wq.Or:
+        # one word over both fields (the commonest query, and every keystroke of one):
+        # the body part required, the title part a lift, without a second Or of the body
+        parts = {
+            name: [q for q in query.subqueries if _fields(q) == {name}] for name in TEXT_FIELDS
+        }
+        if parts["body"] and len(parts["body"]) + len(parts["title"]) == len(query.subqueries):
+            required = _one_or_or(parts["body"])
+            if not parts["title"]:
+                return required
+            return wq.AndMaybe(required, visit(_one_or_or(parts["title"])))
+    return wq.And([visit(query), _one_or_or(body)])
+
+
+def _one_or_or(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _fields(query: wq.Query) -> set[str]:
+    """The fields of a query's leaves."""
+    if query.is_leaf():
+        return {query.fieldname} if getattr(query, "fieldname", None) else {""}
+    return {name for child in query.children() for name in _fields(child)}
 
 
 SOURCE_LEADS = 3

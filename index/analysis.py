@@ -22,7 +22,6 @@ from whoosh.analysis import (
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
-    StopFilter,
     Token,
     Tokenizer,
 )
@@ -59,49 +58,74 @@ class WordTokenizer(Tokenizer):
         **kwargs: object,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        joined = {} if mode == "query" else _joined_at_end(value)
-        for pos, match in enumerate(_TOKEN.finditer(value)):
-            parts: tuple[tuple[str, int, bool], ...] = ((match.group(0), match.start(), False),)
-            parts += tuple((text, start, True) for text, start in joined.get(match.end(), ()))
-            for text, start, is_joined in parts:
+        token.boost = 1.0
+        token.joined = False
+        token.stopped = False
+        joined = None if mode == "query" or "-" not in value else _joined_at_end(value)
+        if not (chars or keeporiginal or joined):  # the common case, kept tight: it runs
+            for pos, match in enumerate(_TOKEN.finditer(value), start_pos):  # per token
+                token.text = match.group(0)
+                if positions:
+                    token.pos = pos
+                yield token
+            return
+        pending = iter(joined.items() if joined else ())
+        end, (text, start) = next(pending, (-1, ("", 0)))
+        for pos, match in enumerate(_TOKEN.finditer(value), start_pos):
+            token.text = match.group(0)
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+            while 0 <= end < match.end():  # (ends inside a token: "1.5-2.3")
+                end, (text, start) = next(pending, (-1, ("", 0)))
+            if match.end() == end:  # the last part of a hyphenated word: its joined form
                 token.text = text
-                token.joined = is_joined
-                token.boost = 1.0
-                token.stopped = False
+                token.joined = True
                 if keeporiginal:
                     token.original = text
-                if positions:
-                    token.pos = start_pos + pos
                 if chars:
                     token.startchar = start_char + start
-                    token.endchar = start_char + match.end()
                 yield token
+                token.joined = False
+                end, (text, start) = next(pending, (-1, ("", 0)))
 
 
-class JoinedPositionFilter(Filter):
-    """Puts a joined form at the position of the word before it (after StopFilter has
-    numbered every token in turn), so it takes no position of its own and a phrase over
-    the parts still finds them side by side."""
+class StopJoinedFilter(Filter):
+    """whoosh's StopFilter (stop words out, positions renumbered in turn), except that a
+    joined form takes the position of the word before it, not one of its own: a phrase
+    over the parts still finds them side by side. (One filter, not two: each stage of
+    the chain costs a Python generator step per token of every article.)"""
+
+    def __init__(self, stoplist: frozenset[str]) -> None:
+        self.stops = stoplist
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        shift = 0
-        last: int | None = None
+        stops = self.stops
+        pos: int | None = None
         for token in tokens:
+            if token.text in stops:
+                if token.removestops:
+                    continue
+                token.stopped = True
+                yield token
+                continue
             if token.positions:
-                if getattr(token, "joined", False) and last is not None:
-                    shift += 1
-                    token.pos = last
-                else:
-                    token.pos -= shift
-                    last = token.pos
+                if pos is None:
+                    pos = token.pos
+                elif not token.joined:
+                    pos += 1
+                token.pos = pos
             yield token
 
 
-def _joined_at_end(text: str) -> dict[int, tuple[tuple[str, int], ...]]:
+def _joined_at_end(text: str) -> dict[int, tuple[str, int]]:
     """End offset of each hyphenated word -> (its joined form, its start)."""
-    return {
-        m.end(): ((_HYPHENS.sub("", m.group(0)), m.start()),) for m in _HYPHENATED.finditer(text)
-    }
+    return {m.end(): (_HYPHENS.sub("", m.group(0)), m.start()) for m in _HYPHENATED.finditer(text)}
 
 
 def hyphenated_with_offsets(text: str) -> list[tuple[int, int, str]]:
@@ -115,8 +139,7 @@ def stemming_analyzer() -> Analyzer:
         WordTokenizer()
         | LowercaseFilter()
         | CharsetFilter(accent_map)
-        | StopFilter(stoplist=_STOP_WORDS, minsize=1)
-        | JoinedPositionFilter()
+        | StopJoinedFilter(_STOP_WORDS)
         | StemFilter(cachesize=50000)
     )
 

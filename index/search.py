@@ -489,9 +489,8 @@ class PassageSearcher:
         ]
         if len(hits) < limit and plan.title_only is not None:
             represented = {hit.article_id for hit in hits}
-            for fields in self._leads(plan.title_only, limit - len(hits), represented):
-                if allowed is not None and fields["article_id"] not in allowed:
-                    continue
+            room = limit - len(hits)
+            for fields in self._leads(plan.title_only, room, represented, allow):
                 seen.add(fields["article_id"])
                 hits.append(self._passage(fields, 0.0, len(hits) + 1, plan, known))
                 total += 1
@@ -499,8 +498,7 @@ class PassageSearcher:
             represented = {hit.article_id for hit in hits}
             leads = [
                 self._passage(fields, 0.0, 0, plan, known)
-                for fields in self._leads(plan.source_only, SOURCE_LEADS, represented)
-                if allowed is None or fields["article_id"] in allowed
+                for fields in self._leads(plan.source_only, SOURCE_LEADS, represented, allow)
             ]
             total += len(leads)
             seen.update(lead.article_id for lead in leads)
@@ -512,34 +510,37 @@ class PassageSearcher:
         return hits, total, exact
 
     def _leads(
-        self, query: wq.Query, room: int, represented: set[str]
+        self, query: wq.Query, room: int, represented: set[str], allow: set[int] | None
     ) -> Iterator[Mapping[str, Any]]:
-        """Lead passages of articles the query finds by their title or source (over the
-        whole-article documents) and that are not `represented` yet: an article whose
-        title alone matches ("Port backlog clears" over a story that never says backlog
-        again) is still found, once, after every passage that does contain the query;
-        a source's articles, once each, when its name is searched."""
-        reader = self._searcher.reader()
-        articles = self._searcher.search(
-            query, limit=room + len(represented), filter=self._article_docs
-        )
-        for hit in articles:
-            article_id = hit["article_id"]
-            if article_id in represented:
+        """Lead passages of articles the query finds by their title or source and that
+        are not `represented` yet: an article whose title alone matches ("Port backlog
+        clears" over a story that never says backlog again) is still found, once, after
+        every passage that does contain the query; a source's articles, once each, when
+        its name is searched. (Every passage indexes its article's title and source, so
+        the query runs over the lead passages alone.)"""
+        leads = self._lead_docs if allow is None else self._lead_docs & allow
+        if not leads:
+            return
+        fetch = room + len(represented)
+        try:
+            ranked = top_docs(compile_query(query, self._postings), fetch, allow=leads).hits
+            self._postings.trim()
+        except Unsupported:
+            ranked = list(self._searcher.search(query, limit=fetch, filter=leads).top_n)
+        for _, docnum in ranked:
+            fields = self._searcher.stored_fields(docnum)
+            if fields["article_id"] in represented:
                 continue
-            lead = wq.And(
-                [
-                    wq.Term("article_id", article_id),
-                    wq.Term("kind", PASSAGE),
-                    wq.NumericRange("paragraph", 0, 0),
-                ]
-            )
-            for docnum in self._searcher.docs_for_query(lead):
-                yield reader.stored_fields(docnum)
-                room -= 1
-                break
+            yield fields
+            room -= 1
             if room <= 0:
                 return
+
+    @cached_property
+    def _lead_docs(self) -> set[int]:
+        """The first passage of every article (read once per index generation)."""
+        lead = wq.And([wq.Term("kind", PASSAGE), wq.NumericRange("paragraph", 0, 0)])
+        return set(self._searcher.docs_for_query(lead))
 
     def _ranked(
         self, query: wq.Query, fetch: int, allow: set[int] | None, as_you_type: bool

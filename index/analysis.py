@@ -155,7 +155,8 @@ def keyword_analyzer() -> Analyzer:
     return RegexTokenizer(r"[^\W_]+") | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-_ACCENTS = dict(accent_map)
+ACCENTS = dict(accent_map)
+_ACCENTS = ACCENTS
 
 
 def folded_words(text: str) -> list[str]:

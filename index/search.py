@@ -26,14 +26,14 @@ from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.index import Index
 from whoosh.searching import Searcher, TimeLimit
 
-from index.analysis import fold, keyword_analyzer, stem
+from index.analysis import ACCENTS, fold, keyword_analyzer, stem
 from index.highlight import make_snippet, match_spans, phrase_spans
 from index.models import AlsoIn, DateAnchor, Passage, SearchResult, Span
 from index.postings import PostingsReader, Unsupported
 from index.querylang import PreparedQuery, is_empty, prepare_query
 from index.schema import ARTICLE, PASSAGE
 from index.sidecar import LazyVocabulary
-from index.topk import compile_query, top_docs
+from index.topk import RequireAny, compile_query, top_docs
 from index.variants import VariantTable, consonant_skeleton
 
 TEXT_FIELDS = ("title", "body")
@@ -774,7 +774,7 @@ class _Page:
 
 def _duplicate_key(text: str) -> str:
     """Folded words only: copies differ in spacing, quotes and accents."""
-    return " ".join(_WORDS.findall(fold(text)))
+    return " ".join(_WORDS.findall(text.lower().translate(ACCENTS)))
 
 
 def _duplicate_of(pages: list[_Page], fields: Mapping[str, Any]) -> _Page | None:
@@ -867,7 +867,7 @@ def _title_lifts_body(query: wq.Query) -> wq.Query:
             if not parts["title"]:
                 return required
             return wq.AndMaybe(required, visit(_one_or_or(parts["title"])))
-    return wq.And([visit(query), _one_or_or(body)])
+    return RequireAny(visit(query), body)
 
 
 def _one_or_or(queries: list[wq.Query]) -> wq.Query:

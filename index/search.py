@@ -494,7 +494,7 @@ class PassageSearcher:
                 seen.add(fields["article_id"])
                 hits.append(self._passage(fields, 0.0, len(hits) + 1, plan, known))
                 total += 1
-        if plan.source_only is not None:
+        if plan.source_only is not None and not as_you_type:  # (on Enter: keystrokes stay light)
             represented = {hit.article_id for hit in hits}
             leads = [
                 self._passage(fields, 0.0, 0, plan, known)

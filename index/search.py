@@ -469,7 +469,8 @@ class PassageSearcher:
         seen: set[str] = set()
         for score, docnum in ranked:
             fields = self._searcher.stored_fields(docnum)
-            copy_of = _duplicate_of(pages, fields)
+            key = _duplicate_key(fields.get("body", ""))
+            copy_of = _duplicate_of(pages, fields, key)
             if copy_of is not None:
                 copy_of.copies.append(fields)
                 continue
@@ -479,7 +480,7 @@ class PassageSearcher:
                 if fields["article_id"] in seen:
                     continue
                 seen.add(fields["article_id"])
-            pages.append(_Page(score, fields, _duplicate_key(fields.get("body", ""))))
+            pages.append(_Page(score, fields, key))
         hits = [
             replace(
                 self._passage(page.fields, page.score, rank, plan, known),
@@ -764,12 +765,16 @@ DUPLICATE_SIMILARITY = 90.0
 text are one passage (a syndicated copy, up to small edits)."""
 
 
-@dataclass(slots=True)
+@dataclass
 class _Page:
     score: float
     fields: Mapping[str, Any]
     key: str
     copies: list[Mapping[str, Any]] = field(default_factory=list)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(self.key.split())
 
 
 def _duplicate_key(text: str) -> str:
@@ -777,18 +782,21 @@ def _duplicate_key(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower().translate(ACCENTS)))
 
 
-def _duplicate_of(pages: list[_Page], fields: Mapping[str, Any]) -> _Page | None:
-    """The hit this passage is a near-copy of (another article's, same text up to small
-    edits), if any."""
-    key = _duplicate_key(fields.get("body", ""))
+def _duplicate_of(pages: list[_Page], fields: Mapping[str, Any], key: str) -> _Page | None:
+    """The hit this passage (its `_duplicate_key`) is a near-copy of (another article's,
+    same text up to small edits), if any."""
     if len(key) < DUPLICATE_MIN_CHARS:
         return None
+    words: frozenset[str] | None = None
     for page in pages:
         if page.fields["article_id"] == fields["article_id"]:
             continue
         shorter, longer = sorted((len(page.key), len(key)))
         if shorter < longer * DUPLICATE_SIMILARITY / 100:
             continue  # (cannot reach the ratio: not worth comparing)
+        words = words if words is not None else frozenset(key.split())
+        if len(words & page.words) < DUPLICATE_SHARED_WORDS * len(words | page.words):
+            continue  # different words: no copy (a set check, far cheaper than the ratio)
         if fuzz.ratio(page.key, key, score_cutoff=DUPLICATE_SIMILARITY):
             return page
     return None
@@ -803,6 +811,8 @@ def _also_in(fields: Mapping[str, Any]) -> AlsoIn:
     )
 
 
+DUPLICATE_SHARED_WORDS = 0.7
+"""Copies share at least this share of their distinct words (checked before the ratio)."""
 DUPLICATE_MIN_CHARS = 40
 """Shorter passages ("Share this", a one-line quote) repeat without being copies."""
 _WORDS = re.compile(r"\w+")

@@ -48,9 +48,9 @@ def answer(run: Run, query: str, *, as_you_type: bool) -> SearchResult:
     if first.total and not first.corrected:
         return first
     readings = [first]
-    prefixed = _prefix_last_word(query)
-    if prefixed != query:
-        readings.append(run(prefixed, False))
+    if not as_you_type and _prefix_last_word(query) != query:
+        # read exactly as while typing, so Enter ranks what the user already saw
+        readings.append(run(query, True))
     if as_you_type:
         readings.append(run(query, False))
     for wanted in (lambda r: not r.corrected, lambda r: True):

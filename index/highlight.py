@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from functools import lru_cache
 
-from index.analysis import fold, stem, tokens_with_offsets
+from index.analysis import fold, hyphenated_with_offsets, stem, tokens_with_offsets
 from index.models import Span
 
 SNIPPET_CHARS = 240
@@ -28,7 +28,34 @@ def match_spans(text: str, stems: Collection[str], folded: Collection[str] = ())
         word_stem, word_folded = _forms(word)
         if (word_stem and word_stem in stems) or word_folded in folded:
             spans.append(Span(start, end))
+    if "-" in text or "\u2010" in text or "\u2011" in text:
+        # "neocolonialism" marks the whole of "neo-colonialism"
+        for start, end, joined in hyphenated_with_offsets(text):
+            joined_stem, joined_folded = _forms(joined)
+            if (joined_stem and joined_stem in stems) or joined_folded in folded:
+                spans = [s for s in spans if not start <= s.start < end]
+                spans.append(Span(start, end))
+        spans.sort(key=lambda span: span.start)
     return spans
+
+
+def phrase_spans(text: str, phrases: Collection[tuple[str, ...]]) -> list[Span]:
+    """Spans of each phrase's words where they stand in sequence (stop words skipped, as
+    the index skips them); a phrase's word standing alone is not marked."""
+    if not phrases:
+        return []
+    words = [
+        (start, end, word_stem)
+        for start, end, word in tokens_with_offsets(text)
+        if (word_stem := _forms(word)[0])
+    ]
+    found: set[Span] = set()
+    for phrase in phrases:
+        size = len(phrase)
+        for index in range(len(words) - size + 1):
+            if all(words[index + offset][2] == phrase[offset] for offset in range(size)):
+                found.update(Span(s, e) for s, e, _ in words[index : index + size])
+    return sorted(found, key=lambda span: span.start)
 
 
 def make_snippet(

@@ -87,6 +87,16 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class AlsoIn:
+    """A near-duplicate of a hit's passage in another article (a syndicated copy)."""
+
+    article_id: str
+    file: str
+    paragraph: int
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Passage:
     """One search hit: a paragraph of an article, with its snippet and why it matched."""
 
@@ -108,6 +118,16 @@ class Passage:
     place: str | None = None
     date: dt.date | None = None
     source: str | None = None
+    also_in: tuple[AlsoIn, ...] = ()
+    """The same passage, up to small edits, in other articles: shown as this one hit."""
+
+    @property
+    def also_in_note(self) -> str | None:
+        """'also in 2 other sources', for the result row (None without copies)."""
+        count = len(self.also_in)
+        if not count:
+            return None
+        return f"also in {count} other source{'s' if count > 1 else ''}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -187,7 +187,7 @@ class PostingsReader:
         counting as UNREAD_COST (stops counting past `limit`)."""
         frequency = self._searcher.doc_frequency
         total = 0
-        for fieldname, text in query.iter_all_terms():
+        for fieldname, text in dict.fromkeys(query.iter_all_terms()):  # each list once
             word = text.decode("utf-8") if isinstance(text, bytes) else text
             cost = 1 if (fieldname, word) in self._cache else UNREAD_COST
             total += cost * frequency(fieldname, text)

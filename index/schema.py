@@ -7,7 +7,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import keyword_analyzer, stemming_analyzer
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 PASSAGE = "passage"
 ARTICLE = "article"

@@ -13,11 +13,11 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from whoosh import qparser
 from whoosh import query as wq
@@ -26,16 +26,16 @@ from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.index import Index
 from whoosh.searching import Searcher, TimeLimit
 
-from index.analysis import fold, stem
+from index.analysis import ACCENTS, fold, keyword_analyzer, stem
 from index.budget import QueryTooExpensive, bounded_wildcard, check_size
-from index.highlight import make_snippet, match_spans
-from index.models import DateAnchor, Passage, SearchResult, Span
+from index.highlight import make_snippet, match_spans, phrase_spans
+from index.models import AlsoIn, DateAnchor, Passage, SearchResult, Span
 from index.postings import PostingsReader, Unsupported
 from index.querylang import PreparedQuery, is_empty, prepare_query, well_formed
 from index.schema import ARTICLE, PASSAGE
 from index.sidecar import LazyVocabulary
-from index.topk import compile_query, top_docs
-from index.variants import VariantTable
+from index.topk import RequireAny, compile_query, top_docs
+from index.variants import VariantTable, consonant_skeleton
 
 TEXT_FIELDS = ("title", "body")
 PREFIX_EXPANSION_LIMIT = 64
@@ -75,6 +75,14 @@ class _Plan:
     highlight_folded: frozenset[str]
     notes: tuple[str, ...]
     variants: tuple[tuple[str, tuple[str, ...]], ...]
+    highlight_phrases: tuple[tuple[str, ...], ...] = ()
+    """Words marked only where they stand in this order (quoted phrases)."""
+    title_only: wq.Query | None = None
+    source_only: wq.Query | None = None
+    """The query's words over source names (a plain query only): the lead passages of up
+    to SOURCE_LEADS articles from a source it names come first (see _run)."""
+    """The query over titles alone: articles it finds whose passages do not contain the
+    query may add their lead passage after every passage that does (see _title_leads)."""
 
 
 class PassageSearcher:
@@ -116,7 +124,7 @@ class PassageSearcher:
         return [
             word
             for word in self._words.whole.words
-            if len(word) >= 3 and not word.isdigit() and word not in STOP_WORDS
+            if len(word) >= 3 and not any(ch.isdigit() for ch in word) and word not in STOP_WORDS
         ]  # (a folded word's stem is empty exactly when it is a stop word)
 
     def _lexicon(self, fieldname: str) -> list[str]:
@@ -170,10 +178,24 @@ class PassageSearcher:
         parsed = self._cap_expansions(parsed, as_you_type=as_you_type)
         parsed = _prefer_adjacent(parsed, prepared, self._searcher.doc_frequency)
         widened, variants = self._widen_variants(parsed)
+        title_only = None
+        if "title:" not in query_text and _positive_body_leaves(widened):
+            title_only = _title_part(widened)
+            widened = _title_lifts_body(widened)
         for term, spellings in variants:
             notes.append(f"{term}: also searched {', '.join(spellings)}")
-        stems, folded = self._highlight_terms(widened)
-        return _Plan(prepared, widened, stems, folded, tuple(notes), tuple(variants))
+        stems, folded, phrases = self._highlight_terms(widened)
+        return _Plan(
+            prepared,
+            widened,
+            stems,
+            folded,
+            tuple(notes),
+            tuple(variants),
+            phrases,
+            title_only,
+            _source_part(prepared),
+        )
 
     def _cap_expansions(self, query: wq.Query, *, as_you_type: bool = False) -> wq.Query:
         """Prefix and fuzzy terms become a bounded Or of real terms."""
@@ -198,11 +220,24 @@ class PassageSearcher:
         words = self._prefix_words(folded)
         if as_you_type:
             words = _within_budget(words)
-        stems = dict.fromkeys(s for _, w in words if (s := stem(w)))
+        stems: dict[str, int] = {}
+        for frequency, word in words:
+            if word_stem := stem(word):
+                stems[word_stem] = max(frequency, stems.get(word_stem, 0))
         if not stems:
             return wq.Term(fieldname, folded)  # matches nothing, and says so honestly
         # its own field only: the parser already gives a bare word one prefix per field
-        return wq.Or([wq.Term(fieldname, text) for text in stems])
+        if not as_you_type:
+            return wq.Or([wq.Term(fieldname, text) for text in stems])
+        # while typing, the likelier completion (the more frequent word) weighs more: a
+        # rare completion that happens to score high must not outrank the word being typed
+        most = max(stems.values()) or 1
+        return wq.Or(
+            [
+                wq.Term(fieldname, text, boost=_completion_weight(frequency, most))
+                for text, frequency in stems.items()
+            ]
+        )
 
     def _prefix_words(self, folded: str) -> list[tuple[int, str]]:
         """The PREFIX_EXPANSION_LIMIT most frequent words starting with `folded`, as
@@ -278,15 +313,20 @@ class PassageSearcher:
             combos = [[*combo, choice] for combo in combos for choice in choices][:16]
         return wq.Or([wq.Phrase(phrase.fieldname, words, slop=phrase.slop) for words in combos])
 
-    def _highlight_terms(self, query: wq.Query) -> tuple[frozenset[str], frozenset[str]]:
-        """Stems of the query's positive terms (not under NOT), expanded for fuzzy terms."""
+    def _highlight_terms(
+        self, query: wq.Query
+    ) -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, ...], ...]]:
+        """Stems of the query's positive terms (not under NOT), expanded for fuzzy terms,
+        and its phrases (marked only where they occur; the adjacency preference of bare
+        words is no phrase the user wrote: its words are terms anyway)."""
         reader = self._searcher.reader()
         stems: set[str] = set()
+        phrases: dict[tuple[str, ...], None] = {}
 
         def visit(node: wq.Query) -> None:
             if isinstance(node, wq.Not):
                 return
-            if isinstance(node, wq.AndNot):
+            if isinstance(node, (wq.AndNot, wq.AndMaybe)):
                 visit(node.a)
                 return
             if isinstance(node, wq.MultiTerm):
@@ -297,13 +337,13 @@ class PassageSearcher:
                 stems.add(node.text if isinstance(node.text, str) else node.text.decode())
                 return
             if isinstance(node, wq.Phrase) and node.fieldname in TEXT_FIELDS:
-                stems.update(node.words)
+                phrases[tuple(_text_of(w) for w in node.words)] = None
                 return
             for child in node.children():
                 visit(child)
 
         visit(query)
-        return frozenset(stems), frozenset()
+        return frozenset(stems), frozenset(), tuple(phrases)
 
     # -- searching ---------------------------------------------------------------------
 
@@ -349,10 +389,10 @@ class PassageSearcher:
         corrected = False
         searched = plan.prepared.text
         if not as_you_type:
-            fixed = self._corrected_query(plan.prepared)
+            fixed, automatic = self._corrected_query(plan.prepared)
             if fixed is not None:
                 suggestion = fixed
-                if result[1] == 0:
+                if result[1] == 0 and automatic:
                     retry = self._plan(fixed, as_you_type=False)
                     retry_result = self._run(retry, limit, allowed, group_by_article, shown)
                     if retry_result[1] > 0:
@@ -379,9 +419,12 @@ class PassageSearcher:
             error=plan.prepared.error,
         )
 
-    def _corrected_query(self, prepared: PreparedQuery) -> str | None:
+    def _corrected_query(self, prepared: PreparedQuery) -> tuple[str | None, bool]:
+        """(the query with its unknown words corrected, or None; whether every correction
+        is clearly the same word, so that it may be searched without asking)."""
         text = prepared.text
         changed = False
+        automatic = True
         for word in prepared.plain_words:
             if self._in_index(word):
                 continue
@@ -389,7 +432,11 @@ class PassageSearcher:
             if fix and fix != fold(word):
                 text = re.sub(rf"(?<![\w]){re.escape(word)}(?![\w])", fix, text, count=1)
                 changed = True
-        return text if changed else None
+                automatic = automatic and same_word(word, fix, self._is_proper)
+        return (text, automatic) if changed else (None, False)
+
+    def _is_proper(self, folded: str) -> bool:
+        return folded in self._words.proper_words
 
     def _date_filter(
         self, prepared: PreparedQuery, anchors: AnchorsProvider | None
@@ -422,23 +469,86 @@ class PassageSearcher:
         as_you_type: bool = False,
     ) -> tuple[list[Passage], int, bool]:
         allow = self._allowed_docs(allowed) if allowed is not None else None
-        fetch = max(1, limit) * (4 if group_by_article else 1)
+        fetch = max(1, limit) * (4 if group_by_article else 1) + DUPLICATE_SLACK
         ranked, total, exact = self._ranked(plan.query, fetch, allow, as_you_type)
         known = anchors() if anchors else {}
-        hits: list[Passage] = []
+        pages: list[_Page] = []
         seen: set[str] = set()
         for score, docnum in ranked:
             fields = self._searcher.stored_fields(docnum)
+            key = _duplicate_key(fields.get("body", ""))
+            copy_of = _duplicate_of(pages, fields, key)
+            if copy_of is not None:
+                copy_of.copies.append(fields)
+                continue
+            if len(pages) >= limit:
+                continue  # (only copies of the page's hits are still wanted)
             if group_by_article:
                 if fields["article_id"] in seen:
                     continue
                 seen.add(fields["article_id"])
-            hits.append(self._passage(fields, score, len(hits) + 1, plan, known))
-            if len(hits) >= limit:
-                break
+            pages.append(_Page(score, fields, key))
+        hits = [
+            replace(
+                self._passage(page.fields, page.score, rank, plan, known),
+                also_in=tuple(_also_in(copy) for copy in page.copies),
+            )
+            for rank, page in enumerate(pages, 1)
+        ]
+        if len(hits) < limit and plan.title_only is not None:
+            represented = {hit.article_id for hit in hits}
+            room = limit - len(hits)
+            for fields in self._leads(plan.title_only, room, represented, allow):
+                seen.add(fields["article_id"])
+                hits.append(self._passage(fields, 0.0, len(hits) + 1, plan, known))
+                total += 1
+        if plan.source_only is not None and not as_you_type:  # (on Enter: keystrokes stay light)
+            represented = {hit.article_id for hit in hits}
+            leads = [
+                self._passage(fields, 0.0, 0, plan, known)
+                for fields in self._leads(plan.source_only, SOURCE_LEADS, represented, allow)
+            ]
+            total += len(leads)
+            seen.update(lead.article_id for lead in leads)
+            hits = [
+                replace(hit, rank=rank) for rank, hit in enumerate([*leads, *hits][:limit], 1)
+            ]
         if group_by_article:
             total = len(seen) if len(hits) < limit else total
         return hits, total, exact
+
+    def _leads(
+        self, query: wq.Query, room: int, represented: set[str], allow: set[int] | None
+    ) -> Iterator[Mapping[str, Any]]:
+        """Lead passages of articles the query finds by their title or source and that
+        are not `represented` yet: an article whose title alone matches ("Port backlog
+        clears" over a story that never says backlog again) is still found, once, after
+        every passage that does contain the query; a source's articles, once each, when
+        its name is searched. (Every passage indexes its article's title and source, so
+        the query runs over the lead passages alone.)"""
+        leads = self._lead_docs if allow is None else self._lead_docs & allow
+        if not leads:
+            return
+        fetch = room + len(represented)
+        try:
+            ranked = top_docs(compile_query(query, self._postings), fetch, allow=leads).hits
+            self._postings.trim()
+        except Unsupported:
+            ranked = list(self._searcher.search(query, limit=fetch, filter=leads).top_n)
+        for _, docnum in ranked:
+            fields = self._searcher.stored_fields(docnum)
+            if fields["article_id"] in represented:
+                continue
+            yield fields
+            room -= 1
+            if room <= 0:
+                return
+
+    @cached_property
+    def _lead_docs(self) -> set[int]:
+        """The first passage of every article (read once per index generation)."""
+        lead = wq.And([wq.Term("kind", PASSAGE), wq.NumericRange("paragraph", 0, 0)])
+        return set(self._searcher.docs_for_query(lead))
 
     def _ranked(
         self, query: wq.Query, fetch: int, allow: set[int] | None, as_you_type: bool
@@ -570,6 +680,12 @@ class PassageSearcher:
     ) -> Passage:
         body = fields.get("body", "")
         spans = match_spans(body, plan.highlight_stems, plan.highlight_folded)
+        if plan.highlight_phrases:
+            marked = set(spans)
+            spans = sorted(
+                marked.union(phrase_spans(body, plan.highlight_phrases)),
+                key=lambda span: span.start,
+            )
         snippet, snippet_spans = make_snippet(body, spans)
         matched = tuple(dict.fromkeys(body[s.start : s.end] for s in spans))
         article_id = fields["article_id"]
@@ -648,6 +764,67 @@ class PassageSearcher:
         )
 
 
+DUPLICATE_SLACK = 10
+"""Candidates fetched beyond a page, so that hits folded into another as its copies
+leave the page still full (and the page's hits collect copies ranked just after it)."""
+DUPLICATE_SIMILARITY = 90.0
+"""Two passages of different articles with this rapidfuzz ratio (of 100) on their folded
+text are one passage (a syndicated copy, up to small edits)."""
+
+
+@dataclass
+class _Page:
+    score: float
+    fields: Mapping[str, Any]
+    key: str
+    copies: list[Mapping[str, Any]] = field(default_factory=list)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(self.key.split())
+
+
+def _duplicate_key(text: str) -> str:
+    """Folded words only: copies differ in spacing, quotes and accents."""
+    return " ".join(_WORDS.findall(text.lower().translate(ACCENTS)))
+
+
+def _duplicate_of(pages: list[_Page], fields: Mapping[str, Any], key: str) -> _Page | None:
+    """The hit this passage (its `_duplicate_key`) is a near-copy of (another article's,
+    same text up to small edits), if any."""
+    if len(key) < DUPLICATE_MIN_CHARS:
+        return None
+    words: frozenset[str] | None = None
+    for page in pages:
+        if page.fields["article_id"] == fields["article_id"]:
+            continue
+        shorter, longer = sorted((len(page.key), len(key)))
+        if shorter < longer * DUPLICATE_SIMILARITY / 100:
+            continue  # (cannot reach the ratio: not worth comparing)
+        words = words if words is not None else frozenset(key.split())
+        if len(words & page.words) < DUPLICATE_SHARED_WORDS * len(words | page.words):
+            continue  # different words: no copy (a set check, far cheaper than the ratio)
+        if fuzz.ratio(page.key, key, score_cutoff=DUPLICATE_SIMILARITY):
+            return page
+    return None
+
+
+def _also_in(fields: Mapping[str, Any]) -> AlsoIn:
+    return AlsoIn(
+        article_id=fields["article_id"],
+        file=fields.get("file", ""),
+        paragraph=int(fields.get("paragraph", 0)),
+        source=fields.get("source_label"),
+    )
+
+
+DUPLICATE_SHARED_WORDS = 0.7
+"""Copies share at least this share of their distinct words (checked before the ratio)."""
+DUPLICATE_MIN_CHARS = 40
+"""Shorter passages ("Share this", a one-line quote) repeat without being copies."""
+_WORDS = re.compile(r"\w+")
+
+
 class _DeadlineCollector(FilterCollector):
     """Whoosh's FilterCollector (allow / restrict document sets) that gives up at a
     deadline. (whoosh's TimeLimitCollector, wrapped around a filter, skips the filter.)"""
@@ -672,6 +849,119 @@ class _DeadlineCollector(FilterCollector):
 
 class _ExpandedFuzzy(wq.Or):
     """The capped expansion of a fuzzy term (kept apart from name-variant widening)."""
+
+
+TITLE_LIFT = 0.3
+"""A word found in the passage's article title (every passage indexes it) weighs this
+share of its usual score: enough to lift, among passages that match, those of an article
+about the query, too little to stand in for a match in the passage itself."""
+
+
+def _title_lifts_body(query: wq.Query) -> wq.Query:
+    """Title matches become a lift: their weight drops to TITLE_LIFT and the passage
+    must contain at least one of the query's positive words (or their variants, fuzzy or
+    prefix expansions) itself. Without this a passage matched only through its title,
+    and about 30 % of a page could contain no query word at all."""
+    body = _positive_body_leaves(query)
+    if not body:
+        return query  # nothing the passage itself could contain (a field-only query)
+
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, (wq.Term, wq.Phrase)) and node.fieldname == "title":
+            lifted = node.copy()
+            lifted.boost = node.boost * TITLE_LIFT
+            return lifted
+        return node.apply(visit) if not node.is_leaf() else node
+
+    if isinstance(query, wq.Or) and type(query) is wq.Or:
+        # one word over both fields (the commonest query, and every keystroke of one):
+        # the body part required, the title part a lift, without a second Or of the body
+        parts = {
+            name: [q for q in query.subqueries if _fields(q) == {name}] for name in TEXT_FIELDS
+        }
+        if parts["body"] and len(parts["body"]) + len(parts["title"]) == len(query.subqueries):
+            required = _one_or_or(parts["body"])
+            if not parts["title"]:
+                return required
+            return wq.AndMaybe(required, visit(_one_or_or(parts["title"])))
+    return RequireAny(visit(query), body)
+
+
+def _one_or_or(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _fields(query: wq.Query) -> set[str]:
+    """The fields of a query's leaves."""
+    if query.is_leaf():
+        return {query.fieldname} if getattr(query, "fieldname", None) else {""}
+    return {name for child in query.children() for name in _fields(child)}
+
+
+SOURCE_LEADS = 3
+"""A plain query naming a source (publication, or file name) brings at most this many of
+its articles (their lead passages) to the top, so the name finds them without flooding."""
+
+
+def _source_part(prepared: PreparedQuery) -> wq.Query | None:
+    """Every word of a plain query over the source field (None for any other query)."""
+    words = prepared.plain_words
+    if not words or len(words) != len(prepared.text.split()):
+        return None
+    terms = [t.text for w in words for t in keyword_analyzer()(w)]
+    if not terms:
+        return None
+    return wq.And([wq.Term("source", term) for term in terms])
+
+
+def _title_part(query: wq.Query) -> wq.Query | None:
+    """The query with its body terms removed (None when it excludes words: a lead passage
+    could contain what is excluded)."""
+    has_not = False
+
+    def visit(node: wq.Query) -> wq.Query:
+        nonlocal has_not
+        if isinstance(node, (wq.Not, wq.AndNot)):
+            has_not = True
+            return node
+        if isinstance(node, (wq.Term, wq.Phrase)) and node.fieldname == "body":
+            return wq.NullQuery
+        return node.apply(visit) if not node.is_leaf() else node
+
+    title = visit(query).normalize()
+    return None if has_not or title is wq.NullQuery else title
+
+
+def _positive_body_leaves(query: wq.Query) -> list[wq.Query]:
+    """The body terms and phrases a matching passage may contain (not under NOT)."""
+    found: dict[tuple[str, str], wq.Query] = {}
+
+    def visit(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            visit(node.a)
+            return
+        if isinstance(node, wq.AndMaybe):
+            visit(node.a)  # the optional part (adjacency) is already in the required one
+            return
+        if isinstance(node, wq.Term) and node.fieldname == "body":
+            found.setdefault(("t", _text_of(node.text)), wq.Term("body", node.text))
+            return
+        if isinstance(node, wq.Phrase) and node.fieldname == "body":
+            key = ("p", " ".join(_text_of(w) for w in node.words))
+            found.setdefault(key, wq.Phrase("body", node.words, slop=node.slop))
+            return
+        if not node.is_leaf():
+            for child in node.children():
+                visit(child)
+
+    visit(query)
+    return list(found.values())
+
+
+def _text_of(text: str | bytes) -> str:
+    return text if isinstance(text, str) else text.decode("utf-8")
 
 
 ADJACENCY_BOOST = 1.5
@@ -712,6 +1002,55 @@ def _prefix_last_word(text: str) -> str:
 def highlight_spans_in(text: str, stems: Iterable[str]) -> list[Span]:
     """Highlights for arbitrary text (the reader's whole article) from a result's terms."""
     return match_spans(text, frozenset(stems))
+
+
+AUTO_CORRECT_SIMILARITY = 0.75
+"""A correction is searched without asking only this similar to the typed word (1 - edits
+/ the longer length): one slip in a five-letter word, two in an eight-letter one."""
+AUTO_CORRECT_MIN_LENGTH = 4
+SHORT_WORD = 5
+"""A word shorter than this is too easily another word one letter away ("Iran"/"Iraq",
+"Kano"/"Kane"): only a missing letter is repaired in it ("jont" -> "joint")."""
+
+
+def same_word(typed: str, fix: str, is_proper: Callable[[str], bool]) -> bool:
+    """Whether `fix` (a folded corpus word) is clearly `typed` mistyped, not another word:
+
+    - at least AUTO_CORRECT_MIN_LENGTH letters, the same first letter ("Kremlin" is
+      not "remain");
+    - similar enough (AUTO_CORRECT_SIMILARITY: "Nigeria" is not "niger");
+    - not a longer or shorter form of it ("Malik"/"Mali"), unless the difference is a
+      doubled last letter ("Fidell"/"Fidel");
+    - it sounds alike (`consonant_skeleton`: "Wagner" is not "Warner");
+    - a capitalised word stays a name: its correction must be a word the corpus writes
+      as a name (`is_proper`)."""
+    folded = fold(typed)
+    if len(folded) < AUTO_CORRECT_MIN_LENGTH or folded[0] != fix[:1]:
+        return False
+    edits = Levenshtein.distance(folded, fix)
+    if 1 - edits / max(len(folded), len(fix)) < AUTO_CORRECT_SIMILARITY:
+        return False
+    if len(folded) < SHORT_WORD and (edits > 1 or len(fix) != len(folded) + 1):
+        return False
+    shorter, longer = sorted((folded, fix), key=len)
+    if longer.startswith(shorter) and set(longer[len(shorter) :]) != {shorter[-1]}:
+        return False
+    if not _sounds_alike(folded, fix):
+        return False
+    return not typed[:1].isupper() or is_proper(fix)
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    """The same skeleton, or one consonant apart in a long one ("Schwartzkopf")."""
+    first, second = consonant_skeleton(a), consonant_skeleton(b)
+    if first == second:
+        return True
+    return min(len(first), len(second)) >= 6 and Levenshtein.distance(first, second) <= 1
+
+
+def _completion_weight(frequency: int, most: int) -> float:
+    """Half the weight for the rarest completion of a prefix, all of it for the commonest."""
+    return 0.5 + 0.5 * frequency / most
 
 
 def _within_budget(words: list[tuple[int, str]]) -> list[tuple[int, str]]:

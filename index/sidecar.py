@@ -25,8 +25,11 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+from index.analysis import fold
 
 RawExpressions = list[dict[str, Any]]
 
@@ -118,6 +121,13 @@ class LazyVocabulary:
             self._whole = self._sidecar.vocabulary()
         return self._whole
 
+    @cached_property
+    def proper_words(self) -> frozenset[str]:
+        """Folded words the corpus writes as names: capitalised after another capitalised
+        word or a particle, or among an article's most repeated capitalised words. Read
+        the first time a correction of a capitalised word asks."""
+        return self._sidecar.proper_words()
+
     def most_frequent_with_prefix(self, prefix: str, limit: int) -> list[tuple[int, str]]:
         """(article count, word) of the `limit` most frequent words starting with
         `prefix`, most frequent first (ties: the word sorting last first)."""
@@ -190,6 +200,12 @@ class SidecarStore:
         """Every article's (preceding word, capitalised word) pairs, one list."""
         rows = self._rows("SELECT name_pairs FROM article_names", ())
         return ArticleExtras.decode_pairs("\n".join(rows))
+
+    def proper_words(self) -> frozenset[str]:
+        words = {fold(name) for _, name in self.name_pairs()}
+        for text in self._rows("SELECT proper_nouns FROM article_names", ()):
+            words.update(fold(name) for name in ArticleExtras.decode_proper_nouns(text))
+        return frozenset(words)
 
     def _rows(self, statement: str, parameters: tuple[str, ...]) -> list[str]:
         try:

@@ -764,7 +764,8 @@ class IndexStore:
         self._sidecar.update(pending.changed, pending.removed)
         self._pending_extras = _PendingExtras()
         if self._variants_stale:
-            self._sidecar.save_variant_groups(variant_groups(self._sidecar.name_pairs()))
+            groups = variant_groups(self._sidecar.name_pairs(), self._sidecar.proper_words())
+            self._sidecar.save_variant_groups(groups)
             self._variants_stale = False
         records = sorted(self._records.values(), key=lambda r: r.file)
         self._checksums = self._current_checksums()
@@ -854,7 +855,9 @@ class IndexStore:
         that failed): then worked out again from the name pairs."""
         fresh = not (self._variants_stale or self._pending_extras.changed)
         stored = self._sidecar.variant_groups() if fresh else None
-        return stored if stored is not None else variant_groups(self._name_pairs())
+        if stored is not None:
+            return stored
+        return variant_groups(self._name_pairs(), self._sidecar.proper_words())
 
     def vocabulary(self) -> Vocabulary:
         """The corpus's real words and how many articles each is in."""

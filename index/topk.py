@@ -271,27 +271,79 @@ def in_sequence(position_lists: Sequence[Sequence[int]], slop: int = 1) -> bool:
     return bool(ends)
 
 
+class RequireAny(wq.And):
+    """`main` where at least one of `leaves` matches too: an And of the two (whoosh
+    scores it so, adding the matching leaves), which topk works out from the leaves'
+    lists that `main` has read already instead of building their union again."""
+
+    def __init__(self, main: wq.Query, leaves: Sequence[wq.Query]) -> None:
+        super().__init__([main, leaves[0] if len(leaves) == 1 else wq.Or(list(leaves))])
+        self.required = main
+        self.any_of = list(leaves)
+
+
+class _RequireAny(Node):
+    def __init__(self, main: Node, leaves: Sequence[Node]) -> None:
+        super().__init__()
+        self._main = main
+        self._leaves = list(leaves)
+        self.exact = main.exact
+        self.may_reject = True
+
+    def _compute(self) -> dict[int, float]:
+        parts = [leaf.bounds() for leaf in self._leaves]
+        sums: dict[int, float] = {}
+        for docnum, score in self._main.bounds().items():
+            found = [part[docnum] for part in parts if docnum in part]
+            if found:
+                sums[docnum] = score + _add(found)
+        return sums
+
+    def score(self, docnum: int) -> float | None:
+        if self.exact:
+            return super().score(docnum)
+        if docnum not in self.bounds():
+            return None
+        main = self._main.score(docnum)
+        if main is None:
+            return None
+        return main + (self.bounds()[docnum] - self._main.bounds()[docnum])  # + the leaves
+
+
 # -- building the tree ----------------------------------------------------------------
 
 
-def compile_query(query: wq.Query, reader: PostingsReader) -> Node:
+def compile_query(
+    query: wq.Query, reader: PostingsReader, memo: dict[tuple[int, float], Node] | None = None
+) -> Node:
     """The node tree for a whoosh query; Unsupported for anything it cannot score
-    exactly as whoosh does."""
+    exactly as whoosh does. (`memo`: one node per term list and boost, so a term that
+    occurs twice in a query is worked out once.)"""
+    memo = {} if memo is None else memo
     if query is wq.NullQuery:
         return _Empty()
     if type(query) is wq.Term:
         postings = reader.term(query.fieldname, _text(query.text))
-        return _Term(postings, query.boost)
+        key = (id(postings), float(query.boost))
+        node = memo.get(key)
+        if node is None:
+            node = memo[key] = _Term(postings, query.boost)
+        return node
+    if type(query) is RequireAny:
+        leaves = [compile_query(q, reader, memo) for q in query.any_of]
+        if all(leaf.exact for leaf in leaves):
+            return _RequireAny(compile_query(query.required, reader, memo), leaves)
+        return _and(query, reader, memo)
     if type(query) is wq.Phrase:
         return _phrase(query, reader)
     if type(query) is wq.AndMaybe and query.boost == 1.0:
-        return _AndMaybe(compile_query(query.a, reader), compile_query(query.b, reader))
+        return _AndMaybe(compile_query(query.a, reader, memo), compile_query(query.b, reader, memo))
     if type(query) is wq.AndNot and query.boost == 1.0:
-        return _AndNot(compile_query(query.a, reader), compile_query(query.b, reader))
+        return _AndNot(compile_query(query.a, reader, memo), compile_query(query.b, reader, memo))
     if type(query) is wq.And:
-        return _and(query, reader)
+        return _and(query, reader, memo)
     if _is_plain_or(query):
-        children = [compile_query(q, reader) for q in query.subqueries]
+        children = [compile_query(q, reader, memo) for q in query.subqueries]
         return _Or(children, query.boost) if children else _Empty()
     raise Unsupported(type(query).__name__)
 
@@ -305,15 +357,17 @@ def _is_plain_or(query: wq.Query) -> bool:
     )
 
 
-def _and(query: wq.And, reader: PostingsReader) -> Node:
+def _and(
+    query: wq.And, reader: PostingsReader, memo: dict[tuple[int, float], Node]
+) -> Node:
     positive = [q for q in query.subqueries if not isinstance(q, wq.Not)]
     negated = [q.query for q in query.subqueries if isinstance(q, wq.Not)]
     if not positive:
         raise Unsupported("an And of only Nots")
-    children = [compile_query(q, reader) for q in positive]
+    children = [compile_query(q, reader, memo) for q in positive]
     if len(children) == 1 and not negated:
         return children[0] if query.boost == 1.0 else _Or(children, query.boost)
-    return _And(children, [compile_query(q, reader) for q in negated], query.boost)
+    return _And(children, [compile_query(q, reader, memo) for q in negated], query.boost)
 
 
 def _phrase(query: wq.Phrase, reader: PostingsReader) -> Node:

@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
-from index.evaluation import evaluate, load_queries, summary
+from index.evaluation import (
+    as_graded,
+    evaluate,
+    evaluate_graded,
+    graded_summary,
+    load_graded,
+    load_queries,
+    summary,
+)
+from tests.conftest import TODAY
+from tests.test_search_ranking import ABSENT_NAMES
 
 QUERIES = load_queries(Path(__file__).parent / "eval" / "search_queries.json")
 
@@ -35,3 +45,60 @@ def test_overall_quality_does_not_regress(engines: dict[str, Engine]) -> None:
     figures = summary(evaluate(QUERIES, engines))
     assert figures["recall@10"] == 1.0
     assert figures["recall@5"] >= 0.9 and figures["mrr"] >= 0.9, figures
+
+
+def test_at_most_one_in_twenty_top_passages_lacks_every_query_word(
+    engines: dict[str, Engine],
+) -> None:
+    figures = graded_summary(as_graded(evaluate(QUERIES, engines), engines))
+    assert figures["no_term_share"] <= 0.05, figures
+
+
+# -- the graded set over the TimeBank articles (read from ../shared, never copied) -------
+
+TIMEBANK = Path(__file__).resolve().parent.parent.parent / "shared" / "timebank" / "articles"
+GRADED_CORPUS, GRADED = load_graded(Path(__file__).parent / "eval" / "timebank_queries.json")
+FLOORS = {"ndcg@10": 0.80, "p@10": 0.95, "recall@10": 0.75}
+"""Measured figures (bench/search_eval.py), rounded down: ranking changes may not lower them."""
+
+
+@pytest.fixture(scope="module")
+def timebank_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    if not TIMEBANK.is_dir():
+        pytest.skip(f"no {TIMEBANK}")
+    engine = Engine(TIMEBANK, tmp_path_factory.mktemp("timebank-index"), today=TODAY)
+    engine.open()
+    return engine
+
+
+def test_the_graded_set_has_60_queries_of_every_kind_with_judged_passages() -> None:
+    assert len(GRADED) >= 60
+    kinds = {q["kind"] for q in GRADED}
+    assert {"name", "name+topic", "phrase", "question", "misspelling", "number", "date"} <= kinds
+    for item in GRADED:
+        assert any(grade > 0 for _, _, grade in item["judged"]), item["query"]
+        assert all(grade in (0, 1, 2) for _, _, grade in item["judged"])
+
+
+def test_graded_judgments_name_passages_that_exist(timebank_engine: Engine) -> None:
+    paragraphs = {s.file: s.paragraphs for s in timebank_engine.articles()}
+    for item in GRADED:
+        for file, paragraph, _ in item["judged"]:
+            assert 0 <= paragraph < paragraphs[file], (item["query"], file, paragraph)
+
+
+def test_graded_figures_do_not_fall(timebank_engine: Engine) -> None:
+    figures = graded_summary(evaluate_graded(GRADED_CORPUS, GRADED, timebank_engine))
+    for name, floor in FLOORS.items():
+        assert figures[name] >= floor, (name, figures)
+
+
+def test_absent_names_are_not_replaced_in_the_timebank_articles(timebank_engine: Engine) -> None:
+    """A larger vocabulary offers more near words ("Wagner" / "Warner", "Chadian" /
+    "Canadian"): still none is searched instead of a name the articles never write."""
+    replaced = {}
+    for name in ABSENT_NAMES:
+        result = timebank_engine.search(name)
+        if result.corrected:
+            replaced[name] = result.searched
+    assert replaced == {}

@@ -95,7 +95,7 @@ def excluded(query: wq.Query) -> list[wq.Query]:
         return [query.b, *excluded(query.a)]
     if isinstance(query, wq.AndMaybe):
         return excluded(query.a)
-    if type(query) is wq.And:
+    if isinstance(query, wq.And):  # (RequireAny too)
         return [
             part
             for q in query.subqueries

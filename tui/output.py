@@ -125,6 +125,7 @@ def print_search(result: SearchResult, *, group_by_article: bool = False) -> Non
             hit.place,
             hit.date.isoformat() if hit.date else None,
             f"score {hit.score:.2f}",
+            hit.also_in_note,
         )
         console.print(Text("   " + meta, style=DIM))
         snippet = Text("   ")
@@ -209,6 +210,10 @@ def hit_json(hit: Passage) -> dict[str, Any]:
         "place": hit.place,
         "date": hit.date.isoformat() if hit.date else None,
         "source": hit.source,
+        "also_in": [
+            {"article": c.article_id, "file": c.file, "paragraph": c.paragraph, "source": c.source}
+            for c in hit.also_in
+        ],
     }
 
 

@@ -49,6 +49,8 @@ class ResultsList(OptionList):
         if passage.place:
             meta.append(passage.place)
         meta.append(f"¶{passage.paragraph + 1}")
+        if passage.also_in_note:
+            meta.append(passage.also_in_note)
         row.append("\n")
         row.append(clean(" · ".join(meta), single_line=True), meta_style)
         row.append("\n")

@@ -6,6 +6,7 @@ contains is shown as text by the caller.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 from functools import lru_cache
@@ -121,6 +122,9 @@ def _remap_spans(original: str, flat: str, spans: list[Span]) -> list[Span]:
     return result
 
 
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+
+
 def words_as_written(text: str, stems: Iterable[str]) -> list[str]:
     """Each index form in `stems` ("declar") as `text` writes it ("declared"): its most
     frequent spelling there, lowercase unless always written capitalised (a name). A
@@ -128,6 +132,10 @@ def words_as_written(text: str, stems: Iterable[str]) -> list[str]:
     spellings: dict[str, Counter[str]] = {}
     for _start, _end, word in tokens_with_offsets(text):
         spellings.setdefault(_forms(word)[0], Counter())[word] += 1
+    # a hyphenated word is also indexed written solid ("largescal"): say it hyphenated
+    for match in _HYPHENATED.finditer(text):
+        joined = _forms(match.group(0).replace("-", ""))[0]
+        spellings.setdefault(joined, Counter())[match.group(0)] += 1
     written = []
     for word_stem in stems:
         counts = spellings.get(word_stem)

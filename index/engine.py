@@ -257,7 +257,7 @@ class Engine:
                 highlights=(),
                 place=article.place,
                 date=anchor.date if anchor else article.date,
-                source=article.source_label,  # as search hits carry it
+                source=article.source,
             )
             found.append((mark, passage))
         return found

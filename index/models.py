@@ -94,6 +94,7 @@ class AlsoIn:
     file: str
     paragraph: int
     source: str | None = None
+    """The source the article names (front matter or HTML metadata); None when none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +119,14 @@ class Passage:
     place: str | None = None
     date: dt.date | None = None
     source: str | None = None
+    """The source the article names, or None (show `source_label`: the file then)."""
     also_in: tuple[AlsoIn, ...] = ()
     """The same passage, up to small edits, in other articles: shown as this one hit."""
+
+    @property
+    def source_label(self) -> str:
+        """What to show as the source: the given source, else the file name."""
+        return self.source or self.file
 
     @property
     def also_in_note(self) -> str | None:

@@ -491,7 +491,7 @@ class PassageSearcher:
         hits = [
             replace(
                 self._passage(page.fields, page.score, rank, plan, known),
-                also_in=tuple(_also_in(copy) for copy in page.copies),
+                also_in=tuple(self._also_in(copy) for copy in page.copies),
             )
             for rank, page in enumerate(pages, 1)
         ]
@@ -708,7 +708,16 @@ class PassageSearcher:
             matched_terms=matched,
             place=record.place if record else (fields.get("place") or None),
             date=date if isinstance(date, dt.date) else None,
-            source=fields.get("source_label"),
+            source=record.source if record else None,
+        )
+
+    def _also_in(self, fields: Mapping[str, Any]) -> AlsoIn:
+        record = self._records.get(fields["article_id"])
+        return AlsoIn(
+            article_id=fields["article_id"],
+            file=fields.get("file", ""),
+            paragraph=int(fields.get("paragraph", 0)),
+            source=record.source if record else None,
         )
 
     # -- more like this ----------------------------------------------------------------
@@ -807,15 +816,6 @@ def _duplicate_of(pages: list[_Page], fields: Mapping[str, Any], key: str) -> _P
         if fuzz.ratio(page.key, key, score_cutoff=DUPLICATE_SIMILARITY):
             return page
     return None
-
-
-def _also_in(fields: Mapping[str, Any]) -> AlsoIn:
-    return AlsoIn(
-        article_id=fields["article_id"],
-        file=fields.get("file", ""),
-        paragraph=int(fields.get("paragraph", 0)),
-        source=fields.get("source_label"),
-    )
 
 
 DUPLICATE_SHARED_WORDS = 0.7

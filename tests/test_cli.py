@@ -34,9 +34,11 @@ def test_list_shows_every_bundled_article_with_its_place(index_dir: Path) -> Non
     assert len(lines) == 3
     assert all("Bamako, Mali" in line for line in lines)
     data = json.loads(run("list", "--json", index_dir=index_dir).stdout)
-    assert [item["id"][:3] for item in data] == ["000", "003", "004"]
+    assert data["schema"] == 2
+    data = data["articles"]
+    assert [item["article"][:3] for item in data] == ["000", "003", "004"]
     for item in data:
-        assert set(item) >= {"id", "file", "title", "place", "date", "date_source"}
+        assert set(item) >= {"article", "file", "title", "place", "date", "date_source"}
         assert item["date_source"] in {"front_matter", "inferred", "unknown"}
 
 
@@ -118,7 +120,7 @@ def test_show_prints_the_article_by_id_prefix(index_dir: Path) -> None:
     assert result.returncode == 0
     assert "The two-day meeting in Bamako" in result.stdout
     article = json.loads(run("show", "003", "--json", index_dir=index_dir).stdout)
-    assert article["id"] == "003_a07272663d127e51" and article["place"] == "Bamako, Mali"
+    assert article["article"] == "003_a07272663d127e51" and article["place"] == "Bamako, Mali"
 
 
 def test_other_folders_work_the_same(tmp_path: Path) -> None:
@@ -130,7 +132,7 @@ def test_other_folders_work_the_same(tmp_path: Path) -> None:
     listing = json.loads(
         run("list", "--json", "--articles", str(FIXTURE_CORPUS), index_dir=tmp_path).stdout
     )
-    assert len(listing) == 4
+    assert len(listing["articles"]) == 4
 
 
 def test_index_command_reports_what_it_did(tmp_path: Path) -> None:

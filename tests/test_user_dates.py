@@ -30,7 +30,7 @@ def test_date_set_shows_everywhere_survives_rebuild_and_clears(tmp_path: Path) -
 
     assert run("index", "--rebuild", index_dir=tmp_path).returncode == 0
     listed = json.loads(run("list", "--json", index_dir=tmp_path).stdout)
-    mine = next(a for a in listed if a["id"].startswith("003"))
+    mine = next(a for a in listed["articles"] if a["article"].startswith("003"))
     assert (mine["date"], mine["date_source"]) == ("2024-01-05", "user")
     assert "(date set by you)" in run("list", index_dir=tmp_path).stdout
     assert "2024-01-05 (set by you)" in run("show", "003", index_dir=tmp_path).stdout
@@ -42,7 +42,8 @@ def test_date_set_shows_everywhere_survives_rebuild_and_clears(tmp_path: Path) -
     cleared = run("date", "003", "--clear", index_dir=tmp_path)
     assert cleared.returncode == 0 and "set by you" not in cleared.stdout
     listed = json.loads(run("list", "--json", index_dir=tmp_path).stdout)
-    assert next(a for a in listed if a["id"].startswith("003"))["date_source"] != "user"
+    entry = next(a for a in listed["articles"] if a["article"].startswith("003"))
+    assert entry["date_source"] != "user"
 
 
 def test_date_usage_errors_are_one_line(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def test_the_cli_saves_runs_and_lists(
     code, out, _ = _cli(capsys, folder, tmp_path, "saved", "run", "wildlife", "--json")
     assert code == 0 and json.loads(out)["hits"][0]["article"] == "otters"
     code, out, _ = _cli(capsys, folder, tmp_path, "saved", "--json")
-    assert [s["name"] for s in json.loads(out)] == ["wildlife"]
+    assert [s["name"] for s in json.loads(out)["saved"]] == ["wildlife"]
     code, _, err = _cli(capsys, folder, tmp_path, "saved", "run", "nothing")
     assert code == 2 and "no saved search named 'nothing'" in err
 

@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", nargs="*", help="the query (quote it in the shell)")
     search.add_argument("--limit", type=positive_int, default=10, help="hits to show (default 10)")
     search.add_argument("--json", action="store_true", help="print JSON")
+    search.add_argument("--jsonl", action="store_true", help="print one JSON hit a line")
     search.add_argument(
         "--format",
         choices=["md", "csv", "jsonl"],
@@ -122,9 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     list_cmd = commands.add_parser("list", help="list the articles with title, place and date")
     list_cmd.add_argument("--json", action="store_true", help="print JSON")
+    list_cmd.add_argument("--jsonl", action="store_true", help="print one JSON article a line")
 
     timeline = commands.add_parser("timeline", help="print the events in date order")
     timeline.add_argument("--json", action="store_true", help="print JSON")
+    timeline.add_argument(
+        "--jsonl", action="store_true", help="print one JSON event a line, as they come"
+    )
     timeline.add_argument(
         "--format",
         choices=["md", "csv", "jsonl", "timelinejs"],
@@ -306,7 +311,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    engine = _opened(args, quiet=args.json or bool(args.format))
+    engine = _opened(args, quiet=args.json or args.jsonl or bool(args.format))
     # hits carry their article's date, inferred ones included: wait for the anchors
     # (built once, then cached with the index) rather than print only what is known so far
     engine.anchors()
@@ -340,26 +345,28 @@ def cmd_show(args: argparse.Namespace) -> int:
     article = engine.get_article(args.id)
     anchor = engine.anchors().get(article.id)
     if args.json:
-        output.print_json(output.article_json(article, anchor))
+        output.print_json(output.document(**output.article_json(article, anchor)))
     else:
         output.print_article(article, anchor)
     return EXIT_OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    engine = _opened(args, quiet=args.json)
+    engine = _opened(args, quiet=args.json or args.jsonl)
     summaries = engine.articles()
-    if args.json:
-        output.print_json([output.summary_json(s) for s in summaries])
+    if args.jsonl:
+        output.print_jsonl(output.summary_json(s) for s in summaries)
+    elif args.json:
+        output.print_json(output.document(articles=[output.summary_json(s) for s in summaries]))
     else:
         output.print_list(summaries)
     return EXIT_OK
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from index.timeline import timeline_to_json
+    from index.timeline import event_to_json, timeline_to_json
 
-    engine = _opened(args, quiet=args.json or bool(args.format))
+    engine = _opened(args, quiet=args.json or args.jsonl or bool(args.format))
     if args.start and args.end and args.start > args.end:
         raise UsageError("--from is after --to")
     timeline: Timeline = engine.timeline(start=args.start, end=args.end, article_id=args.article)
@@ -368,8 +375,10 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
         summaries = {summary.id: summary for summary in engine.articles()}
         sys.stdout.write(export_timeline(timeline, args.format, summaries))
+    elif args.jsonl:
+        output.print_jsonl(event_to_json(event) for event in timeline.events)
     elif args.json:
-        output.print_json(timeline_to_json(timeline))
+        output.print_json(output.document(**timeline_to_json(timeline)))
     else:
         output.print_timeline(timeline)
     return EXIT_OK
@@ -382,6 +391,8 @@ def _print_hits(
         from tui.export import export_search
 
         sys.stdout.write(export_search(result, args.format, heading=heading))
+    elif getattr(args, "jsonl", False):
+        output.print_jsonl(output.hit_json(hit) for hit in result.hits)
     elif args.json:
         output.print_json(output.search_json(result))
     else:
@@ -405,8 +416,9 @@ def cmd_saved(args: argparse.Namespace) -> int:
         _print_hits(result, args)
         return EXIT_OK if result.hits else EXIT_NO_RESULTS
     elif args.json:
-        output.print_json([{"name": s.name, "query": s.query, "saved": s.saved}
-                           for s in user_data.saved_searches()])
+        saved = [{"name": s.name, "query": s.query, "saved": s.saved}
+                 for s in user_data.saved_searches()]
+        output.print_json(output.document(saved=saved))
     else:
         for entry in user_data.saved_searches():
             print(f"{clean(entry.name, single_line=True)}\t{clean(entry.query, single_line=True)}")

@@ -21,7 +21,7 @@ from index.engine import ArticleSummary
 from index.models import Passage, SearchResult, Timeline, TimelineEvent
 from index.timeline import event_to_json
 from tui.output import _event_dates as event_dates
-from tui.output import hit_json
+from tui.output import hit_json, json_text
 from tui.textsafe import clean
 
 SEARCH_FORMATS = ("md", "csv", "jsonl")
@@ -53,7 +53,7 @@ def export_timeline(timeline: Timeline, fmt: str, summaries: Summaries) -> str:
 def passage_citation(hit: Passage) -> str:
     """Title, source, date and paragraph, as a reader would cite the passage."""
     parts = [f"“{_inline(hit.title)}”"]
-    if hit.source and hit.source != hit.file:  # no `source:` falls back to the file name
+    if hit.source:
         parts.append(_inline(hit.source))
     parts.append(hit.date.isoformat() if hit.date else "date unknown")
     parts.append(f"¶{hit.paragraph + 1}")
@@ -201,4 +201,4 @@ def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
 
 
 def _jsonl(records: Iterable[dict[str, Any]]) -> str:
-    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    return "".join(json_text(record) + "\n" for record in records)

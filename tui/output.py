@@ -85,11 +85,24 @@ def warn(message: str) -> None:
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def print_json(data: Any) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+def json_text(data: Any, *, indent: int | None = None) -> str:
+    """`data` as JSON text that is safe to print: non-ASCII kept readable, but the
+    characters a terminal could act on escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
     # These characters can only occur inside JSON strings, where \uXXXX is equivalent.
-    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
-    sys.stdout.write(text + "\n")
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def print_jsonl(records: Iterable[dict[str, Any]]) -> None:
+    """One record a line, each written as soon as it is made (a script can stream a
+    large timeline or list, and stop reading early)."""
+    for record in records:
+        sys.stdout.write(json_text(record) + "\n")
+        sys.stdout.flush()
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json_text(data, indent=2) + "\n")
 
 
 def highlighted(text: str, spans: Iterable[Span]) -> Text:
@@ -158,9 +171,21 @@ def print_article(article: Article, anchor: DateAnchor | None) -> None:
         console.print(Text(f"¶{paragraph.index + 1} ", style=DIM) + Text(clean(paragraph.text)))
 
 
+SCHEMA = 2
+"""The version of every JSON shape below, printed as `schema` at the top of each
+document. 2: one `article` key for an article's id everywhere (was `id` in list/show),
+`source` is the source the article names or null everywhere (hits gave the file name),
+list is an object, and the documents carry `schema`. Raised whenever a field changes."""
+
+
+def document(**parts: Any) -> dict[str, Any]:
+    """A top-level JSON document: `schema` first, then `parts`."""
+    return {"schema": SCHEMA, **parts}
+
+
 def article_json(article: Article, anchor: DateAnchor | None) -> dict[str, Any]:
     return {
-        "id": article.id,
+        "article": article.id,
         "file": article.file,
         "title": article.title,
         "title_derived": article.title_derived,
@@ -178,19 +203,19 @@ def article_json(article: Article, anchor: DateAnchor | None) -> dict[str, Any]:
 
 
 def search_json(result: SearchResult) -> dict[str, Any]:
-    return {
-        "query": result.query,
-        "searched": result.searched,
-        "total": result.total,
-        "total_is_estimate": result.total_is_estimate,
-        "corrected": result.corrected,
-        "suggestion": result.suggestion,
-        "mode": result.mode,
-        "notes": list(result.notes),
-        "error": result.error,
-        "variants": {term: list(spellings) for term, spellings in result.variants},
-        "hits": [hit_json(hit) for hit in result.hits],
-    }
+    return document(
+        query=result.query,
+        searched=result.searched,
+        total=result.total,
+        total_is_estimate=result.total_is_estimate,
+        corrected=result.corrected,
+        suggestion=result.suggestion,
+        mode=result.mode,
+        notes=list(result.notes),
+        error=result.error,
+        variants={term: list(spellings) for term, spellings in result.variants},
+        hits=[hit_json(hit) for hit in result.hits],
+    )
 
 
 def hit_json(hit: Passage) -> dict[str, Any]:
@@ -219,7 +244,7 @@ def hit_json(hit: Passage) -> dict[str, Any]:
 
 def summary_json(summary: ArticleSummary) -> dict[str, Any]:
     return {
-        "id": summary.id,
+        "article": summary.id,
         "file": summary.file,
         "title": summary.title,
         "title_derived": summary.title_derived,

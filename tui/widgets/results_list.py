@@ -44,7 +44,7 @@ class ResultsList(OptionList):
         snippet_style = self.get_component_rich_style("results--snippet", partial=True)
         mark = self.get_component_rich_style("results--highlight", partial=True)
         row = safe_text(passage.title, title_style, single_line=True)
-        meta = [passage.source or passage.file]
+        meta = [passage.source_label]
         meta.append(passage.date.strftime("%-d %b %Y") if passage.date else "undated")
         if passage.place:
             meta.append(passage.place)

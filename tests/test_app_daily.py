@@ -58,6 +58,12 @@ async def answer(pilot: Pilot[object], text: str) -> None:
     await settle(pilot)
 
 
+async def export_to(pilot: Pilot[object], name: str) -> None:
+    await pilot.press("x")
+    await settle(pilot)
+    await answer(pilot, name)
+
+
 async def to_results(pilot: Pilot[object], query: str) -> None:
     await type_query(pilot, query)
     await pilot.press("enter")
@@ -236,29 +242,21 @@ async def test_export_results_refuses_to_overwrite_unless_confirmed(
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         await to_results(pilot, "harbour")
-        await pilot.press("x")
-        await settle(pilot)
-        await answer(pilot, "out.md")
+        await export_to(pilot, "out.md")
         written = (tmp_path / "out.md").read_text(encoding="utf-8")
         assert written.startswith("# Search: harbour") and "¶" in written
 
         (tmp_path / "out.md").write_text("keep me", encoding="utf-8")
-        await pilot.press("x")
-        await settle(pilot)
-        await answer(pilot, "out.md")
+        await export_to(pilot, "out.md")
         assert "exists" in screen_text(app)
         await answer(pilot, "n")
         assert (tmp_path / "out.md").read_text(encoding="utf-8") == "keep me"
 
-        await pilot.press("x")
-        await settle(pilot)
-        await answer(pilot, "out.md")
+        await export_to(pilot, "out.md")
         await answer(pilot, "y")
         assert (tmp_path / "out.md").read_text(encoding="utf-8").startswith("# Search: harbour")
 
-        await pilot.press("x")
-        await settle(pilot)
-        await answer(pilot, "out.txt")
+        await export_to(pilot, "out.txt")
         assert not (tmp_path / "out.txt").exists()
         assert any("suffix" in n.message for n in app._notifications)
 
@@ -275,18 +273,14 @@ async def test_export_the_marked_view_and_the_timeline(
         await settle(pilot)
         await pilot.press("M")
         await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
-        await answer(pilot, "marked.jsonl")
+        await export_to(pilot, "marked.jsonl")
         rows = (tmp_path / "marked.jsonl").read_text(encoding="utf-8").splitlines()
         assert len(rows) == 1
 
         await pilot.press("3")
         await settle(pilot)
         assert main_screen(pilot).pane == "timeline"
-        await pilot.press("x")
-        await settle(pilot)
-        await answer(pilot, "timeline.json")
+        await export_to(pilot, "timeline.json")
         data = json.loads((tmp_path / "timeline.json").read_text(encoding="utf-8"))
         assert data["events"], data  # TimelineJS: {"events": [...]}
 

@@ -55,8 +55,7 @@ from tui.textsafe import clean
 from tui.widgets.app_header import AppHeader
 from tui.widgets.pane_tabs import PANE_NAMES, PaneTab, PaneTabs
 from tui.widgets.query_input import QueryInput
-from tui.widgets.reader import Reader, ReaderDocument, query_matches
-from tui.widgets.results_list import ResultsList
+from tui.widgets.reader import MarkRequested, Reader, ReaderDocument, query_matches
 from tui.widgets.search_pane import SearchPane
 from tui.widgets.timeline_pane import TimelinePane
 
@@ -808,9 +807,8 @@ class MainScreen(Screen[None]):
         self.search_pane.results.marks = self.marks
         self.reader.marks = self.marks
 
-    @on(ResultsList.MarkRequested)
-    @on(Reader.MarkRequested)
-    def _toggle_mark(self, event: ResultsList.MarkRequested | Reader.MarkRequested) -> None:
+    @on(MarkRequested)
+    def _toggle_mark(self, event: MarkRequested) -> None:
         try:
             marked = self.summit.engine.user_data.toggle_mark(event.article_id, event.paragraph)
         except SummitError as exc:

@@ -198,6 +198,15 @@ def spans_within(
     return range(bisect.bisect_left(span_starts, start), bisect.bisect_left(span_starts, end))
 
 
+class MarkRequested(Message):
+    """Mark or unmark a passage (`m` in the results list and in the reader)."""
+
+    def __init__(self, article_id: str, paragraph: int) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.paragraph = paragraph
+
+
 class Reader(ScrollView, can_focus=True):
     """Shows a `ReaderDocument`. n/N walk the matches, [ ] step articles, t/y/o/s act on it."""
 
@@ -244,12 +253,6 @@ class Reader(ScrollView, can_focus=True):
         def __init__(self, article: Article, paragraph: Paragraph | None) -> None:
             super().__init__()
             self.article = article
-            self.paragraph = paragraph
-
-    class MarkRequested(Message):
-        def __init__(self, article_id: str, paragraph: int) -> None:
-            super().__init__()
-            self.article_id = article_id
             self.paragraph = paragraph
 
     class SimilarRequested(Message):
@@ -645,7 +648,7 @@ class Reader(ScrollView, can_focus=True):
         if self.article is None or paragraph is None:
             self.notify("Open an article first", severity="warning", timeout=3)
             return
-        self.post_message(self.MarkRequested(self.article.id, paragraph.index))
+        self.post_message(MarkRequested(self.article.id, paragraph.index))
 
     def action_similar(self) -> None:
         if self.article is None:

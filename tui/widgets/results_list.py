@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 from index.models import DateAnchor, Passage, SearchResult
 from tui.commands import bindings_for
 from tui.textsafe import clean, safe_text
-from tui.widgets.reader import MARK
+from tui.widgets.reader import MARK, MarkRequested
 
 
 class ResultsList(OptionList):
@@ -33,12 +33,6 @@ class ResultsList(OptionList):
         def __init__(self, passage: Passage) -> None:
             super().__init__()
             self.passage = passage
-
-    class MarkRequested(Message):
-        def __init__(self, article_id: str, paragraph: int) -> None:
-            super().__init__()
-            self.article_id = article_id
-            self.paragraph = paragraph
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -61,7 +55,7 @@ class ResultsList(OptionList):
         if passage is None:
             self.notify("No result to mark", severity="warning", timeout=3)
             return
-        self.post_message(self.MarkRequested(passage.article_id, passage.paragraph))
+        self.post_message(MarkRequested(passage.article_id, passage.paragraph))
 
     def _row(self, passage: Passage) -> Text:
         title_style = self.get_component_rich_style("results--title", partial=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from index.models import Article, Paragraph
 from tests.app_fixtures import (
@@ -88,6 +90,14 @@ async def test_a_keymap_moves_a_command_to_another_key(tmp_path: Path) -> None:
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert screen.pane == "timeline"
+        await pilot.press("f1")
+        await settle(pilot)
+        console = Console(file=io.StringIO(), width=200, color_system=None)
+        console.print(app.screen.query_one("#help-table", Static).content)
+        rows = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+        assert any("Ctrl+T" in row and "timeline pane" in row for row in rows), rows
+        labels = [label for label, _ in SummitCommands(app.screen)._entries()]
+        assert "Timeline (Ctrl+T)" in labels
 
 
 async def test_a_bad_config_still_starts_with_defaults_and_names_the_line(

@@ -8,8 +8,8 @@ footer shows it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
@@ -239,9 +239,15 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-def offered(policy: SessionPolicy) -> list[Command]:
-    """The commands this session may run, in list order (help and palette show these)."""
-    return [c for c in COMMANDS if policy.offers(c.needs)]
+def offered(policy: SessionPolicy, keymap: Mapping[str, str] | None = None) -> list[Command]:
+    """The commands this session may run, in list order (help and palette show these),
+    with the keys the config's keymap gave them (App.set_keymap rebinds the keys)."""
+    keymap = keymap or {}
+    return [
+        replace(c, key=keymap[c.id], key_display=None) if c.id in keymap else c
+        for c in COMMANDS
+        if policy.offers(c.needs)
+    ]
 
 
 def commands_for(scope: Scope) -> list[Command]:
@@ -284,7 +290,7 @@ class SummitCommands(Provider):
         return self.app  # type: ignore[return-value]
 
     def _entries(self) -> Iterator[tuple[str, Command]]:
-        for command in offered(self._app.policy):
+        for command in offered(self._app.policy, self._app.config.keymap):
             if command.palette:
                 yield f"{command.description} ({command.keys_display})", command
 

@@ -510,7 +510,7 @@ class MainScreen(Screen[None]):
                         timeout=6, markup=False)
             return
         result = message.result
-        self._marked_view = False
+        self._marked_view, self._search_before_marks = False, None  # a new search leaves it
         self._last_result = result
         self.search_query = message.query
         self.search_pane.show_result(result)
@@ -962,7 +962,8 @@ class MainScreen(Screen[None]):
                 return
             self.write_export(target, fmt, timeline)
 
-        self.app.push_screen(PromptScreen(f"Export {what} to the file:", hint=formats), named)
+        hint = f"{formats} · relative to {os.getcwd()}"
+        self.app.push_screen(PromptScreen(f"Export {what} to the file:", hint=hint), named)
 
     @work(thread=True, exclusive=True, group="export")
     def write_export(self, target: Path, fmt: str, timeline: bool) -> None:

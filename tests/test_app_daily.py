@@ -124,9 +124,12 @@ async def test_theme_from_the_config_and_a_new_one_is_kept(tmp_path: Path) -> No
         assert path.read_text(encoding="utf-8").count("nord") == 1  # applying it wrote nothing
         app.theme = "gruvbox"  # what the palette's theme picker does
         await settle(pilot)
-    text = path.read_text(encoding="utf-8")
-    assert 'theme = "gruvbox"' in text and "# mine" in text and 'quit = "ctrl+c"' in text
-    assert load_app_config(path).theme == "gruvbox"
+        text = path.read_text(encoding="utf-8")
+        assert 'theme = "gruvbox"' in text and "# mine" in text and 'quit = "ctrl+c"' in text
+        assert load_app_config(path).theme == "gruvbox"
+        app.theme = "nord"  # and back to the one the file had at start
+        await settle(pilot)
+    assert load_app_config(path).theme == "nord"
 
 
 async def test_a_served_session_never_writes_the_operators_config(tmp_path: Path) -> None:

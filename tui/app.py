@@ -92,7 +92,7 @@ class SummitApp(App[int]):
         """Keep a theme chosen from the palette in the config file (never from a served
         session: that would write the operator's config)."""
         path = self.config.path
-        if path is None or not self.policy.allows("write_file") or self.theme == self.config.theme:
+        if path is None or not self.policy.allows("write_file"):
             return
         try:
             save_setting(path, "theme", self.theme)

@@ -243,6 +243,14 @@ async def test_marks_from_results_and_reader_and_the_marked_view(tmp_path: Path)
             m.key for m in app.engine.user_data.marks()
         }
 
+        # the palette's way in: the same command, from the reader
+        screen.action_show_pane("reader")
+        await settle(pilot)
+        app.run_command("marked")
+        await settle(pilot)
+        assert screen.pane == "search"
+        assert "Marked passages: 1 passage " in screen_text(app)
+
 
 # -- export ------------------------------------------------------------------------------------
 

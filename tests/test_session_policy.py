@@ -31,9 +31,10 @@ def test_served_policy_denies_by_default_and_local_allows(tmp_path: Path) -> Non
     assert served.may_write(tmp_path / "index" / "x")
     assert not served.may_write(tmp_path / "state-other" / "x")
     assert not served.may_write(tmp_path / "elsewhere")
-    assert [c.id for c in COMMANDS if c.needs] == ["open-pager"]
-    assert "open-pager" not in {c.id for c in offered(served)}
-    assert "open-pager" in {c.id for c in offered(local)}
+    gated = ["export", "open-pager", "open-editor"]
+    assert [c.id for c in COMMANDS if c.needs] == gated
+    assert not {c.id for c in offered(served)} & set(gated)
+    assert {c.id for c in offered(local)} >= set(gated)
 
 
 def test_policy_travels_through_the_environment(tmp_path: Path) -> None:

@@ -22,7 +22,8 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from index.engine import ArticleSummary, Engine
-from tui.commands import ArticleCommands, SummitCommands, bindings_for, command_by_id
+from tui.commands import COMMANDS, ArticleCommands, SummitCommands, bindings_for, command_by_id
+from tui.config import Config, load_config, save_setting
 from tui.history import HISTORY_FILE, QueryHistory
 from tui.policy import SessionPolicy
 from tui.screens.help import HelpScreen
@@ -45,9 +46,16 @@ class SummitApp(App[int]):
     COMMAND_PALETTE_BINDING = "ctrl+p"
 
     def __init__(
-        self, engine: Engine, *, data_dir: Path | None = None, policy: SessionPolicy | None = None
+        self,
+        engine: Engine,
+        *,
+        data_dir: Path | None = None,
+        policy: SessionPolicy | None = None,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
+        self.config = config if config is not None else Config()
+        """The user's config file (tui.config); the defaults when there is none."""
         self.engine = engine
         self.policy = policy or SessionPolicy.local(
             data_dir if data_dir is not None else default_data_dir()
@@ -63,6 +71,34 @@ class SummitApp(App[int]):
             "bundled articles" if engine.is_bundled else engine.articles_dir.name or "articles"
         )
         self.sub_title = self.corpus_name
+        if self.config.keymap:
+            self.set_keymap({f"summit.{cid}": keys for cid, keys in self.config.keymap.items()})
+
+    def on_mount(self) -> None:
+        problems = list(self.config.problems)
+        if self.config.theme:
+            if self.config.theme in self.available_themes:
+                self.theme = self.config.theme
+            else:
+                problems.append(f"{self.config.path}: no theme {self.config.theme!r}; "
+                                "using the default (Ctrl+P lists themes)")
+        if problems:
+            self.notify("\n".join(problems), title="Config file", severity="warning",
+                        timeout=10, markup=False)
+        # subscribed after applying the config's theme: only the user's changes are saved
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: object) -> None:
+        """Keep a theme chosen from the palette in the config file (never from a served
+        session: that would write the operator's config)."""
+        path = self.config.path
+        if path is None or not self.policy.allows("write_file"):
+            return
+        try:
+            save_setting(path, "theme", self.theme)
+        except OSError as exc:
+            self.notify(f"Cannot save the theme to {path}: {exc.strerror or exc}",
+                        severity="warning", timeout=5, markup=False)
 
     def get_default_screen(self) -> Screen:
         return MainScreen()
@@ -150,7 +186,10 @@ class SummitApp(App[int]):
         """Keys of commands that need a capability land here (tui.commands `needs`)."""
         if not self._refused(command_id):
             command = command_by_id(command_id)
-            await self.run_action(command.action, self._scope_node(command.scope))
+            action, node = command.action, self._scope_node(command.scope)
+            if action.startswith("screen."):
+                action, node = action[len("screen.") :], self.main_screen
+            await self.run_action(action, node)
 
     @contextmanager
     def suspend(self) -> Iterator[None]:
@@ -182,10 +221,19 @@ class SummitApp(App[int]):
 
 
 def build_app(
-    engine: Engine, *, data_dir: Path | None = None, policy: SessionPolicy | None = None
+    engine: Engine,
+    *,
+    data_dir: Path | None = None,
+    policy: SessionPolicy | None = None,
+    config: Config | None = None,
 ) -> SummitApp:
     """The explorer for `engine` (not yet opened: the app opens it in a worker)."""
-    return SummitApp(engine, data_dir=data_dir, policy=policy)
+    return SummitApp(engine, data_dir=data_dir, policy=policy, config=config)
+
+
+def load_app_config(path: Path | None = None) -> Config:
+    """The config file, its keymap checked against the command ids."""
+    return load_config(path, command_ids=[c.id for c in COMMANDS])
 
 
 def _replacing_decoder(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
@@ -212,7 +260,7 @@ def run_explorer(engine: Engine) -> int:
         os.environ.pop("LINES", None)
     policy = SessionPolicy.from_environment(os.environ, default_data_dir())
     policy.install_guard()
-    app = build_app(engine, policy=policy)
+    app = build_app(engine, policy=policy, config=load_app_config())
     try:
         result = app.run()
     finally:

@@ -8,8 +8,8 @@ footer shows it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
@@ -135,6 +135,16 @@ COMMANDS: tuple[Command, ...] = (
             help="Next pane (search → reader → timeline)"),
     Command("prev-pane", "shift+tab", "Previous pane", "screen.cycle_pane(-1)", "screen",
             help="Previous pane"),
+    Command("save-search", "ctrl+s", "Save search", "screen.save_search", "screen",
+            help="Save the current query under a name"),
+    Command("saved-searches", "ctrl+g", "Saved searches", "screen.saved_searches", "screen",
+            help="Pick a saved search and run it"),
+    Command("marked", "M", "Marked passages", "screen.show_marked", "screen",
+            help="Show the marked passages in the results list (again: back to the search)"),
+    Command("export", "x", "Export", "screen.export", "screen",
+            help="Write the results, the marked passages or (in the Timeline) the timeline "
+                 "to a file: .md, .csv, .jsonl (.json: TimelineJS)",
+            needs=frozenset({"write_file"})),
     Command("back", "backspace", "Back", "screen.back", "screen",
             help="Back to where you were before the last jump (Esc too, in reader/timeline)"),
     Command("help-key", "question_mark", "Help", "screen.help", "screen", show=True,
@@ -164,6 +174,8 @@ COMMANDS: tuple[Command, ...] = (
             help="Previous result (Up too)"),
     Command("results-open", "enter", "Open", "select", "results", show=True, palette=False,
             help="Open the highlighted passage in the reader"),
+    Command("results-mark", "m", "Mark", "toggle_mark", "results", palette=False,
+            help="Mark or unmark the highlighted passage (marked ones show ★)"),
     # -- reader ------------------------------------------------------------------------
     Command("reader-down", "j", "Scroll down", "scroll_down", "reader", palette=False,
             help="Scroll down (Down, PgDn, Space too)"),
@@ -184,8 +196,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("copy-passage", "y", "Copy", "copy_passage", "reader", show=True,
             help="Copy the current passage with its citation (OSC 52: works over SSH)"),
     Command("open-pager", "o", "Pager", "open_pager", "reader",
-            help="Open the article file in $PAGER (or less)",
+            help="Open the article in the pager (config, $PAGER, less: at the passage)",
             needs=frozenset({"run_external", "suspend_terminal"})),
+    Command("open-editor", "e", "Editor", "open_editor", "reader",
+            help="Open the article file in your editor at the current paragraph's line",
+            needs=frozenset({"run_external", "suspend_terminal"})),
+    Command("reader-mark", "m", "Mark", "toggle_mark", "reader",
+            help="Mark or unmark the current paragraph (marked ones show ★)"),
     Command("similar", "s", "Similar", "similar", "reader",
             help="Passages in other articles similar to the current one"),
     Command("reader-back", "escape,q", "Back", "screen.back", "reader", palette=False, show=True,
@@ -222,9 +239,15 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-def offered(policy: SessionPolicy) -> list[Command]:
-    """The commands this session may run, in list order (help and palette show these)."""
-    return [c for c in COMMANDS if policy.offers(c.needs)]
+def offered(policy: SessionPolicy, keymap: Mapping[str, str] | None = None) -> list[Command]:
+    """The commands this session may run, in list order (help and palette show these),
+    with the keys the config's keymap gave them (App.set_keymap rebinds the keys)."""
+    keymap = keymap or {}
+    return [
+        replace(c, key=keymap[c.id], key_display=None) if c.id in keymap else c
+        for c in COMMANDS
+        if policy.offers(c.needs)
+    ]
 
 
 def commands_for(scope: Scope) -> list[Command]:
@@ -267,7 +290,7 @@ class SummitCommands(Provider):
         return self.app  # type: ignore[return-value]
 
     def _entries(self) -> Iterator[tuple[str, Command]]:
-        for command in offered(self._app.policy):
+        for command in offered(self._app.policy, self._app.config.keymap):
             if command.palette:
                 yield f"{command.description} ({command.keys_display})", command
 

@@ -76,7 +76,9 @@ class HelpScreen(ModalScreen[None]):
                          id="help-title")
             with VerticalScroll(id="help-body"):
                 policy = getattr(self.app, "policy", None)
-                shown = offered(policy) if policy is not None else COMMANDS
+                config = getattr(self.app, "config", None)
+                keymap = config.keymap if config is not None else None
+                shown = offered(policy, keymap) if policy is not None else COMMANDS
                 yield Static(help_table(shown), id="help-table")
             yield Static(Text("Esc, q, ? or F1: close · Up/Down/PgUp/PgDn: scroll"),
                          id="help-footer")

@@ -11,11 +11,10 @@ search results are dropped by comparing their query with the query box).
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from textual import events, on, work
@@ -34,6 +33,7 @@ from index.models import (
     Article,
     DateAnchor,
     EventSource,
+    Paragraph,
     Passage,
     SearchResult,
     TimeExpression,
@@ -41,13 +41,21 @@ from index.models import (
     UpdateReport,
 )
 from tui.commands import bindings_for
+from tui.external import (
+    editor_argv,
+    editor_command,
+    file_line,
+    pager_argv,
+    pager_command,
+    text_line,
+)
 from tui.output import no_articles_message
 from tui.screens.source_picker import SourceChoice, SourcePicker, distinct_sources, source_choices
 from tui.textsafe import clean
 from tui.widgets.app_header import AppHeader
 from tui.widgets.pane_tabs import PANE_NAMES, PaneTab, PaneTabs
 from tui.widgets.query_input import QueryInput
-from tui.widgets.reader import Reader, ReaderDocument, query_matches
+from tui.widgets.reader import MarkRequested, Reader, ReaderDocument, query_matches
 from tui.widgets.search_pane import SearchPane
 from tui.widgets.timeline_pane import TimelinePane
 
@@ -181,6 +189,11 @@ class MainScreen(Screen[None]):
         self._early_keys: list[events.Key] | None = []
         """Keys typed before the query box was mounted (None once it is)."""
         self._open_error = ""
+        self.marks: set[tuple[str, int | None]] = set()
+        """(article id, paragraph index) of the marked passages; the results list and
+        the reader share this set."""
+        self._marked_view = False
+        self._search_before_marks: SearchResult | None = None
 
     @property
     def summit(self) -> SummitApp:
@@ -224,6 +237,7 @@ class MainScreen(Screen[None]):
         for key in early_keys:
             query_input.take_early_key(key)
         self.header.show_loading("opening the index…")
+        self._load_marks()
         # after the first frame: opening holds the GIL for a while (JSON, whoosh) and
         # the user should see the UI at once
         self.call_after_refresh(self.open_engine)
@@ -311,7 +325,8 @@ class MainScreen(Screen[None]):
                 break
 
     # Printable keys are text in the query box: hide (and disable) their screen bindings there.
-    _TYPING_ACTIONS = frozenset({"focus_query", "show_pane", "help", "quit"})
+    _TYPING_ACTIONS = frozenset({"focus_query", "show_pane", "help", "quit", "show_marked",
+                                 "export"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action in self._TYPING_ACTIONS and isinstance(self.focused, Input))
@@ -341,6 +356,9 @@ class MainScreen(Screen[None]):
         del self._trail[:-50]
 
     def action_back(self) -> None:
+        if self._marked_view and self.pane == "search":
+            self.leave_marked_view()
+            return
         if not self._trail:
             if self.pane != "search":
                 self.action_show_pane("search")
@@ -492,6 +510,7 @@ class MainScreen(Screen[None]):
                         timeout=6, markup=False)
             return
         result = message.result
+        self._marked_view, self._search_before_marks = False, None  # a new search leaves it
         self._last_result = result
         self.search_query = message.query
         self.search_pane.show_result(result)
@@ -624,15 +643,12 @@ class MainScreen(Screen[None]):
 
     @on(Reader.PagerRequested)
     def _pager(self, event: Reader.PagerRequested) -> None:
-        self.open_in_pager(event.article)
+        self.open_in_pager(event.article, event.paragraph)
 
-    def open_in_pager(self, article: Article) -> None:
+    def open_in_pager(self, article: Article, paragraph: Paragraph | None = None) -> None:
         if not self.summit.policy.allows("run_external"):  # the gate already said why
             return
-        command = shlex.split(os.environ.get("PAGER", "")) or []
-        if not command or shutil.which(command[0]) is None:
-            less = shutil.which("less")
-            command = [less] if less else []
+        command = pager_command(self.summit.config.pager, os.environ)
         if not command:
             self.notify("No pager: set $PAGER or install less", severity="warning",
                         timeout=5, markup=False)
@@ -640,9 +656,11 @@ class MainScreen(Screen[None]):
         # The article's text made inert, on stdin: no escape sequence reaches the terminal
         # (even with less -R) and no LESSOPEN preprocessor runs on the file.
         inert = clean(article.text).encode("utf-8", errors="replace")
+        # stdin holds the text the offsets refer to (also for HTML): open at the passage
+        line = text_line(article.text, paragraph.start) if paragraph is not None else 1
         try:
             with self.app.suspend():
-                subprocess.run(command, input=inert, check=False)
+                subprocess.run(pager_argv(command, line), input=inert, check=False)
         except SuspendNotSupported:
             self.notify("Cannot open a pager in this session (e.g. over SSH)",
                         severity="warning", timeout=5)
@@ -757,3 +775,232 @@ class MainScreen(Screen[None]):
                           or self.summit.history.matching("")),
             chosen,
         )
+
+    # -- the editor -----------------------------------------------------------------------
+
+    @on(Reader.EditorRequested)
+    def _editor(self, event: Reader.EditorRequested) -> None:
+        self.open_in_editor(event.article, event.paragraph)
+
+    def open_in_editor(self, article: Article, paragraph: Paragraph | None) -> None:
+        """The article's file in the user's editor, at the paragraph's line."""
+        if not self.summit.policy.allows("run_external"):  # the gate already said why
+            return
+        path = self.summit.engine.articles_dir / article.file
+        argv = editor_argv(editor_command(self.summit.config.editor, os.environ), path,
+                           file_line(article, paragraph))
+        try:
+            with self.app.suspend():
+                subprocess.run(argv, check=False)
+        except SuspendNotSupported:
+            self.notify("Cannot open an editor in this session (e.g. over SSH)",
+                        severity="warning", timeout=5)
+        except OSError as exc:
+            self.notify(f"Editor failed ({argv[0]}): {exc.strerror or exc}", severity="error",
+                        timeout=5, markup=False)
+
+    # -- marks ----------------------------------------------------------------------------
+
+    def _load_marks(self) -> None:
+        self.marks.clear()
+        self.marks.update(m.key for m in self.summit.engine.user_data.marks())
+        self.search_pane.results.marks = self.marks
+        self.reader.marks = self.marks
+
+    @on(MarkRequested)
+    def _toggle_mark(self, event: MarkRequested) -> None:
+        try:
+            marked = self.summit.engine.user_data.toggle_mark(event.article_id, event.paragraph)
+        except SummitError as exc:
+            self.notify(error_text(exc), title="Marks", severity="error", timeout=5,
+                        markup=False)
+            return
+        key = (event.article_id, event.paragraph)
+        if marked:
+            self.marks.add(key)
+        else:
+            self.marks.discard(key)
+        self.search_pane.results.refresh_marks()
+        self.reader.refresh()
+        what = f"¶{event.paragraph + 1}"
+        self.notify(f"Marked {what}" if marked else f"Unmarked {what}", timeout=2)
+
+    def action_show_marked(self) -> None:
+        """The marked passages in the results list; again (or Backspace) goes back."""
+        if self._marked_view:
+            self.leave_marked_view()
+            return
+        if not self.summit.engine_ready:
+            self.notify("The index is still opening", severity="warning", timeout=3)
+            return
+        self.load_marked()
+
+    @work(thread=True, exclusive=True, group="search")
+    def load_marked(self) -> None:
+        try:
+            passages = tuple(p for _, p in self.summit.engine.marked_passages())
+        except Exception as exc:
+            self.post_message(self.SearchDone("", None, error_text(exc), True))
+            return
+        self.post_message(self.MarkedLoaded(passages))
+
+    class MarkedLoaded(Message):
+        def __init__(self, passages: tuple[Passage, ...]) -> None:
+            super().__init__()
+            self.passages = passages
+
+    def on_main_screen_marked_loaded(self, message: MarkedLoaded) -> None:
+        if not self._marked_view:
+            self._search_before_marks = self._last_result
+        self._marked_view = True
+        count = len(message.passages)
+        result = SearchResult("", "", count, False, message.passages)
+        self._last_result = result
+        pane = self.search_pane
+        pane.results.show_result(result)
+        noun = "passage" if count == 1 else "passages"
+        pane.set_status(f"Marked passages: {count} {noun} · M or Backspace: back to the search")
+        self.action_show_pane("search")
+        pane.focus_results()
+
+    def leave_marked_view(self) -> None:
+        self._marked_view = False
+        previous, self._search_before_marks = self._search_before_marks, None
+        self._last_result = previous
+        pane = self.search_pane
+        if previous is None:
+            pane.results.clear_results()
+            pane.set_status("")
+        else:
+            pane.show_result(previous)
+        if not pane.results.option_count:
+            pane.query_input.focus()
+
+    # -- saved searches --------------------------------------------------------------------
+
+    def action_save_search(self) -> None:
+        from tui.screens.prompt import PromptScreen
+
+        query = self.search_pane.query_text.strip()
+        if not query:
+            self.notify("Type a query first, then save it", severity="warning", timeout=3)
+            return
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                entry = self.summit.engine.user_data.save_search(name, query)
+            except SummitError as exc:
+                self.notify(error_text(exc), title="Saved searches", severity="error",
+                            timeout=5, markup=False)
+                return
+            self.notify(f"Saved as {entry.name!r}: {entry.query}", title="Saved searches",
+                        timeout=3, markup=False)
+
+        self.app.push_screen(
+            PromptScreen(f"Save the search {query!r} as:", hint="a name"), named
+        )
+
+    def action_saved_searches(self) -> None:
+        from tui.screens.history_picker import Picker
+
+        saved = self.summit.engine.user_data.saved_searches()
+        if not saved:
+            self.notify("No saved searches yet (Ctrl+S saves the current query)", timeout=4)
+            return
+        entries = [(f"{s.name} — {s.query}", s.query) for s in reversed(saved)]
+        self.app.push_screen(Picker("Saved searches (newest first)", entries),
+                             self.run_query)
+
+    def run_query(self, query: str | None) -> None:
+        """Put `query` in the box and search it, as if typed and submitted."""
+        if not query:
+            return
+        box = self.search_pane.query_input
+        box.value = query
+        box.cursor_position = len(query)
+        self.action_focus_query()
+        self.summit.history.add(query)
+
+    # -- export ------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        from tui.screens.prompt import PromptScreen
+
+        if not self.summit.policy.allows("write_file"):  # the gate already said why
+            return
+        if self.pane == "timeline":
+            what, formats = "the timeline", ".md, .csv, .jsonl or .json (TimelineJS)"
+        elif self._marked_view:
+            what, formats = "the marked passages", ".md, .csv or .jsonl"
+        elif self.search_pane.results.result is not None:
+            what, formats = "the results", ".md, .csv or .jsonl"
+        else:
+            self.notify("Nothing to export yet: search first (or M for the marked passages)",
+                        severity="warning", timeout=4)
+            return
+        timeline = self.pane == "timeline"
+
+        def named(answer: str | None) -> None:
+            if not answer:
+                return
+            target = Path(answer).expanduser()
+            fmt = export_format(target, timeline=timeline)
+            if fmt is None:
+                self.notify(f"Say the format with the file's suffix: {formats}",
+                            severity="warning", timeout=5, markup=False)
+                return
+            if target.exists():
+                def confirmed(reply: str | None) -> None:
+                    if reply and reply.strip().lower() in ("y", "yes"):
+                        self.write_export(target, fmt, timeline)
+
+                self.app.push_screen(
+                    PromptScreen(f"{target} exists. Overwrite it? (y/N)"), confirmed
+                )
+                return
+            self.write_export(target, fmt, timeline)
+
+        hint = f"{formats} · relative to {os.getcwd()}"
+        self.app.push_screen(PromptScreen(f"Export {what} to the file:", hint=hint), named)
+
+    @work(thread=True, exclusive=True, group="export")
+    def write_export(self, target: Path, fmt: str, timeline: bool) -> None:
+        from tui.export import export_search, export_timeline
+
+        try:
+            if timeline:
+                pane, engine = self.timeline_pane, self.summit.engine
+                text_filter = pane.query_text if pane.query_filter else None
+                events = engine.timeline(article_id=pane.article_filter, text=text_filter)
+                summaries = {s.id: s for s in engine.articles()}
+                text, count = export_timeline(events, fmt, summaries), len(events.events)
+            else:
+                result = self._last_result
+                if result is None:
+                    raise SummitError("nothing to export")
+                heading = "Marked passages" if self._marked_view else None
+                text, count = export_search(result, fmt, heading=heading), len(result.hits)
+            target.write_text(text, encoding="utf-8")
+        except (OSError, SummitError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.app.call_from_thread(
+                self.notify, f"Cannot export to {target}: {reason}", title="Export",
+                severity="error", timeout=6, markup=False,
+            )
+            return
+        self.app.call_from_thread(
+            self.notify, f"Wrote {count} entries to {target}", title="Export", timeout=4,
+            markup=False,
+        )
+
+
+def export_format(target: Path, *, timeline: bool) -> str | None:
+    """The export format a file name asks for (.json means TimelineJS, for the timeline)."""
+    suffix = target.suffix.lower().lstrip(".")
+    if suffix in ("md", "csv", "jsonl"):
+        return suffix
+    if suffix == "json" and timeline:
+        return "timelinejs"
+    return None

@@ -94,6 +94,8 @@ HEADER_ROWS = 3
 
 GUTTER = "▌ "
 """Left of the current passage's lines (two cells; other lines get two spaces)."""
+MARK = "★"
+"""Shown before a marked passage (results list and reader gutter)."""
 
 RIGHT_MARGIN = 1
 
@@ -196,6 +198,15 @@ def spans_within(
     return range(bisect.bisect_left(span_starts, start), bisect.bisect_left(span_starts, end))
 
 
+class MarkRequested(Message):
+    """Mark or unmark a passage (`m` in the results list and in the reader)."""
+
+    def __init__(self, article_id: str, paragraph: int) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.paragraph = paragraph
+
+
 class Reader(ScrollView, can_focus=True):
     """Shows a `ReaderDocument`. n/N walk the matches, [ ] step articles, t/y/o/s act on it."""
 
@@ -233,9 +244,16 @@ class Reader(ScrollView, can_focus=True):
             self.article_id = article_id
 
     class PagerRequested(Message):
-        def __init__(self, article: Article) -> None:
+        def __init__(self, article: Article, paragraph: Paragraph | None = None) -> None:
             super().__init__()
             self.article = article
+            self.paragraph = paragraph
+
+    class EditorRequested(Message):
+        def __init__(self, article: Article, paragraph: Paragraph | None) -> None:
+            super().__init__()
+            self.article = article
+            self.paragraph = paragraph
 
     class SimilarRequested(Message):
         def __init__(self, article_id: str, paragraph: int | None) -> None:
@@ -261,6 +279,8 @@ class Reader(ScrollView, can_focus=True):
         self._pending_scroll = False
         """The current passage must be scrolled to once the reader has a width."""
         self._base_style = Style()
+        self.marks: set[tuple[str, int | None]] = set()
+        """(article id, paragraph index) of the marked passages (the screen keeps it)."""
 
     # -- document ------------------------------------------------------------------------
 
@@ -512,13 +532,18 @@ class Reader(ScrollView, can_focus=True):
         end = starts[within + 1] if within + 1 < len(starts) else len(text)
         line = text[starts[within] : end]
         line.rstrip()  # the space (or newline) the line broke at
-        current = doc.article.paragraphs[position].index == self.current_paragraph
+        index = doc.article.paragraphs[position].index
+        current = index == self.current_paragraph
+        # a mark is a character on the paragraph's first line, not a colour only
+        marked = within == 0 and (doc.article.id, index) in self.marks
         if current:
-            line = Text(GUTTER, self._style("reader--gutter"), end="") + line
+            gutter = GUTTER[0] + MARK if marked else GUTTER
+            line = Text(gutter, self._style("reader--gutter"), end="") + line
             line.stylize_before(self._style("reader--current"))
             line.truncate(width, overflow="crop", pad=True)
             return self._strip(line, width, base + self._style("reader--current"))
-        return self._strip(Text(" " * cell_len(GUTTER), end="") + line, width, base)
+        gutter = (MARK + " " if marked else "").ljust(cell_len(GUTTER))
+        return self._strip(Text(gutter, end="") + line, width, base)
 
     def _empty_line(self, y: int, width: int, base: Style) -> Strip:
         message = self._empty_text()
@@ -610,7 +635,20 @@ class Reader(ScrollView, can_focus=True):
         if self.article is None:
             self.notify("Open an article first", severity="warning", timeout=3)
             return
-        self.post_message(self.PagerRequested(self.article))
+        self.post_message(self.PagerRequested(self.article, self.current_passage))
+
+    def action_open_editor(self) -> None:
+        if self.article is None:
+            self.notify("Open an article first", severity="warning", timeout=3)
+            return
+        self.post_message(self.EditorRequested(self.article, self.current_passage))
+
+    def action_toggle_mark(self) -> None:
+        paragraph = self.current_passage
+        if self.article is None or paragraph is None:
+            self.notify("Open an article first", severity="warning", timeout=3)
+            return
+        self.post_message(MarkRequested(self.article.id, paragraph.index))
 
     def action_similar(self) -> None:
         if self.article is None:

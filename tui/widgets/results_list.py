@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from index.models import DateAnchor, Passage, SearchResult
 from tui.commands import bindings_for
 from tui.textsafe import clean, safe_text
+from tui.widgets.reader import MARK, MarkRequested
 
 
 class ResultsList(OptionList):
@@ -37,6 +38,24 @@ class ResultsList(OptionList):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.hits: tuple[Passage, ...] = ()
         self.result: SearchResult | None = None
+        self.marks: set[tuple[str, int | None]] = set()
+        """(article id, paragraph index) of the marked passages (the screen keeps it)."""
+
+    def is_marked(self, passage: Passage) -> bool:
+        return (passage.article_id, passage.paragraph) in self.marks
+
+    def refresh_marks(self) -> None:
+        """Redraw the rows after a mark changed, keeping the cursor."""
+        cursor = self.highlighted
+        self._fill(self.hits)
+        self.highlighted = cursor
+
+    def action_toggle_mark(self) -> None:
+        passage = self.current_passage
+        if passage is None:
+            self.notify("No result to mark", severity="warning", timeout=3)
+            return
+        self.post_message(MarkRequested(passage.article_id, passage.paragraph))
 
     def _row(self, passage: Passage) -> Text:
         title_style = self.get_component_rich_style("results--title", partial=True)
@@ -44,6 +63,10 @@ class ResultsList(OptionList):
         snippet_style = self.get_component_rich_style("results--snippet", partial=True)
         mark = self.get_component_rich_style("results--highlight", partial=True)
         row = safe_text(passage.title, title_style, single_line=True)
+        if self.is_marked(passage):  # a character, not a colour only
+            title, row = row, row.blank_copy(MARK + " ")
+            row.stylize(title_style)
+            row.append_text(title)
         meta = [passage.source_label]
         meta.append(passage.date.strftime("%-d %b %Y") if passage.date else "undated")
         if passage.place:

@@ -210,8 +210,13 @@ async def test_marks_from_results_and_reader_and_the_marked_view(tmp_path: Path)
         }
         assert "★" in screen_text(app)  # a character, not a colour only
 
-        # the reader: open the second hit and mark its paragraph
-        await pilot.press("down", "enter")
+        # the reader: open a hit of another article (so no mark shows yet) and mark it
+        for _ in range(results.option_count):
+            await pilot.press("down")
+            current = results.current_passage
+            if current is not None and current.article_id != first.article_id:
+                break
+        await pilot.press("enter")
         await settle(pilot)
         assert screen.pane == "reader"
         paragraph = screen.reader.current_paragraph

@@ -393,6 +393,14 @@ async def test_copy_passage_with_citation(tmp_path: Path) -> None:
         assert "Dock workers walk out over pay at the northern harbour" in app.clipboard
         assert "harbour_strike.txt" in app.clipboard
         assert any("Copied" in n.message for n in app._notifications)
+        # the file is named once (an article without `source:` has no source to give),
+        # and an inferred date says so
+        citation = app.clipboard.split("\n— ", 1)[1]
+        assert citation.count("harbour_strike") == 1, citation
+        # nothing in the text pins this article's date: the citation says so
+        assert app.engine.anchors()["harbour_strike"].date_source == "unknown"
+        assert citation.startswith("Dock workers walk out over pay at the northern harbour, "
+                                   "date unknown (harbour_strike.txt, paragraph")
 
 
 async def test_article_stepping_and_top_bottom(tmp_path: Path) -> None:

@@ -662,10 +662,17 @@ class Reader(ScrollView, can_focus=True):
         if doc is None or paragraph is None:
             return None
         article = doc.article
-        day = doc.anchor.date if doc.anchor and doc.anchor.date else article.date
-        parts = [article.title, article.source_label]
+        anchor = doc.anchor
+        day = anchor.date if anchor and anchor.date else article.date
+        parts = [article.title]
+        if article.source:  # without one, the file name below says where it is from
+            parts.append(article.source)
         if day:
-            parts.append(day.strftime("%-d %B %Y"))
+            how = {"inferred": " (date inferred)", "user": " (date set by you)"}
+            said = how.get(anchor.date_source, "") if anchor else ""
+            parts.append(day.strftime("%-d %B %Y") + said)
+        else:
+            parts.append("date unknown")
         source = ", ".join(parts)
         where = f"{article.file}, paragraph {paragraph.index + 1}"
         return clean(f"“{paragraph.text.strip()}”\n— {source} ({where})")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
+
+from index.engine import Engine
+from tui.app import build_app
 from tui.history import QueryHistory
 
 
@@ -45,3 +50,19 @@ def test_no_path_means_memory_only() -> None:
     history = QueryHistory(None)
     history.add("x")
     assert history.entries == ["x"]
+
+
+def test_history_lives_in_the_state_dir_and_an_old_one_is_carried_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    old = tmp_path / "data" / "summit-explorer" / "query-history.json"
+    old.parent.mkdir(parents=True)
+    old.write_text(json.dumps(["from before"]))
+    app = build_app(Engine(None, tmp_path / "ix"))
+    assert app.history.entries == ["from before"]
+    app.history.add("new query")
+    saved = tmp_path / "state" / "summit-explorer" / "query-history.json"
+    assert json.loads(saved.read_text()) == ["from before", "new query"]
+    assert json.loads(old.read_text()) == ["from before"]  # the old file is left alone

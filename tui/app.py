@@ -32,8 +32,15 @@ from tui.screens.main import MainScreen
 APP_NAME = "summit-explorer"
 
 
-def default_data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+def default_state_dir() -> Path:
+    """Where the explorer keeps its own state (query history): the XDG *state* dir, since
+    history is neither the user's data nor a cache (~/.local/state/summit-explorer)."""
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def legacy_history_file() -> Path:
+    """Where versions before the state dir kept the history (the user data dir)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / HISTORY_FILE
 
 
 class SummitApp(App[int]):
@@ -58,11 +65,12 @@ class SummitApp(App[int]):
         """The user's config file (tui.config); the defaults when there is none."""
         self.engine = engine
         self.policy = policy or SessionPolicy.local(
-            data_dir if data_dir is not None else default_data_dir()
+            data_dir if data_dir is not None else default_state_dir()
         )
         """What this session may do besides exploring (tui.policy): asked by every gate."""
         self.data_dir = self.policy.state_dir
-        self.history = QueryHistory(self.data_dir / HISTORY_FILE)
+        legacy = None if data_dir is not None or self.policy.served else legacy_history_file()
+        self.history = QueryHistory(self.data_dir / HISTORY_FILE, legacy=legacy)
         self.article_summaries: list[ArticleSummary] = []
         self.engine_ready = False
         self.engine_state: str = "opening"
@@ -258,7 +266,7 @@ def run_explorer(engine: Engine) -> int:
         # terminal through every window change (locally and over ssh).
         os.environ.pop("COLUMNS", None)
         os.environ.pop("LINES", None)
-    policy = SessionPolicy.from_environment(os.environ, default_data_dir())
+    policy = SessionPolicy.from_environment(os.environ, default_state_dir())
     policy.install_guard()
     app = build_app(engine, policy=policy, config=load_app_config())
     try:

@@ -14,8 +14,12 @@ DEFAULT_CAP = 200
 class QueryHistory:
     """Most recent last. `previous()`/`next()` walk it like a shell's Up/Down."""
 
-    def __init__(self, path: Path | None, cap: int = DEFAULT_CAP) -> None:
+    def __init__(
+        self, path: Path | None, cap: int = DEFAULT_CAP, *, legacy: Path | None = None
+    ) -> None:
         self.path = path
+        self.legacy = legacy
+        """Where an older version kept the history: read once when `path` has none yet."""
         self.cap = cap
         self._entries: list[str] = []
         self._cursor: int | None = None
@@ -31,8 +35,11 @@ class QueryHistory:
     def load(self) -> None:
         if self.path is None:
             return
+        source = self.path
+        if self.legacy is not None and not self.path.exists():
+            source = self.legacy  # saved to `path` from the next query on
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(source.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
         if isinstance(data, list):

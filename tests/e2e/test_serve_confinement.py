@@ -353,6 +353,39 @@ def test_history_is_kept_per_key(
     assert not operator.exists() or "ferry disaster" not in operator.read_text()
 
 
+def test_marks_are_kept_per_key_in_the_state_folder(
+    home: Path, env: dict[str, str], keys: dict[str, Path], index_dir: Path
+) -> None:
+    """`m` works over serve (the write lands in the key's own state folder, which the
+    guard allows), and one key's marks are not another's."""
+
+    def mark_first_result(term: Terminal) -> None:
+        term.wait_for(READY)
+        term.type("joint battalion")
+        term.send("Enter")
+        term.wait_for("Open")
+        time.sleep(1)  # results still settling would take the key back to the query box
+
+    with own_server(home, "marks-server", keys, env, index_dir) as server:
+        with open_session(server, keys["alice"], env) as term:
+            mark_first_result(term)
+            term.send("m")
+            term.wait_for("★")
+            assert "cannot save" not in term.screen().lower()
+            term.send("C-q")
+            term.wait_for("[exit 0]")
+        with open_session(server, keys["bob"], env) as term:
+            mark_first_result(term)
+            assert "★" not in term.screen()
+            term.send("C-q")
+            term.wait_for("[exit 0]")
+    state = home / "marks-server" / "state" / "keys"
+    marks = sorted(state.glob("*/data/summit-explorer/corpora/*/marks.json"))
+    assert len(marks) == 1 and '"paragraph"' in marks[0].read_text()
+    operator = Path(env["XDG_DATA_HOME"]) / "summit-explorer" / "corpora"
+    assert not list(operator.glob("*/marks.json"))
+
+
 def test_deleting_authorized_keys_refuses_the_next_login(
     home: Path, env: dict[str, str], keys: dict[str, Path], index_dir: Path, tmp_path: Path
 ) -> None:

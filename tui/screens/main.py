@@ -123,6 +123,13 @@ class MainScreen(Screen[None]):
     class EngineSearchable(Message):
         """The index as it was left is open: searches run while open() updates it."""
 
+    @dataclass
+    class FolderChanged(Message):
+        """The watched folder changed and the index has been brought up to date."""
+
+        report: UpdateReport
+        summaries: list[ArticleSummary]
+
     class EngineOpened(Message):
         """open() finished: the index is up to date (or could not be opened)."""
 
@@ -189,6 +196,8 @@ class MainScreen(Screen[None]):
         self._early_keys: list[events.Key] | None = []
         """Keys typed before the query box was mounted (None once it is)."""
         self._open_error = ""
+        self._watch_stop: threading.Event | None = None
+        """Set to stop following the folder (on unmount)."""
         self.marks: set[tuple[str, int | None]] = set()
         """(article id, paragraph index) of the marked passages; the results list and
         the reader share this set."""
@@ -442,6 +451,7 @@ class MainScreen(Screen[None]):
             self.notify(clean(warning, single_line=True), title="Index", severity="warning",
                         timeout=8, markup=False)
         self._run_pending_query()
+        self._follow_folder()
         last = self._last_request
         updated = report is not None and (report.touched > 0 or report.rebuilt)
         if searched_before and updated and last and last.query == self.search_pane.query_text:
@@ -453,6 +463,58 @@ class MainScreen(Screen[None]):
             # a moment later: loading the timeline competes for the interpreter with
             # the first search, and the first results matter more
             self.set_timer(TIMELINE_DELAY, self._load_timeline_once)
+
+    # -- engine: follow the folder ------------------------------------------------------------
+
+    def _follow_folder(self) -> None:
+        """Once the index is open: watch the folder, and bring the index up to date after
+        each burst of changes, with a quiet notice and the query on screen run again."""
+        if self._watch_stop is not None:
+            return
+        self._watch_stop = threading.Event()
+        threading.Thread(target=self._watch_folder, name="summit-watch", daemon=True).start()
+
+    def _watch_folder(self) -> None:
+        from index.watch import watch_folder
+
+        engine, stop = self.summit.engine, self._watch_stop
+        assert stop is not None
+        try:
+            for _changed in watch_folder(engine.articles_dir, stop):
+                try:
+                    report = engine.open()
+                    summaries = engine.articles(wait_for_dates=False)
+                except Exception as exc:  # engine errors become a notification
+                    self.post_message(self.EngineOpened(None, error_text(exc)))
+                    continue
+                if report.touched or report.rebuilt:
+                    self.post_message(self.FolderChanged(report, summaries))
+        except Exception:
+            return  # a folder that cannot be watched: the index stays as it is
+
+    def on_main_screen_folder_changed(self, message: FolderChanged) -> None:
+        report = message.report
+        parts = [
+            f"{count} {what}"
+            for count, what in (
+                (report.added, "added"),
+                (report.changed, "changed"),
+                (report.removed, "removed"),
+            )
+            if count
+        ]
+        self.notify(
+            f"Articles {', '.join(parts) or 'updated'}: the index follows the folder",
+            timeout=4,
+            markup=False,
+        )
+        self.post_message(self.EngineOpened(report, None, message.summaries))
+        if self._timeline_requested:  # shown before: show it as the folder is now
+            self.load_timeline()
+
+    def on_unmount(self) -> None:
+        if self._watch_stop is not None:
+            self._watch_stop.set()
 
     def _open_failed(self, error: str) -> None:
         """One state, said the same way by the header and the search pane, with F5."""

@@ -211,6 +211,9 @@ def _nearest_month(month: int, anchor: dt.date, raw: RawExpr) -> int:
         return anchor.year if month < anchor.month else anchor.year - 1
     if direction == "future" or (raw.get("future_cue") and direction is None):
         return anchor.year if month > anchor.month else anchor.year + 1
+    if raw.get("past_cue") and direction is None:
+        # "sales fell in March", written in November: the March before, not the next
+        return anchor.year if month <= anchor.month else anchor.year - 1
     if direction == "this":
         return anchor.year
     distance = (month - anchor.month) % 12

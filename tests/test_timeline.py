@@ -300,3 +300,19 @@ def test_period_without_a_date_is_vague_unless_it_names_its_year() -> None:
     (h,) = extract_raw("Sales will slow in the first half of 1990.")
     assert resolve_raw(q, None)[0] == "vague"
     assert resolve_raw(h, None)[1] == D(1990, 1, 1)
+
+
+def test_a_bare_month_in_a_past_clause_is_the_one_before() -> None:
+    from index.timeline import resolve_raw
+
+    november = dt.date(1989, 11, 2)
+    # "stepped down in March", written in November: that March, not the next one
+    assert resolve_raw({"kind": "month", "month": 3, "past_cue": True}, november)[1:] == (
+        dt.date(1989, 3, 1),
+        dt.date(1989, 3, 31),
+    )
+    # with no tense to go by, the nearest March is still the next one
+    assert resolve_raw({"kind": "month", "month": 3}, november)[1] == dt.date(1990, 3, 1)
+    assert resolve_raw({"kind": "month", "month": 3, "future_cue": True}, november)[1] == (
+        dt.date(1990, 3, 1)
+    )

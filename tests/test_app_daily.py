@@ -375,3 +375,32 @@ def test_export_format_from_the_suffix() -> None:
     assert export_format(Path("a.json"), timeline=True) == "timelinejs"
     assert export_format(Path("a.json"), timeline=False) is None
     assert export_format(Path("a"), timeline=False) is None
+
+
+# -- the user's own date ---------------------------------------------------------------------
+
+
+async def test_the_reader_sets_and_forgets_the_users_date(tmp_path: Path) -> None:
+    app = daily_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        app.open_article("harbour_strike")
+        await settle(pilot)
+        screen = main_screen(pilot)
+        assert screen.article_id == "harbour_strike"
+        await pilot.press("D")
+        await settle(pilot)
+        await answer(pilot, "31 March")  # not a date: said, nothing stored
+        assert any("Not a date" in n.message for n in app._notifications)
+        assert app.engine.anchors()["harbour_strike"].date_source != "user"
+        await pilot.press("D")
+        await settle(pilot)
+        await answer(pilot, "2025-03-03")
+        anchor = app.engine.anchors()["harbour_strike"]
+        assert (anchor.date_source, str(anchor.date)) == ("user", "2025-03-03")
+        assert "date set by you" in screen_text(app)
+        await pilot.press("D")
+        await settle(pilot)
+        await answer(pilot, "clear")
+        assert app.engine.anchors()["harbour_strike"].date_source != "user"
+        assert "date set by you" not in screen_text(app)

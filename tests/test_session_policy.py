@@ -31,7 +31,7 @@ def test_served_policy_denies_by_default_and_local_allows(tmp_path: Path) -> Non
     assert served.may_write(tmp_path / "index" / "x")
     assert not served.may_write(tmp_path / "state-other" / "x")
     assert not served.may_write(tmp_path / "elsewhere")
-    gated = ["export", "open-pager", "open-editor"]
+    gated = ["export", "open-pager", "open-editor", "set-date"]
     assert [c.id for c in COMMANDS if c.needs] == gated
     assert not {c.id for c in offered(served)} & set(gated)
     assert {c.id for c in offered(local)} >= set(gated)

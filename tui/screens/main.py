@@ -10,6 +10,7 @@ search results are dropped by comparing their query with the query box).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import threading
@@ -939,6 +940,58 @@ class MainScreen(Screen[None]):
             pane.query_input.focus()
 
     # -- saved searches --------------------------------------------------------------------
+
+    def action_set_date(self) -> None:
+        """The reader's `D`: the date the user knows, kept by the engine (`summit date`)."""
+        from tui.screens.prompt import PromptScreen
+
+        article_id = self.article_id
+        if article_id is None:
+            self.notify("Open an article first", severity="warning", timeout=3)
+            return
+        doc = self.reader.document
+        anchor = doc.anchor if doc is not None else None
+        current = anchor.date.isoformat() if anchor and anchor.date else ""
+
+        def answered(answer: str | None) -> None:
+            if answer is None:
+                return
+            if answer.lower() == "clear":
+                self._set_date(article_id, None)
+                return
+            try:
+                day = dt.date.fromisoformat(answer)
+            except ValueError:
+                self.notify(f"Not a date: {answer!r} (use YYYY-MM-DD, or 'clear')",
+                            severity="warning", timeout=4, markup=False)
+                return
+            self._set_date(article_id, day)
+
+        self.app.push_screen(
+            PromptScreen("The date of this article:", value=current,
+                         hint="YYYY-MM-DD, or 'clear' to let the articles decide"),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="set-date")
+    def _set_date(self, article_id: str, day: dt.date | None) -> None:
+        engine = self.summit.engine
+        try:
+            engine.set_user_date(article_id, day)
+            engine.anchors()  # worked out again, with the user's date first
+        except SummitError as exc:
+            self.app.call_from_thread(self.notify, error_text(exc), severity="error",
+                                      timeout=5, markup=False)
+            return
+        said = f"Date set by you: {day:%-d %B %Y}" if day else "Your date is forgotten"
+        self.app.call_from_thread(self._date_changed, article_id, said)
+
+    def _date_changed(self, article_id: str, said: str) -> None:
+        self.notify(said, timeout=3, markup=False)
+        if self.article_id == article_id:
+            self.load_article(article_id, paragraph=self.reader.current_paragraph)
+        if self._timeline_requested:
+            self.load_timeline()
 
     def action_save_search(self) -> None:
         from tui.screens.prompt import PromptScreen

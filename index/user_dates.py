@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from index.userdata import write_json_atomically
 
 USER_DATES = "user_dates.json"
 
@@ -49,13 +49,6 @@ def set_user_date(index_dir: Path, file: str, date: dt.date | None) -> None:
         dates.pop(file, None)
     else:
         dates[file] = date
-    index_dir.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({f: d.isoformat() for f, d in sorted(dates.items())}, indent=1) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".user_dates.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, index_dir / USER_DATES)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_json_atomically(
+        index_dir / USER_DATES, {f: d.isoformat() for f, d in sorted(dates.items())}
+    )

@@ -125,18 +125,26 @@ class UserData:
         return data if isinstance(data, list) else []
 
     def _write(self, name: str, rows: list[dict[str, Any]]) -> None:
-        temporary: str | None = None
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(rows, out, ensure_ascii=False, indent=1)
-            os.replace(temporary, self.folder / name)
+            write_json_atomically(self.folder / name, rows)
         except OSError as exc:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
             raise SummitError(f"cannot save to {self.folder}: {exc.strerror or exc}") from exc
+
+
+def write_json_atomically(path: Path, data: Any) -> None:
+    """Write `data` as JSON to `path` through a temporary file and a rename, so a crash
+    mid-write leaves the previous file whole (the user's own data must never be lost)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _now() -> str:

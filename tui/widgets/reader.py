@@ -488,7 +488,9 @@ class Reader(ScrollView, can_focus=True):
         }.get(
             anchor.date_source, "date unknown"
         )
-        evidence = f"{how}: {anchor.evidence}" if anchor.evidence else how
+        # a date you set needs no evidence ("set by you with `summit date`" said it twice)
+        shown = anchor.evidence and anchor.date_source != "user"
+        evidence = f"{how}: {anchor.evidence}" if shown else how
         if anchor.borrowed_from:
             evidence += f" (borrowed from {anchor.borrowed_from})"
         if anchor.date_source == "inferred" and anchor.confidence < 1:

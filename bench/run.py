@@ -12,7 +12,7 @@ to a scratch folder (the incremental section edits the copy), and measures:
                 first search after open, Engine.timeline() build; in a subprocess
   ripgrep       `rg -il WORD` and `rg -il -F "a phrase"` over the same folder, and
                 the ratio to the engine's time for the same queries
-  timeline      index.temporal.extract_raw throughput over the corpus texts
+  timeline      index.text.temporal.extract_raw throughput over the corpus texts
   app           keystroke-to-results in the running app (Textual Pilot, subprocess)
   startup       `summit` in a pty: first frame, first results; a bare Textual app
   imports       what `import tui.app` costs and whether it imports whoosh
@@ -175,7 +175,7 @@ def _rg_time(argv: list[str]) -> float:
 
 
 def section_timeline(work: Path, limit: int | None) -> dict[str, Any]:
-    from index.temporal import extract_raw
+    from index.text.temporal import extract_raw
 
     files = sorted(p for p in (work / "articles").iterdir() if not p.name.startswith("."))
     texts = [p.read_text(encoding="utf-8") for p in files[:limit]]

@@ -17,7 +17,7 @@ For every tests/gold/*.json: span precision and recall (exact offsets, and a
 lenient figure where any overlap counts), normalisation accuracy (of exactly
 matched spans, the share with the right granularity, first_day and last_day),
 and whether the inferred anchor date is right.  Articles are loaded through
-index.corpus.load_folder, per folder, so anchors can borrow across articles as
+index.corpus.articles.load_folder, per folder, so anchors can borrow across articles as
 they would in the app.  Results are printed and written to bench/timeline_eval.json.
 """
 
@@ -36,11 +36,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.anchors import infer_anchors  # noqa: E402
-from index.corpus import load_folder  # noqa: E402
+from index.corpus.articles import load_folder  # noqa: E402
 from index.models import Article, TimeExpression  # noqa: E402
-from index.temporal import extract_raw  # noqa: E402
-from index.timeline import resolve_expressions  # noqa: E402
+from index.text.temporal import extract_raw  # noqa: E402
+from index.timeline.anchors import infer_anchors  # noqa: E402
+from index.timeline.build import resolve_expressions  # noqa: E402
 
 GOLD_DIR = ROOT / "tests" / "gold"
 OUT = ROOT / "bench" / "timeline_eval.json"

@@ -31,9 +31,9 @@ def _peak_mb() -> float:
 def run_one(size: int, digest: bool) -> None:
     sys.path.insert(0, str(ROOT))
     from bench.generate import ensure_corpus
-    from index.corpus import load_folder
-    from index.temporal import extract_raw
-    from index.timeline import build_timeline, timeline_to_json
+    from index.corpus.articles import load_folder
+    from index.text.temporal import extract_raw
+    from index.timeline.build import build_timeline, timeline_to_json
 
     folder = ensure_corpus(size)
     articles = load_folder(folder / "articles" if (folder / "articles").is_dir() else folder)

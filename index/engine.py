@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from index import user_dates
-from index.corpus import bundled_articles_dir, parse_file, resolve_articles_dir
+import index.user.dates as user_dates
+from index.corpus.articles import bundled_articles_dir, parse_file, resolve_articles_dir
 from index.errors import ArticleNotFound, SummitError
 from index.models import (
     Article,
@@ -30,14 +30,14 @@ from index.models import (
     Timeline,
     UpdateReport,
 )
-from index.paths import corpus_data_dir, default_index_dir, fallback_index_dir
-from index.processes import run_spawned
-from index.querylang import well_formed
-from index.timeline_cache import load_anchors, load_events, save_anchors, save_events
-from index.userdata import Mark, UserData
+from index.search.querylang import well_formed
+from index.store.paths import corpus_data_dir, default_index_dir, fallback_index_dir
+from index.store.processes import run_spawned
+from index.timeline.cache import load_anchors, load_events, save_anchors, save_events
+from index.user.data import Mark, UserData
 
 if TYPE_CHECKING:
-    from index.store import IndexStore
+    from index.store.store import IndexStore
 
 ProgressCallback = Callable[[int, int, str], None]
 """progress(done, total, message): called from the thread doing the work."""
@@ -46,7 +46,8 @@ TIMELINE_PROCESS_THRESHOLD = 500
 """From this many articles, the timeline is built in a child process (see
 Engine._build_timeline_elsewhere); below, spawning one costs more than the build."""
 
-_TIMELINE_MODULES = ("timeline.py", "anchors.py", "temporal.py", "models.py", "timeline_cache.py")
+_TIMELINE_MODULES = ("timeline/*.py", "text/*.py", "corpus/frontmatter.py", "models.py")
+"""The code a cached timeline depends on (globs under index/): any change rebuilds it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +105,10 @@ class Engine:
 
     @property
     def _store(self) -> IndexStore:
-        """Created on first use: index.store imports whoosh (~50–70 ms), which the app
+        """Created on first use: index.store.store imports whoosh (~50–70 ms), which the app
         must not pay before its first frame (it opens the engine in a worker)."""
         if self._store_instance is None:
-            from index.store import IndexStore
+            from index.store.store import IndexStore
 
             self._store_instance = IndexStore(
                 self.articles_dir, self._requested_index_dir, self._search_lock, self._closing
@@ -146,7 +147,7 @@ class Engine:
     ) -> UpdateReport:
         """Create, repair or incrementally update the index; slow, run it off the UI
         thread. Searches may run meanwhile when open_existing() succeeded. With
-        `verify`, every index file is checked first (index.integrity) and a damaged
+        `verify`, every index file is checked first (index.store.integrity) and a damaged
         index is rebuilt."""
         with self._lock:
             report = self._store.sync(progress=progress, rebuild=rebuild, verify=verify)
@@ -277,7 +278,7 @@ class Engine:
         `as_you_type` treats the last word as a prefix and skips slow extras.
         `group_by_article` keeps the best passage per article.
         """
-        from index import fallback  # (imports whoosh: not before the first frame)
+        from index.search import fallback  # (imports whoosh: not before the first frame)
 
         # the one public entry: lone surrogates never reach a result a UI prints
         query = well_formed(query)
@@ -295,7 +296,7 @@ class Engine:
                 )
 
             # when the query as typed finds nothing: an unfinished last word, a
-            # misspelling, or a sentence no passage holds whole (index/fallback.py)
+            # misspelling, or a sentence no passage holds whole (index/search/fallback.py)
             return fallback.answer(run, query, as_you_type=as_you_type)
 
     def similar(
@@ -310,12 +311,10 @@ class Engine:
         if not result.searched:
             return result
         # the key terms are index forms ("declar", "defenc"): say them as the text does
-        from index.highlight import words_as_written  # (imports whoosh)
+        from index.search.highlight import words_as_written  # (imports whoosh)
 
         article = self.get_article(article_id)
-        source = next(
-            (p.text for p in article.paragraphs if p.index == paragraph), article.text
-        )
+        source = next((p.text for p in article.paragraphs if p.index == paragraph), article.text)
         words = words_as_written(source, result.searched.split())
         notes = tuple(
             f"key terms: {', '.join(words)}" if note.startswith("key terms: ") else note
@@ -350,7 +349,7 @@ class Engine:
         article_id: str | None = None,
         text: str | None = None,
     ) -> Timeline:
-        from index.timeline import filter_timeline
+        from index.timeline.build import filter_timeline
 
         timeline = self._ensure_timeline()
         if article_id is not None:
@@ -361,7 +360,7 @@ class Engine:
 
     def time_expressions(self, article_id: str) -> list[TimeExpression]:
         """The article's time expressions resolved against its date (for the reader)."""
-        from index.timeline import resolve_expressions
+        from index.timeline.build import resolve_expressions
 
         article = self.get_article(article_id)
         anchor = self.anchors().get(article.id) or DateAnchor(
@@ -453,12 +452,13 @@ class Engine:
         digest = hashlib.sha256(repr((self._store.version, today)).encode())
         digest.update(user_dates.fingerprint(self.index_dir))
         here = Path(__file__).resolve().parent
-        for name in _TIMELINE_MODULES:
-            digest.update((here / name).read_bytes())
+        for pattern in _TIMELINE_MODULES:
+            for path in sorted(here.glob(pattern)):
+                digest.update(path.read_bytes())
         return digest.hexdigest()
 
     def _build_timeline(self) -> tuple[Timeline, dict[str, DateAnchor]]:
-        from index.timeline import build_timeline_from
+        from index.timeline.build import build_timeline_from
 
         if not self._store.is_open:
             raise SummitError("the index is not open yet")

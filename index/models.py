@@ -157,7 +157,7 @@ class SearchResult:
     """Set when the query was malformed; hits are then a best-effort result."""
     mode: SearchMode = "all"
     """Which reading answered: every word must match ("all"), or, when none did, any
-    word ("any", ranked; see index/fallback.py)."""
+    word ("any", ranked; see index/search/fallback.py)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from index.anchors import clues_of, date_from_file, infer_anchors, pin_year
-from index.corpus import load_folder, parse_article
+from index.corpus.articles import load_folder, parse_article
 from index.models import Article
-from index.temporal import extract_raw
+from index.text.temporal import extract_raw
+from index.timeline.anchors import clues_of, date_from_file, infer_anchors, pin_year
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)

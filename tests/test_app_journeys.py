@@ -399,8 +399,10 @@ async def test_copy_passage_with_citation(tmp_path: Path) -> None:
         assert citation.count("harbour_strike") == 1, citation
         # nothing in the text pins this article's date: the citation says so
         assert app.engine.anchors()["harbour_strike"].date_source == "unknown"
-        assert citation.startswith("Dock workers walk out over pay at the northern harbour, "
-                                   "date unknown (harbour_strike.txt, paragraph")
+        assert citation.startswith(
+            "Dock workers walk out over pay at the northern harbour, "
+            "date unknown (harbour_strike.txt, paragraph"
+        )
 
 
 async def test_article_stepping_and_top_bottom(tmp_path: Path) -> None:
@@ -525,7 +527,7 @@ async def test_timeline_errors_are_shown_not_raised(
     app = make_app(tmp_path, fixture_corpus(tmp_path))
 
     def broken(**_kwargs: object) -> object:
-        raise ImportError("No module named 'index.timeline'")
+        raise ImportError("No module named 'index.timeline.build'")
 
     monkeypatch.setattr(app.engine, "timeline", broken)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from index.fallback import ANY_WORDS_NOTE
+from index.search.fallback import ANY_WORDS_NOTE
 from tests.app_fixtures import main_screen, make_app, screen_text, settle, type_query, wait_ready
 
 

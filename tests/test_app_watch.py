@@ -10,7 +10,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from index.watch import is_article_path
+from index.corpus.watch import is_article_path
 from tests.app_fixtures import fixture_corpus, make_app, screen_text, type_query, wait_ready
 
 

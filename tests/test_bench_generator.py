@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from bench.generate import generate
-from index.corpus import parse_file
+from index.corpus.articles import parse_file
 
 COUNT = 40
 

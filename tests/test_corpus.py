@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus import load_folder, parse_article, resolve_articles_dir
+from index.corpus.articles import load_folder, parse_article, resolve_articles_dir
 from index.errors import CorpusError
 from tests.conftest import BUNDLED, FIXTURE_CORPUS
 

@@ -7,8 +7,8 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.analysis import folded_words, folding_analyzer
-from index.anchors import fold
+from index.text.analysis import folded_words, folding_analyzer
+from index.timeline.anchors import fold
 
 
 def _whole_text_fold(text: str) -> str:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import index.store as store
+import index.store.store as store
 from index.engine import Engine
-from index.integrity import sqlite_problems
+from index.store.integrity import sqlite_problems
 from tests.hostile import write_news_corpus
 from tests.test_robustness_index import fingerprint
 

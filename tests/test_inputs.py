@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.corpus import decode_text
-from index.htmltext import extract_story
+from index.corpus.articles import decode_text
+from index.corpus.html import extract_story
 
 STORY = (
     "<p>The river authority opened the northern sluice on Monday after three weeks of rain.</p>"
@@ -122,8 +122,8 @@ Crews returned to the ferries on Thursday after the union accepted the offer.
 
 
 def test_yaml_front_matter_with_lists_and_a_dot_close_is_metadata() -> None:
-    from index.corpus import parse_article
-    from index.temporal import body_start
+    from index.corpus.articles import parse_article
+    from index.text.temporal import body_start
 
     article = parse_article(HUGO, "ferry.md", "md")
     assert article.title == "Ferry strike ends after nine days"
@@ -136,7 +136,7 @@ def test_yaml_front_matter_with_lists_and_a_dot_close_is_metadata() -> None:
 
 
 def test_toml_front_matter_is_read_too() -> None:
-    from index.corpus import parse_article
+    from index.corpus.articles import parse_article
 
     text = '+++\ntitle = "Ferry strike ends"\ndate = 2024-05-02\n+++\nCrews returned on Thursday.\n'
     article = parse_article(text, "ferry.md", "md")
@@ -146,7 +146,7 @@ def test_toml_front_matter_is_read_too() -> None:
 
 def test_loose_key_value_front_matter_still_works() -> None:
     # Not valid YAML (a colon in the value), but plainly meant as metadata.
-    from index.frontmatter import parse_front_matter
+    from index.corpus.frontmatter import parse_front_matter
 
     fields, end = parse_front_matter(
         "---\ntitle: Budget: the vote\nplace: Nairobi, Kenya\n---\nBody\n"
@@ -166,13 +166,13 @@ def test_loose_key_value_front_matter_still_works() -> None:
     ids=["rule", "prose-between-rules", "unclosed", "list"],
 )
 def test_what_is_not_front_matter_is_left_as_text(text: str) -> None:
-    from index.frontmatter import parse_front_matter
+    from index.corpus.frontmatter import parse_front_matter
 
     assert parse_front_matter(text) == ({}, 0)
 
 
 def test_nested_and_aliased_values_are_not_read_as_metadata() -> None:
-    from index.frontmatter import parse_front_matter
+    from index.corpus.frontmatter import parse_front_matter
 
     text = "---\ntags: [a, b]\nx: &x [1, 2]\ny: [*x, *x, *x]\nz: {k: v}\n---\nText\n"
     fields, end = parse_front_matter(text)

@@ -8,8 +8,8 @@ import pickle
 from hypothesis import given
 from hypothesis import strategies as st
 
+from index.backend.whoosh.fastpath.mapped_files import MappedBufferFile, MappedStream
 from index.engine import Engine
-from index.mapped_files import MappedBufferFile, MappedStream
 
 operations = st.lists(
     st.one_of(

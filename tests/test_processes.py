@@ -14,7 +14,7 @@ import pytest
 
 from index import engine as engine_module
 from index.engine import Engine
-from index.processes import run_spawned
+from index.store.processes import run_spawned
 from tests.conftest import FIXTURE_CORPUS, TODAY
 
 REPO = Path(__file__).resolve().parent.parent
@@ -102,7 +102,7 @@ def test_a_child_ends_when_its_parent_is_killed() -> None:
     working on for nobody."""
     program = (
         "import threading, time\n"
-        "from index.processes import run_spawned\n"
+        "from index.store.processes import run_spawned\n"
         "run_spawned(time.sleep, (120,), threading.Event())\n"
     )
     parent = subprocess.Popen([sys.executable, "-c", program], cwd=REPO)

@@ -1,4 +1,4 @@
-"""The query cost limit (index/budget.py): wildcards that would expand to most of the
+"""The query cost limit (index/backend/whoosh/budget.py): wildcards that would expand to most of the
 lexicon are answered "too expensive" at once, locally as over SSH."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index import budget
+import index.backend.whoosh.budget as budget
 from index.engine import Engine
 from tests.app_fixtures import make_app, screen_text, type_query, wait_ready
 

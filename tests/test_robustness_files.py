@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import index.corpus as corpus
-import index.indexing as indexing
-from index.corpus import SkippedFile, parse_file, read_article_bytes
+import index.corpus.articles as corpus
+import index.store.indexing as indexing
+from index.corpus.articles import SkippedFile, parse_file, read_article_bytes
 from index.engine import Engine
 from tests import hostile
 from tests.hostile import write_hostile_corpus

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from index.engine import Engine
-from index.querylang import prepare_query
-from index.variants import similar_spellings, variant_groups
+from index.search.querylang import prepare_query
+from index.text.variants import similar_spellings, variant_groups
 
 
 def _articles(result) -> set[str]:
@@ -161,7 +161,7 @@ def test_malformed_queries_get_a_message_and_a_best_effort_result(
 def test_as_you_type_treats_the_last_word_as_a_prefix(bundled_engine: Engine) -> None:
     result = bundled_engine.search("joint batt", as_you_type=True)
     assert result.hits[0].article_id.startswith("000_")
-    # after Enter too: an unfinished last word is no typo (index/fallback.py)
+    # after Enter too: an unfinished last word is no typo (index/search/fallback.py)
     assert bundled_engine.search("joint batt").hits[0].article_id.startswith("000_")
 
 

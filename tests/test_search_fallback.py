@@ -1,4 +1,4 @@
-"""The readings a query gets when, as typed, it finds nothing (index/fallback.py)."""
+"""The readings a query gets when, as typed, it finds nothing (index/search/fallback.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
-from index.fallback import ANY_WORDS_HINT, ANY_WORDS_NOTE, any_words_query
+from index.search.fallback import ANY_WORDS_HINT, ANY_WORDS_NOTE, any_words_query
 from tests.test_cli import run
 
 
 @pytest.fixture(scope="module")
 def cli_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cli-index")
+
 
 SENTENCE = "who said the alliance put an end to occupation forces"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
-from index.evaluation import contains_any, query_forms
-from index.search import same_word
-from index.variants import similar_spellings, variant_groups
+from index.search.evaluation import contains_any, query_forms
+from index.search.searcher import same_word
+from index.text.variants import similar_spellings, variant_groups
 from tests.conftest import TODAY
 
 FILLER = [

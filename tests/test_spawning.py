@@ -1,4 +1,4 @@
-"""Every child process the engine starts goes through index.processes.spawning(), and
+"""Every child process the engine starts goes through index.store.processes.spawning(), and
 starts even when sys.stderr has been replaced by an object without a descriptor (as
 Textual's print capture is while the app runs)."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index.processes import spawning
+from index.store.processes import spawning
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from index.processes import spawning
+from index.store.processes import spawning
 
 
 class PrintCapture:
@@ -41,7 +41,7 @@ class PrintCapture:
 
 if __name__ == "__main__":
     import index.engine as engine_module
-    import index.store as store_module
+    import index.store.store as store_module
     from bench.generate import generate
     from index.engine import Engine
 
@@ -94,11 +94,11 @@ _STARTS_A_PROCESS = re.compile(
 def test_only_index_processes_starts_processes() -> None:
     """One place starts children, so the next kind of child gets the same care."""
     starters = [
-        path.name
-        for path in sorted((REPO / "index").glob("*.py"))
+        path.relative_to(REPO).as_posix()
+        for path in sorted((REPO / "index").rglob("*.py"))
         if _STARTS_A_PROCESS.search(path.read_text(encoding="utf-8"))
     ]
-    assert starters == ["processes.py"]
+    assert starters == ["index/store/processes.py"]
 
 
 class _NoDescriptor:

@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from textual import events
 
 from index.engine import Engine
-from index.querylang import well_formed
+from index.search.querylang import well_formed
 from tests.app_fixtures import main_screen, make_app, settle, wait_ready
 from tui.app import tolerate_undecodable_input
 
 SURROGATES = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
-QUERY_CHARS = SURROGATES | st.sampled_from([*"abc summit  *~\"():-", "Ï", "🦦"])
+QUERY_CHARS = SURROGATES | st.sampled_from([*'abc summit  *~"():-', "Ï", "🦦"])
 SETTINGS = settings(
     max_examples=400,
     deadline=None,

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.corpus import load_folder
-from index.temporal import body_start, extract_raw
+from index.corpus.articles import load_folder
+from index.text.temporal import body_start, extract_raw
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = sorted((ROOT / "tests" / "gold").glob("*.json"))

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus import load_folder, parse_article
+from index.corpus.articles import load_folder, parse_article
 from index.models import Article, DateAnchor, Timeline
-from index.temporal import extract_raw
-from index.timeline import (
+from index.text.temporal import extract_raw
+from index.timeline.build import (
     build_timeline,
     filter_timeline,
     nearest_year,
@@ -303,7 +303,7 @@ def test_period_without_a_date_is_vague_unless_it_names_its_year() -> None:
 
 
 def test_a_bare_month_in_a_past_clause_is_the_one_before() -> None:
-    from index.timeline import resolve_raw
+    from index.timeline.build import resolve_raw
 
     november = dt.date(1989, 11, 2)
     # "stepped down in March", written in November: that March, not the next one

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
+import index.timeline.cache as timeline_cache
 from index import engine as engine_module
-from index import timeline_cache
-from index.corpus import load_folder
+from index.corpus.articles import load_folder
 from index.engine import Engine
 from index.models import DateAnchor, EventSource, Timeline, TimelineEvent
-from index.temporal import extract_raw
-from index.timeline import build_timeline
-from index.timeline_cache import (
+from index.text.temporal import extract_raw
+from index.timeline.build import build_timeline
+from index.timeline.cache import (
     ANCHORS_CACHE,
     EVENTS_CACHE,
     LEGACY_CACHE,

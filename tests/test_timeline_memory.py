@@ -13,14 +13,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index import anchors as anchors_module
-from index import timeline as timeline_module
-from index.anchors import Profiles, profile
-from index.corpus import load_folder
+import index.timeline.anchors as anchors_module
+import index.timeline.build as timeline_module
+from index.corpus.articles import load_folder
 from index.engine import Engine
 from index.models import Article, Timeline
-from index.temporal import RawExpr, extract_raw
-from index.timeline import _UNIT_ORDER, _Candidates, _Order, build_timeline, build_timeline_from
+from index.text.temporal import RawExpr, extract_raw
+from index.timeline.anchors import Profiles, profile
+from index.timeline.build import (
+    _UNIT_ORDER,
+    _Candidates,
+    _Order,
+    build_timeline,
+    build_timeline_from,
+)
 from tests.conftest import FIXTURE_CORPUS, TODAY
 
 D = dt.date

@@ -1,4 +1,4 @@
-"""The bulk search path (index/topk.py over index/postings.py) ranks as whoosh scores:
+"""The bulk search path (fastpath/topk.py over fastpath/postings.py) ranks as whoosh scores:
 the same passages in the same order with the same scores, and the same totals, on an
 index with several segments and deleted documents; and its parts each do what whoosh's
 do (phrase positions, a block's pickle read without its values)."""
@@ -22,12 +22,12 @@ from whoosh import query as wq
 from whoosh.analysis import RegexTokenizer
 from whoosh.filedb.filestore import RamStorage
 
-from index.analysis import fold
-from index.blocks import _ids_and_weights
+from index.backend.whoosh.fastpath.blocks import _ids_and_weights
+from index.backend.whoosh.fastpath.postings import PostingsReader
+from index.backend.whoosh.fastpath.topk import compile_query, in_sequence, top_docs
 from index.engine import Engine
-from index.postings import PostingsReader
-from index.search import PassageSearcher
-from index.topk import compile_query, in_sequence, top_docs
+from index.search.searcher import PassageSearcher
+from index.text.analysis import fold
 from tests.conftest import TODAY
 from tests.hostile import write_news_corpus
 
@@ -254,7 +254,7 @@ def test_lists_read_in_part_around_a_rare_word_rank_the_same(
 ) -> None:
     """A phrase reads its other words only in the blocks where its rarest word occurs
     (when that is a small share of their blocks: here, always)."""
-    monkeypatch.setattr("index.postings.SPARSE_SHARE", 0)
+    monkeypatch.setattr("index.backend.whoosh.fastpath.postings.SPARSE_SHARE", 0)
     fresh = PostingsReader(searcher._searcher, searcher._article_docs)
     for text in QUERIES:
         query = searcher._plan(text, as_you_type=False).query
@@ -267,7 +267,7 @@ def test_lists_read_in_part_around_a_rare_word_rank_the_same(
 def test_a_list_read_in_part_has_every_posting_asked_for(
     searcher: PassageSearcher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("index.postings.SPARSE_SHARE", 0)
+    monkeypatch.setattr("index.backend.whoosh.fastpath.postings.SPARSE_SHARE", 0)
     whole = searcher._postings.term("body", "harbour")
     within = [*whole.ids[:3], whole.ids[len(whole.ids) // 2]]
     part = PostingsReader(searcher._searcher, searcher._article_docs).term(

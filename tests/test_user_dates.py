@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from index.user_dates import USER_DATES, load_user_dates, set_user_date
+from index.user.dates import USER_DATES, load_user_dates, set_user_date
 from tests.conftest import BUNDLED
 from tests.test_cli import run
 

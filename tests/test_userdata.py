@@ -10,7 +10,7 @@ import pytest
 
 from index.engine import Engine
 from index.errors import SummitError
-from index.userdata import UserData
+from index.user.data import UserData
 from tui.cli import main
 
 ARTICLE = "Otters return\nRIVERTON — The otters came back on Tuesday.\n\nThe mayor cheered.\n"

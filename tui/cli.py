@@ -208,14 +208,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     nested = (saved_add, saved_run, saved_rm, *mark_verbs)
     for sub in (
-        index_cmd, search, show, list_cmd, timeline, date_cmd, serve, saved, marks, *nested
+        index_cmd,
+        search,
+        show,
+        list_cmd,
+        timeline,
+        date_cmd,
+        serve,
+        saved,
+        marks,
+        *nested,
     ):
         _common_options(sub, suppress=True)
     return parser
 
 
 def _date_arg(value: str, *, end: bool = False) -> dt.date:
-    from index.querylang import parse_day_bound
+    from index.search.querylang import parse_day_bound
 
     try:
         return parse_day_bound(value, end=end)
@@ -328,7 +337,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             count = len(article.paragraphs)
             raise UsageError(
                 f"{article.id} has paragraphs ¶1 to ¶{count}, not ¶{paragraph}"
-                if count else f"{article.id} has no paragraphs to compare"
+                if count
+                else f"{article.id} has no paragraphs to compare"
             )
         result = engine.similar(article.id, index, args.limit)
     else:
@@ -364,7 +374,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from index.timeline import event_to_json, timeline_to_json
+    from index.timeline.build import event_to_json, timeline_to_json
 
     engine = _opened(args, quiet=args.json or args.jsonl or bool(args.format))
     if args.start and args.end and args.start > args.end:
@@ -416,8 +426,9 @@ def cmd_saved(args: argparse.Namespace) -> int:
         _print_hits(result, args)
         return EXIT_OK if result.hits else EXIT_NO_RESULTS
     elif args.json:
-        saved = [{"name": s.name, "query": s.query, "saved": s.saved}
-                 for s in user_data.saved_searches()]
+        saved = [
+            {"name": s.name, "query": s.query, "saved": s.saved} for s in user_data.saved_searches()
+        ]
         output.print_json(output.document(saved=saved))
     else:
         for entry in user_data.saved_searches():
@@ -450,8 +461,10 @@ def cmd_marks(args: argparse.Namespace) -> int:
     else:
         for mark, passage in marked:
             where = "whole article" if mark.paragraph is None else f"¶{passage.paragraph + 1}"
-            print(f"{clean(passage.article_id, single_line=True)}  {where}  "
-                  f"{clean(passage.text, single_line=True)[:100]}")
+            print(
+                f"{clean(passage.article_id, single_line=True)}  {where}  "
+                f"{clean(passage.text, single_line=True)[:100]}"
+            )
     return EXIT_OK
 
 

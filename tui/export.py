@@ -19,7 +19,7 @@ from typing import Any
 
 from index.engine import ArticleSummary
 from index.models import Passage, SearchResult, Timeline, TimelineEvent
-from index.timeline import event_to_json
+from index.timeline.build import event_to_json
 from tui.output import _event_dates as event_dates
 from tui.output import hit_json, json_text
 from tui.textsafe import clean

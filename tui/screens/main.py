@@ -335,8 +335,9 @@ class MainScreen(Screen[None]):
                 break
 
     # Printable keys are text in the query box: hide (and disable) their screen bindings there.
-    _TYPING_ACTIONS = frozenset({"focus_query", "show_pane", "help", "quit", "show_marked",
-                                 "export"})
+    _TYPING_ACTIONS = frozenset(
+        {"focus_query", "show_pane", "help", "quit", "show_marked", "export"}
+    )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action in self._TYPING_ACTIONS and isinstance(self.focused, Input))
@@ -376,9 +377,13 @@ class MainScreen(Screen[None]):
                 self.app.bell()
             return
         location = self._trail.pop()
-        if location.pane == "reader" and location.article_id and (
-            location.article_id != self.article_id
-            or location.paragraph != self.reader.current_paragraph
+        if (
+            location.pane == "reader"
+            and location.article_id
+            and (
+                location.article_id != self.article_id
+                or location.paragraph != self.reader.current_paragraph
+            )
         ):
             self.load_article(location.article_id, paragraph=location.paragraph)
         self.action_show_pane(location.pane)
@@ -434,8 +439,13 @@ class MainScreen(Screen[None]):
             if self.summit.engine_ready:  # the index as it was left stays searchable
                 self.summit.engine_state = "ready"
                 self.header.set_counts(None, None)
-                self.notify(message.error, title="Cannot update the index", severity="error",
-                            timeout=10, markup=False)
+                self.notify(
+                    message.error,
+                    title="Cannot update the index",
+                    severity="error",
+                    timeout=10,
+                    markup=False,
+                )
             else:
                 self._open_failed(message.error)
             return
@@ -449,8 +459,13 @@ class MainScreen(Screen[None]):
         )
         report = message.report
         for warning in (report.warnings if report else [])[:3]:
-            self.notify(clean(warning, single_line=True), title="Index", severity="warning",
-                        timeout=8, markup=False)
+            self.notify(
+                clean(warning, single_line=True),
+                title="Index",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
         self._run_pending_query()
         self._follow_folder()
         last = self._last_request
@@ -476,7 +491,7 @@ class MainScreen(Screen[None]):
         threading.Thread(target=self._watch_folder, name="summit-watch", daemon=True).start()
 
     def _watch_folder(self) -> None:
-        from index.watch import watch_folder
+        from index.corpus.watch import watch_folder
 
         engine, stop = self.summit.engine, self._watch_stop
         assert stop is not None
@@ -569,8 +584,13 @@ class MainScreen(Screen[None]):
             return  # stale: the user typed on
         if message.result is None:
             self.search_pane.set_status(f"Search failed: {message.error}", classes="-error")
-            self.notify(message.error or "search failed", title="Search", severity="error",
-                        timeout=6, markup=False)
+            self.notify(
+                message.error or "search failed",
+                title="Search",
+                severity="error",
+                timeout=6,
+                markup=False,
+            )
             return
         result = message.result
         self._marked_view, self._search_before_marks = False, None  # a new search leaves it
@@ -578,8 +598,13 @@ class MainScreen(Screen[None]):
         self.search_query = message.query
         self.search_pane.show_result(result)
         if result.error and message.submitted:
-            self.notify(clean(result.error, single_line=True), title="Query",
-                        severity="warning", timeout=6, markup=False)
+            self.notify(
+                clean(result.error, single_line=True),
+                title="Query",
+                severity="warning",
+                timeout=6,
+                markup=False,
+            )
 
     def watch_search_query(self, query: str) -> None:
         timeline = self.timeline_pane
@@ -684,8 +709,13 @@ class MainScreen(Screen[None]):
 
     async def on_main_screen_article_loaded(self, message: ArticleLoaded) -> None:
         if message.document is None:
-            self.notify(message.error or "cannot open the article", title="Reader",
-                        severity="error", timeout=6, markup=False)
+            self.notify(
+                message.error or "cannot open the article",
+                title="Reader",
+                severity="error",
+                timeout=6,
+                markup=False,
+            )
             return
         self.article_id = message.document.article.id
         await self.reader.show_document(message.document)
@@ -713,8 +743,9 @@ class MainScreen(Screen[None]):
             return
         command = pager_command(self.summit.config.pager, os.environ)
         if not command:
-            self.notify("No pager: set $PAGER or install less", severity="warning",
-                        timeout=5, markup=False)
+            self.notify(
+                "No pager: set $PAGER or install less", severity="warning", timeout=5, markup=False
+            )
             return
         # The article's text made inert, on stdin: no escape sequence reaches the terminal
         # (even with less -R) and no LESSOPEN preprocessor runs on the file.
@@ -725,8 +756,9 @@ class MainScreen(Screen[None]):
             with self.app.suspend():
                 subprocess.run(pager_argv(command, line), input=inert, check=False)
         except SuspendNotSupported:
-            self.notify("Cannot open a pager in this session (e.g. over SSH)",
-                        severity="warning", timeout=5)
+            self.notify(
+                "Cannot open a pager in this session (e.g. over SSH)", severity="warning", timeout=5
+            )
         except OSError as exc:
             self.notify(f"Pager failed: {exc}", severity="error", timeout=5, markup=False)
 
@@ -775,8 +807,12 @@ class MainScreen(Screen[None]):
                 self.reader.show_dates(doc.article.id, None, ())
             if not self._timeline_error_shown:
                 self._timeline_error_shown = True
-                self.notify(f"Timeline unavailable: {message.error}", severity="warning",
-                            timeout=6, markup=False)
+                self.notify(
+                    f"Timeline unavailable: {message.error}",
+                    severity="warning",
+                    timeout=6,
+                    markup=False,
+                )
             return
         if message.summaries:
             self.summit.article_summaries = message.summaries
@@ -834,8 +870,10 @@ class MainScreen(Screen[None]):
                 box.focus()
 
         self.app.push_screen(
-            HistoryPicker(self.summit.history.matching(self.search_pane.query_text)
-                          or self.summit.history.matching("")),
+            HistoryPicker(
+                self.summit.history.matching(self.search_pane.query_text)
+                or self.summit.history.matching("")
+            ),
             chosen,
         )
 
@@ -850,17 +888,27 @@ class MainScreen(Screen[None]):
         if not self.summit.policy.allows("run_external"):  # the gate already said why
             return
         path = self.summit.engine.articles_dir / article.file
-        argv = editor_argv(editor_command(self.summit.config.editor, os.environ), path,
-                           file_line(article, paragraph))
+        argv = editor_argv(
+            editor_command(self.summit.config.editor, os.environ),
+            path,
+            file_line(article, paragraph),
+        )
         try:
             with self.app.suspend():
                 subprocess.run(argv, check=False)
         except SuspendNotSupported:
-            self.notify("Cannot open an editor in this session (e.g. over SSH)",
-                        severity="warning", timeout=5)
+            self.notify(
+                "Cannot open an editor in this session (e.g. over SSH)",
+                severity="warning",
+                timeout=5,
+            )
         except OSError as exc:
-            self.notify(f"Editor failed ({argv[0]}): {exc.strerror or exc}", severity="error",
-                        timeout=5, markup=False)
+            self.notify(
+                f"Editor failed ({argv[0]}): {exc.strerror or exc}",
+                severity="error",
+                timeout=5,
+                markup=False,
+            )
 
     # -- marks ----------------------------------------------------------------------------
 
@@ -875,8 +923,7 @@ class MainScreen(Screen[None]):
         try:
             marked = self.summit.engine.user_data.toggle_mark(event.article_id, event.paragraph)
         except SummitError as exc:
-            self.notify(error_text(exc), title="Marks", severity="error", timeout=5,
-                        markup=False)
+            self.notify(error_text(exc), title="Marks", severity="error", timeout=5, markup=False)
             return
         key = (event.article_id, event.paragraph)
         if marked:
@@ -962,14 +1009,21 @@ class MainScreen(Screen[None]):
             try:
                 day = dt.date.fromisoformat(answer)
             except ValueError:
-                self.notify(f"Not a date: {answer!r} (use YYYY-MM-DD, or 'clear')",
-                            severity="warning", timeout=4, markup=False)
+                self.notify(
+                    f"Not a date: {answer!r} (use YYYY-MM-DD, or 'clear')",
+                    severity="warning",
+                    timeout=4,
+                    markup=False,
+                )
                 return
             self._set_date(article_id, day)
 
         self.app.push_screen(
-            PromptScreen("The date of this article:", value=current,
-                         hint="YYYY-MM-DD, or 'clear' to let the articles decide"),
+            PromptScreen(
+                "The date of this article:",
+                value=current,
+                hint="YYYY-MM-DD, or 'clear' to let the articles decide",
+            ),
             answered,
         )
 
@@ -980,8 +1034,9 @@ class MainScreen(Screen[None]):
             engine.set_user_date(article_id, day)
             engine.anchors()  # worked out again, with the user's date first
         except SummitError as exc:
-            self.app.call_from_thread(self.notify, error_text(exc), severity="error",
-                                      timeout=5, markup=False)
+            self.app.call_from_thread(
+                self.notify, error_text(exc), severity="error", timeout=5, markup=False
+            )
             return
         said = f"Date set by you: {day:%-d %B %Y}" if day else "Your date is forgotten"
         self.app.call_from_thread(self._date_changed, article_id, said)
@@ -1007,15 +1062,22 @@ class MainScreen(Screen[None]):
             try:
                 entry = self.summit.engine.user_data.save_search(name, query)
             except SummitError as exc:
-                self.notify(error_text(exc), title="Saved searches", severity="error",
-                            timeout=5, markup=False)
+                self.notify(
+                    error_text(exc),
+                    title="Saved searches",
+                    severity="error",
+                    timeout=5,
+                    markup=False,
+                )
                 return
-            self.notify(f"Saved as {entry.name!r}: {entry.query}", title="Saved searches",
-                        timeout=3, markup=False)
+            self.notify(
+                f"Saved as {entry.name!r}: {entry.query}",
+                title="Saved searches",
+                timeout=3,
+                markup=False,
+            )
 
-        self.app.push_screen(
-            PromptScreen(f"Save the search {query!r} as:", hint="a name"), named
-        )
+        self.app.push_screen(PromptScreen(f"Save the search {query!r} as:", hint="a name"), named)
 
     def action_saved_searches(self) -> None:
         from tui.screens.history_picker import Picker
@@ -1025,8 +1087,7 @@ class MainScreen(Screen[None]):
             self.notify("No saved searches yet (Ctrl+S saves the current query)", timeout=4)
             return
         entries = [(f"{s.name} — {s.query}", s.query) for s in reversed(saved)]
-        self.app.push_screen(Picker("Saved searches (newest first)", entries),
-                             self.run_query)
+        self.app.push_screen(Picker("Saved searches (newest first)", entries), self.run_query)
 
     def run_query(self, query: str | None) -> None:
         """Put `query` in the box and search it, as if typed and submitted."""
@@ -1052,8 +1113,11 @@ class MainScreen(Screen[None]):
         elif self.search_pane.results.result is not None:
             what, formats = "the results", ".md, .csv or .jsonl"
         else:
-            self.notify("Nothing to export yet: search first (or M for the marked passages)",
-                        severity="warning", timeout=4)
+            self.notify(
+                "Nothing to export yet: search first (or M for the marked passages)",
+                severity="warning",
+                timeout=4,
+            )
             return
         timeline = self.pane == "timeline"
 
@@ -1063,10 +1127,15 @@ class MainScreen(Screen[None]):
             target = Path(answer).expanduser()
             fmt = export_format(target, timeline=timeline)
             if fmt is None:
-                self.notify(f"Say the format with the file's suffix: {formats}",
-                            severity="warning", timeout=5, markup=False)
+                self.notify(
+                    f"Say the format with the file's suffix: {formats}",
+                    severity="warning",
+                    timeout=5,
+                    markup=False,
+                )
                 return
             if target.exists():
+
                 def confirmed(reply: str | None) -> None:
                     if reply and reply.strip().lower() in ("y", "yes"):
                         self.write_export(target, fmt, timeline)
@@ -1101,12 +1170,19 @@ class MainScreen(Screen[None]):
         except (OSError, SummitError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self.app.call_from_thread(
-                self.notify, f"Cannot export to {target}: {reason}", title="Export",
-                severity="error", timeout=6, markup=False,
+                self.notify,
+                f"Cannot export to {target}: {reason}",
+                title="Export",
+                severity="error",
+                timeout=6,
+                markup=False,
             )
             return
         self.app.call_from_thread(
-            self.notify, f"Wrote {count} entries to {target}", title="Export", timeout=4,
+            self.notify,
+            f"Wrote {count} entries to {target}",
+            title="Export",
+            timeout=4,
             markup=False,
         )
 

@@ -6,7 +6,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
-from index.querylang import well_formed
+from index.search.querylang import well_formed
 from tui.commands import bindings_for
 from tui.history import QueryHistory
 

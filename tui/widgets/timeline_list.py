@@ -27,7 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from index.models import EventSource, TimelineEvent
-from index.temporal import LONG_SPANS, span_label
+from index.text.temporal import LONG_SPANS, span_label
 from tui.commands import bindings_for
 from tui.textsafe import clean, safe_text
 
@@ -136,8 +136,13 @@ def _rows_and_dense(events: Sequence[TimelineEvent]) -> tuple[list[Row], set[dt.
             day = first
             count = len(per_day.get(first, ()))
             rows.append(
-                Row("day", first.strftime("%a %-d %B %Y"), day=first, dense=first in dense,
-                    count=count)
+                Row(
+                    "day",
+                    first.strftime("%a %-d %B %Y"),
+                    day=first,
+                    dense=first in dense,
+                    count=count,
+                )
             )
         rows.append(Row("event", "", event))
     return rows, dense
@@ -441,8 +446,9 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         first, last = (0, len(text)) if limit is None else crop_window(len(text), expression, limit)
         spans = []
         if expression is not None:
-            spans.append((expression[0] - first, expression[1] - first,
-                          self._style("timeline--expression")))
+            spans.append(
+                (expression[0] - first, expression[1] - first, self._style("timeline--expression"))
+            )
         sentence = safe_text(text[first:last], single_line=True, spans=spans)
         if first > 0:
             sentence = Text("…", end="") + sentence
@@ -492,8 +498,7 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.rows[index]
         inner = max(width - 2, 1)
         content = (
-            self._event_line(row.event, inner) if row.event is not None
-            else self._heading_text(row)
+            self._event_line(row.event, inner) if row.event is not None else self._heading_text(row)
         )
         line = Text(" ", end="")
         line.append_text(content)
@@ -548,8 +553,10 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         primary = primary_source(entry)
         sources: list[tuple[str, str]] = []  # (badge, expression), Enter's source first
         for source in sorted(entry.sources, key=lambda s: s is not primary):
-            pair = (clean(short_id(source.article_id), single_line=True),
-                    clean(source.expression, single_line=True))
+            pair = (
+                clean(short_id(source.article_id), single_line=True),
+                clean(source.expression, single_line=True),
+            )
             if pair not in sources:
                 sources.append(pair)
         if not sources:

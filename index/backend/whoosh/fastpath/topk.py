@@ -1,4 +1,4 @@
-"""The best passages for a query, from whole posting lists (index/postings.py).
+"""The best passages for a query, from whole posting lists (fastpath/postings.py).
 
 A query of terms, Or, And (with Not), AndMaybe, AndNot and phrases becomes a tree of
 nodes. Each node gives its candidate documents with an upper bound of their score (the
@@ -23,7 +23,12 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from index.postings import PostingsReader, TermPostings, Unsupported, occurring_at_least
+from index.backend.whoosh.fastpath.postings import (
+    PostingsReader,
+    TermPostings,
+    Unsupported,
+    occurring_at_least,
+)
 
 NOT_SCORE = 1.0
 """What whoosh adds for each Not inside an And (its InverseMatcher's score)."""
@@ -357,9 +362,7 @@ def _is_plain_or(query: wq.Query) -> bool:
     )
 
 
-def _and(
-    query: wq.And, reader: PostingsReader, memo: dict[tuple[int, float], Node]
-) -> Node:
+def _and(query: wq.And, reader: PostingsReader, memo: dict[tuple[int, float], Node]) -> Node:
     positive = [q for q in query.subqueries if not isinstance(q, wq.Not)]
     negated = [q.query for q in query.subqueries if isinstance(q, wq.Not)]
     if not positive:

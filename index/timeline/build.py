@@ -1,6 +1,6 @@
 """Resolve time expressions against article anchors and build the event timeline.
 
-Pipeline: `index.temporal.extract_raw` (cached, date-free) -> `index.anchors`
+Pipeline: `index.text.temporal.extract_raw` (cached, date-free) -> `index.timeline.anchors`
 (each article's date) -> `resolve_expressions` (calendar dates with a
 granularity) -> one candidate event per expression, carrying the sentence or
 clause it belongs to -> merge candidates from different articles that state
@@ -24,7 +24,17 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from index.anchors import (
+from index.models import (
+    Article,
+    DateAnchor,
+    EventSource,
+    Granularity,
+    TimeExpression,
+    Timeline,
+    TimelineEvent,
+)
+from index.text.temporal import RawExpr
+from index.timeline.anchors import (
     FUZZY_ALLOWANCE,
     LARGE_CORPUS,
     RD_WEEKDAYS,
@@ -36,16 +46,6 @@ from index.anchors import (
     forget_words,
     same_story,
 )
-from index.models import (
-    Article,
-    DateAnchor,
-    EventSource,
-    Granularity,
-    TimeExpression,
-    Timeline,
-    TimelineEvent,
-)
-from index.temporal import RawExpr
 
 Resolved = tuple[Granularity, dt.date | None, dt.date | None]
 VAGUE: Resolved = ("vague", None, None)

@@ -29,7 +29,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from index.analysis import fold
+from index.text.analysis import fold
 
 RawExpressions = list[dict[str, Any]]
 
@@ -228,12 +228,16 @@ class SidecarStore:
     def most_frequent_with_prefix(self, prefix: str, limit: int) -> list[tuple[int, str]]:
         try:
             with self._lock:
-                rows = self._connect().execute(
-                    "SELECT articles, word FROM vocabulary"
-                    " WHERE word >= ? AND word < ? AND articles > 0"
-                    " ORDER BY articles DESC, word DESC LIMIT ?",
-                    (prefix, prefix + PREFIX_END, limit),
-                ).fetchall()
+                rows = (
+                    self._connect()
+                    .execute(
+                        "SELECT articles, word FROM vocabulary"
+                        " WHERE word >= ? AND word < ? AND articles > 0"
+                        " ORDER BY articles DESC, word DESC LIMIT ?",
+                        (prefix, prefix + PREFIX_END, limit),
+                    )
+                    .fetchall()
+                )
         except sqlite3.Error:
             return []
         return [(int(count), str(word)) for count, word in rows]

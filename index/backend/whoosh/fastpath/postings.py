@@ -3,7 +3,7 @@
 Whoosh walks postings one at a time through layers of Python matchers: several
 microseconds a posting, and its block-max skipping saves little when, as in a large
 corpus, every block of a common word holds some short, high-scoring passage. Reading a
-term's blocks in bulk (index/blocks.py) and scoring them in one comprehension costs
+term's blocks in bulk (fastpath/blocks.py) and scoring them in one comprehension costs
 well under a microsecond a posting. Word positions are read per block, only where a
 phrase asks for them.
 """
@@ -26,7 +26,7 @@ from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
-from index.blocks import (
+from index.backend.whoosh.fastpath.blocks import (
     BLOCK_POSTINGS,
     BlockSource,
     BlockValues,

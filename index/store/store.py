@@ -27,8 +27,9 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index, LockError
 from whoosh.writing import IndexWriter
 
-from index import mapped_files
-from index.corpus import (
+import index.backend.whoosh.fastpath.mapped_files as mapped_files
+from index.backend.whoosh.schema import SCHEMA_VERSION, build_schema
+from index.corpus.articles import (
     article_id_for,
     discover_names,
     infer_place,
@@ -43,7 +44,8 @@ from index.errors import (
     IndexWriteError,
     SummitError,
 )
-from index.indexing import (
+from index.models import Article, PlaceSource, UpdateReport
+from index.store.indexing import (
     IndexJob,
     ParallelIndexer,
     ParsedFile,
@@ -54,7 +56,7 @@ from index.indexing import (
     use_block_pool,
     worker_count,
 )
-from index.integrity import (
+from index.store.integrity import (
     checksums,
     file_checksum,
     find_damage,
@@ -63,11 +65,9 @@ from index.integrity import (
     whoosh_files,
     with_self_checksum,
 )
-from index.models import Article, PlaceSource, UpdateReport
-from index.paths import fallback_index_dir
-from index.schema import SCHEMA_VERSION, build_schema
-from index.sidecar import ArticleExtras, LazyVocabulary, SidecarStore, Vocabulary
-from index.variants import variant_groups
+from index.store.paths import fallback_index_dir
+from index.store.sidecar import ArticleExtras, LazyVocabulary, SidecarStore, Vocabulary
+from index.text.variants import variant_groups
 
 mapped_files.install()
 
@@ -351,7 +351,7 @@ class IndexStore:
         self._variants_stale = False
         """Articles changed since the variant groups were stored."""
         self._checksums: dict[str, str] = {}
-        """Each index file's checksum when written (see index.integrity), by its path
+        """Each index file's checksum when written (see index.store.integrity), by its path
         relative to the index folder."""
 
     # -- opening ---------------------------------------------------------------------
@@ -640,7 +640,7 @@ class IndexStore:
 
     def _update(self, progress: ProgressCallback | None) -> UpdateReport:
         """Re-index what changed. Many files are parsed and indexed by worker processes
-        (see index.indexing); the manifest changes only once the whoosh commit
+        (see index.store.indexing); the manifest changes only once the whoosh commit
         succeeded."""
         assert self._ix is not None
         report = UpdateReport()
@@ -730,7 +730,7 @@ class IndexStore:
         assert self._ix is not None
         try:
             # whoosh's own multi-process writer is not used: its forked sub-writers
-            # outlive a SIGKILLed parent, holding the locks (see index.indexing).
+            # outlive a SIGKILLed parent, holding the locks (see index.store.indexing).
             writer = self._ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.25, limitmb=WRITER_LIMIT_MB)
         except LockError as exc:
             raise IndexBusyError(
@@ -867,7 +867,7 @@ class IndexStore:
     def raw_expressions(self, article_id: str) -> list[dict[str, Any]]:
         """Read on demand. When the stored row is missing or unreadable (a manifest save
         that failed, a damaged file), they are extracted again from the article."""
-        from index.temporal import extract_raw
+        from index.text.temporal import extract_raw
 
         record = self.record(article_id)
         pending = self._pending_extras.changed.get(article_id)
@@ -910,7 +910,7 @@ class IndexStore:
         return self._searcher
 
     def _refresh_searcher(self) -> None:
-        from index.search import PassageSearcher
+        from index.search.searcher import PassageSearcher
 
         if self._ix is None:
             return

@@ -43,13 +43,15 @@ def bounded_wildcard(node: wq.Wildcard | wq.Every, lexicon: Lexicon) -> wq.Query
     (An Every over one field expands to each of its terms; a field-less Every, the
     query of a filter alone, reads no postings and is not for here.)"""
     if isinstance(node, wq.Every):
-        raise QueryTooExpensive("query too expensive: a lone * matches every word; "
-                                "put letters before it (e.g. battal*)")
+        raise QueryTooExpensive(
+            "query too expensive: a lone * matches every word; put letters before it (e.g. battal*)"
+        )
     pattern = node.text if isinstance(node.text, str) else node.text.decode("utf-8")
     literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
-    regex = re.compile("".join(
-        ".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern
-    ) + r"\Z", re.DOTALL)
+    regex = re.compile(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern) + r"\Z",
+        re.DOTALL,
+    )
     terms = lexicon(node.fieldname)
     start = bisect.bisect_left(terms, literal)
     deadline = time.monotonic() + EXPANSION_SECONDS

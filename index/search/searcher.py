@@ -26,16 +26,16 @@ from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.index import Index
 from whoosh.searching import Searcher, TimeLimit
 
-from index.analysis import ACCENTS, fold, keyword_analyzer, stem
-from index.budget import QueryTooExpensive, bounded_wildcard, check_size
-from index.highlight import make_snippet, match_spans, phrase_spans
+from index.backend.whoosh.budget import QueryTooExpensive, bounded_wildcard, check_size
+from index.backend.whoosh.fastpath.postings import PostingsReader, Unsupported
+from index.backend.whoosh.fastpath.topk import RequireAny, compile_query, top_docs
+from index.backend.whoosh.schema import ARTICLE, PASSAGE
 from index.models import AlsoIn, DateAnchor, Passage, SearchResult, Span
-from index.postings import PostingsReader, Unsupported
-from index.querylang import PreparedQuery, is_empty, prepare_query, well_formed
-from index.schema import ARTICLE, PASSAGE
-from index.sidecar import LazyVocabulary
-from index.topk import RequireAny, compile_query, top_docs
-from index.variants import VariantTable, consonant_skeleton
+from index.search.highlight import make_snippet, match_spans, phrase_spans
+from index.search.querylang import PreparedQuery, is_empty, prepare_query, well_formed
+from index.store.sidecar import LazyVocabulary
+from index.text.analysis import ACCENTS, fold, keyword_analyzer, stem
+from index.text.variants import VariantTable, consonant_skeleton
 
 TEXT_FIELDS = ("title", "body")
 PREFIX_EXPANSION_LIMIT = 64
@@ -58,7 +58,7 @@ AS_YOU_TYPE_WORK = 60_000
 beyond that a keystroke would wait longer than for whoosh, which stops at
 AS_YOU_TYPE_SECONDS with the best hits found so far."""
 COUNT_CAP = 1000
-"""When whoosh searches (what index/topk.py does not handle), passages counted exactly;
+"""When whoosh searches (what the fast path does not handle), passages counted exactly;
 past this the total is an estimate ("about N"), so a common word never costs a second
 full pass over its matches. (topk counts from the lists it has read anyway.)"""
 COUNT_SCAN_LIMIT = 4 * COUNT_CAP
@@ -365,7 +365,7 @@ class PassageSearcher:
         shown = shown_anchors or anchors
         try:
             plan = self._plan(text, as_you_type=as_you_type)
-        except QueryTooExpensive as exc:  # index/budget.py: answered, not run
+        except QueryTooExpensive as exc:  # index/backend/whoosh/budget.py: answered, not run
             return SearchResult(text, "", 0, False, (), (str(exc),), error=str(exc))
         if is_empty(plan.prepared):
             return SearchResult(
@@ -510,9 +510,7 @@ class PassageSearcher:
             ]
             total += len(leads)
             seen.update(lead.article_id for lead in leads)
-            hits = [
-                replace(hit, rank=rank) for rank, hit in enumerate([*leads, *hits][:limit], 1)
-            ]
+            hits = [replace(hit, rank=rank) for rank, hit in enumerate([*leads, *hits][:limit], 1)]
         if group_by_article:
             total = len(seen) if len(hits) < limit else total
         return hits, total, exact
@@ -554,7 +552,7 @@ class PassageSearcher:
         self, query: wq.Query, fetch: int, allow: set[int] | None, as_you_type: bool
     ) -> tuple[list[tuple[float, int]], int, bool]:
         """((score, docnum) best first, total, exact?). Whole posting lists when they can
-        be read in time (index/topk.py: exact, and much faster than whoosh's matchers on
+        be read in time (fastpath/topk.py: exact, and much faster than whoosh's matchers on
         common words); otherwise, and for what topk cannot score, whoosh."""
         work = self._postings.work
         if not as_you_type or work(query, AS_YOU_TYPE_WORK) <= AS_YOU_TYPE_WORK:

@@ -35,7 +35,7 @@ from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from rapidfuzz import fuzz, process
 
 from index.models import Article, DateAnchor
-from index.temporal import RawExpr
+from index.text.temporal import RawExpr
 
 SAME_STORY = 0.3
 """Similarity from which two articles are taken to report the same story."""

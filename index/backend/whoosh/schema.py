@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from index.analysis import keyword_analyzer, stemming_analyzer
+from index.text.analysis import keyword_analyzer, stemming_analyzer
 
 SCHEMA_VERSION = 10
 

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from index.userdata import write_json_atomically
+from index.user.data import write_json_atomically
 
 USER_DATES = "user_dates.json"
 

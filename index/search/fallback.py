@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from index.models import SearchResult
-from index.querylang import plain_words
-from index.search import _prefix_last_word
+from index.search.querylang import plain_words
+from index.search.searcher import _prefix_last_word
 
 Run = Callable[[str, bool], SearchResult]
 """run(query text, as_you_type) → the searcher's result."""

@@ -18,8 +18,8 @@ from pathlib import Path, PurePosixPath
 
 import charset_normalizer
 
+from index.corpus.frontmatter import parse_front_matter
 from index.errors import CorpusError, SummitError
-from index.frontmatter import parse_front_matter
 from index.models import Article, Paragraph, PlaceSource
 
 ARTICLE_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
@@ -115,9 +115,9 @@ class LoadResult:
 
 def bundled_articles_dir() -> Path:
     """The articles shipped with the package (inside the wheel, or the repo's articles/)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "bundled_articles"
-    return packaged if packaged.is_dir() else here.parent / "articles"
+    package = Path(__file__).resolve().parents[1]  # index/
+    packaged = package / "bundled_articles"
+    return packaged if packaged.is_dir() else package.parent / "articles"
 
 
 def resolve_articles_dir(folder: Path | str | None) -> Path:
@@ -360,7 +360,7 @@ class _Line:
 def parse_article(text: str, file: str, kind: str = "txt", *, digest: str | None = None) -> Article:
     """Parse decoded text into an Article. HTML is reduced to its story text first."""
     if kind == "html":
-        from index.htmltext import extract_story
+        from index.corpus.html import extract_story
 
         story = extract_story(text)
         meta = story.meta

@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from functools import lru_cache
 
-from index.analysis import fold, hyphenated_with_offsets, stem, tokens_with_offsets
 from index.models import Span
+from index.text.analysis import fold, hyphenated_with_offsets, stem, tokens_with_offsets
 
 SNIPPET_CHARS = 240
 

@@ -33,8 +33,8 @@ from typing import Any
 
 from whoosh.writing import PostingPool
 
-from index.analysis import folded_words
-from index.corpus import (
+from index.backend.whoosh.schema import ARTICLE, PASSAGE
+from index.corpus.articles import (
     SkippedFile,
     parse_file,
     printable_name,
@@ -43,9 +43,9 @@ from index.corpus import (
 )
 from index.errors import IndexCancelled
 from index.models import Article
-from index.processes import exit_with_parent, process_pool, spawning
-from index.schema import ARTICLE, PASSAGE
-from index.sidecar import ArticleExtras
+from index.store.processes import exit_with_parent, process_pool, spawning
+from index.store.sidecar import ArticleExtras
+from index.text.analysis import folded_words
 
 PARALLEL_THRESHOLD = 200
 """Below this many files, spawning workers costs more than it saves."""
@@ -78,7 +78,7 @@ class IndexJob:
 class ParsedFile:
     file: str
     """The path relative to the articles folder (also when the file was skipped)."""
-    record: Any  # index.store.ManifestRecord; Any avoids an import cycle
+    record: Any  # index.store.store.ManifestRecord; Any avoids an import cycle
     raw_expressions: str
     """JSON, as stored: a string is a tenth of the memory of the parsed lists, and the
     parent holds them for a whole build."""
@@ -88,14 +88,14 @@ class ParsedFile:
     """The article's distinct vocabulary words (folded), space-separated."""
     proper_nouns: str = "{}"
     name_pairs: str = ""
-    """Its proper nouns and name pairs, as stored (see index.sidecar.ArticleExtras)."""
+    """Its proper nouns and name pairs, as stored (see index.store.sidecar.ArticleExtras)."""
 
 
 def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
     """Parse one file and extract what the index stores for it; the article comes back
     only when its documents must be (re-)written."""
-    from index.store import ManifestRecord
-    from index.temporal import extract_raw
+    from index.store.store import ManifestRecord
+    from index.text.temporal import extract_raw
 
     path, folder = Path(job.path), Path(job.folder)
     file = relative_name(path, folder)
@@ -175,7 +175,7 @@ def article_documents(article: Article) -> Iterator[dict[str, Any]]:
         "start": 0,
         "end": len(article.text),
         # No body: passages are what is searched, and `similar` reads an article's key
-        # terms from its passages. The vocabulary is in the sidecar (index.sidecar).
+        # terms from its passages. The vocabulary is in the sidecar (index.store.sidecar).
     }
     for paragraph in article.paragraphs:
         yield {

@@ -3,7 +3,7 @@
 `extract_raw` runs once per article at index time and its output is cached as
 JSON, so it must not depend on the article's date: every expression is parsed
 into plain fields (day, month, year, weekday, relative unit/offset, range ends,
-qualifiers) and resolution against a date happens later, in `index.timeline`.
+qualifiers) and resolution against a date happens later, in `index.timeline.build`.
 
 The tagger is a handful of precompiled regular expressions whose candidate
 matches are reconciled longest-first.  Matching is deliberately conservative:
@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from index.frontmatter import parse_front_matter
+from index.corpus.frontmatter import parse_front_matter
 
 RawExpr = dict[str, Any]
 """One JSON-safe expression: start, end, text, kind plus kind-specific fields."""
@@ -311,7 +311,7 @@ def _numeric(m: Groups) -> RawExpr | None:
     """12/23/2025 is month-first, 23/12/2025 day-first; 03/04/2025 stays ambiguous.
 
     The ambiguous reading is settled at resolution time from the article's own
-    style (see `index.timeline`), so both readings are kept here.
+    style (see `index.timeline.build`), so both readings are kept here.
     """
     a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("y"))
     mdy = 1 <= a <= 12 and valid_day(year, a, b)
@@ -541,8 +541,7 @@ _OF_YEAR = (
 """The year a quarter or half is "of": "of 1989", "of last year", "of fiscal 1990"."""
 C_QUARTER = re.compile(
     r"(?P<n>(?i:first|second|third|fourth|1st|2nd|3rd|4th))[-\s]+(?:(?i:fiscal)[-\s]+)?"
-    r"(?P<u>(?i:quarter|period))\b"
-    + _OF_YEAR,
+    r"(?P<u>(?i:quarter|period))\b" + _OF_YEAR,
     _FLAGS,
 )
 P_PERIOD = re.compile(
@@ -551,15 +550,13 @@ P_PERIOD = re.compile(
     _FLAGS,
 )
 C_HALF = re.compile(
-    r"(?P<n>(?i:first|second|last))(?:(?P<hy>-)|\s+)(?P<u>(?i:half))\b"
-    + _OF_YEAR,
+    r"(?P<n>(?i:first|second|last))(?:(?P<hy>-)|\s+)(?P<u>(?i:half))\b" + _OF_YEAR,
     _FLAGS,
 )
 C_QN = re.compile(rf"Q(?P<n>[1-4])\b(?:\s*(?P<y>{YEAR})\b)?", _FLAGS)
 C_QREF = re.compile(r"(?P<u>(?i:quarter|period))\b(?!s)", _FLAGS)
 P_QREF = re.compile(
-    r"(?P<det>\b(?i:the|this|that|last|next|its|their))\s+"
-    + _ADJS_BEFORE,
+    r"(?P<det>\b(?i:the|this|that|last|next|its|their))\s+" + _ADJS_BEFORE,
     _FLAGS,
 )
 C_YEAR_AGO = re.compile(r"(?P<w>(?i:year-ago|year-earlier))\b", _FLAGS)
@@ -1248,7 +1245,7 @@ def _quarter_context(out: list[RawExpr]) -> list[RawExpr]:
     """Quarters named without their number ("the quarter", "the year-ago quarter") take
     the last one the article named; in an article about a quarter, "a year earlier"
     and "year-ago" mean that quarter a year before (TimeML's reading of earnings news).
-    Text only: the calendar comes later, in `index.timeline`."""
+    Text only: the calendar comes later, in `index.timeline.build`."""
     last_n: int | None = None
     last_end = -QUARTER_REACH
     kept: list[RawExpr] = []

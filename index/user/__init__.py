@@ -1,0 +1,1 @@
+"""What the user keeps per corpus apart from the index: saved searches, marks, own dates."""

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from index.engine import Engine  # noqa: E402
-from index.search.evaluation import (  # noqa: E402
+from index.evaluation import (  # noqa: E402
     GradedOutcome,
     as_graded,
     evaluate,

@@ -12,14 +12,15 @@ import datetime as dt
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import index.user.dates as user_dates
-from index.corpus.articles import bundled_articles_dir, parse_file, resolve_articles_dir
-from index.errors import ArticleNotFound, SummitError
+from index.cancel import Cancel, either
+from index.corpus.articles import bundled_articles_dir, resolve_articles_dir
+from index.errors import SummitError, TimelineCancelled
 from index.models import (
     Article,
     DateAnchor,
@@ -37,10 +38,7 @@ from index.timeline.cache import load_anchors, load_events, save_anchors, save_e
 from index.user.data import Mark, UserData
 
 if TYPE_CHECKING:
-    from index.store.store import IndexStore
-
-ProgressCallback = Callable[[int, int, str], None]
-"""progress(done, total, message): called from the thread doing the work."""
+    from index.backend.base import PassageIndex, ProgressCallback
 
 TIMELINE_PROCESS_THRESHOLD = 500
 """From this many articles, the timeline is built in a child process (see
@@ -88,7 +86,7 @@ class Engine:
         self.today = today
         self.is_bundled = self.articles_dir == bundled_articles_dir()
         self._requested_index_dir = requested
-        self._store_instance: IndexStore | None = None
+        self._store_instance: PassageIndex | None = None
         self._lock = threading.RLock()
         # one search at a time: a whoosh searcher and its caches are not made for
         # concurrent use, and the app's search workers can overlap (a cancelled thread
@@ -104,11 +102,11 @@ class Engine:
         """Set by close(): a timeline child still building is stopped."""
 
     @property
-    def _store(self) -> IndexStore:
-        """Created on first use: index.store.store imports whoosh (~50–70 ms), which the app
+    def _store(self) -> PassageIndex:
+        """Created on first use: the whoosh backend imports whoosh (~50–70 ms), which the app
         must not pay before its first frame (it opens the engine in a worker)."""
         if self._store_instance is None:
-            from index.store.store import IndexStore
+            from index.backend.whoosh.store import IndexStore
 
             self._store_instance = IndexStore(
                 self.articles_dir, self._requested_index_dir, self._search_lock, self._closing
@@ -144,13 +142,17 @@ class Engine:
         *,
         rebuild: bool = False,
         verify: bool = False,
+        cancel: threading.Event | None = None,
     ) -> UpdateReport:
         """Create, repair or incrementally update the index; slow, run it off the UI
         thread. Searches may run meanwhile when open_existing() succeeded. With
         `verify`, every index file is checked first (index.store.integrity) and a damaged
-        index is rebuilt."""
+        index is rebuilt. Setting `cancel` (a worker's cancelled event) stops a build in
+        progress with IndexCancelled, the previous index kept."""
         with self._lock:
-            report = self._store.sync(progress=progress, rebuild=rebuild, verify=verify)
+            report = self._store.sync(
+                progress=progress, rebuild=rebuild, verify=verify, cancel=cancel
+            )
             self._follow_index_version()
             return report
 
@@ -219,13 +221,9 @@ class Engine:
         return self._store.resolve_id(article_id)
 
     def get_article(self, article_id: str) -> Article:
-        """The article as it is on disk now (re-parsed, so text and offsets are current)."""
-        record = self._store.record(self.resolve_id(article_id))
-        path = self.articles_dir / record.file
-        try:
-            return parse_file(path, self.articles_dir)
-        except OSError as exc:
-            raise ArticleNotFound(f"cannot read {record.file}: {exc.strerror or exc}") from exc
+        """The article as it reads now (re-read, so text and offsets are current), under
+        the id the index gave it."""
+        return self._store.article(self.resolve_id(article_id))
 
     def marked_passages(self) -> list[tuple[Mark, Passage]]:
         """Each mark with its passage as the article reads now (oldest mark first).
@@ -324,14 +322,14 @@ class Engine:
 
     # -- timeline ------------------------------------------------------------------
 
-    def anchors(self) -> dict[str, DateAnchor]:
+    def anchors(self, cancel: Cancel | None = None) -> dict[str, DateAnchor]:
         """Every article's date by id. From the anchors cache when it is current, so a
         search never waits for the timeline's events; else built with the timeline."""
         with self._lock:
             if not self._anchors_known:
                 cached = load_anchors(self._cache_dir, self._timeline_key())
                 if cached is None:
-                    self._ensure_timeline()
+                    self._ensure_timeline(cancel)
                 else:
                     self._anchors, self._anchors_known = cached, True
             return self._anchors
@@ -348,10 +346,13 @@ class Engine:
         end: dt.date | None = None,
         article_id: str | None = None,
         text: str | None = None,
+        cancel: Cancel | None = None,
     ) -> Timeline:
+        """The timeline (built on first use: slow, run it off the UI thread; setting
+        `cancel` stops the build with TimelineCancelled), filtered as asked."""
         from index.timeline.build import filter_timeline
 
-        timeline = self._ensure_timeline()
+        timeline = self._ensure_timeline(cancel)
         if article_id is not None:
             article_id = self.resolve_id(article_id)
         if start is None and end is None and article_id is None and not text:
@@ -385,17 +386,18 @@ class Engine:
         hits carry the dates given in front matter only."""
         return self._anchors
 
-    def _ensure_timeline(self) -> Timeline:
+    def _ensure_timeline(self, cancel: Cancel | None = None) -> Timeline:
         """The timeline: loaded from the cache (anchors and events, same key), else built
         and cached."""
         with self._lock:
             if self._timeline is None:
                 key = self._timeline_key()
                 cached = self._cached_timeline(key)
-                if cached is None and self._build_timeline_elsewhere(key):
+                stop = either(self._closing, cancel)
+                if cached is None and self._build_timeline_elsewhere(key, stop):
                     cached = self._cached_timeline(key)
                 if cached is None:
-                    timeline, anchors = self._build_timeline()
+                    timeline, anchors = self._build_timeline(stop)
                     self._save_timeline(key, timeline)
                 else:
                     timeline, anchors = cached
@@ -429,7 +431,7 @@ class Engine:
             return self.index_dir
         return fallback_index_dir(self.articles_dir, self.index_dir)
 
-    def _build_timeline_elsewhere(self, key: str) -> bool:
+    def _build_timeline_elsewhere(self, key: str, stop: Cancel) -> bool:
         """Build and cache the timeline in a child process, for a corpus large enough to
         be worth it; True when the cache for `key` was written.
 
@@ -440,9 +442,9 @@ class Engine:
         if self.article_count() < TIMELINE_PROCESS_THRESHOLD:
             return False
         folders = (str(self.articles_dir), str(self.index_dir))
-        code = run_spawned(_build_timeline_cache, (*folders, self.today, key), self._closing)
+        code = run_spawned(_build_timeline_cache, (*folders, self.today, key), stop)
         if code is None:
-            raise SummitError("the timeline was not built: the index was closed")
+            raise TimelineCancelled("the timeline was not built: it was stopped")
         return code == 0
 
     def _timeline_key(self) -> str:
@@ -457,7 +459,7 @@ class Engine:
                 digest.update(path.read_bytes())
         return digest.hexdigest()
 
-    def _build_timeline(self) -> tuple[Timeline, dict[str, DateAnchor]]:
+    def _build_timeline(self, stop: Cancel) -> tuple[Timeline, dict[str, DateAnchor]]:
         from index.timeline.build import build_timeline_from
 
         if not self._store.is_open:
@@ -465,7 +467,9 @@ class Engine:
         store = self._store
         # one article at a time, with its expressions: holding them all made the build
         # peak at 630 MB at 10k articles
-        articles = ((a, store.raw_expressions(a.id)) for a in store.articles_for_timeline())
+        articles = (
+            (a, store.raw_expressions(a.id)) for a in _until(stop, store.articles_for_timeline())
+        )
         timeline = build_timeline_from(
             articles,
             today=self.today or dt.date.today(),
@@ -483,5 +487,13 @@ def _build_timeline_cache(
     engine = Engine(articles_dir, index_dir, today=today)
     if not engine.open_existing() or engine._timeline_key() != key:
         raise SystemExit(3)
-    timeline, _ = engine._build_timeline()
+    timeline, _ = engine._build_timeline(engine._closing)
     engine._save_timeline(key, timeline)
+
+
+def _until(stop: Cancel, articles: Iterator[Article]) -> Iterator[Article]:
+    """The articles, until `stop` is set: then TimelineCancelled (nothing is cached)."""
+    for article in articles:
+        if stop.is_set():
+            raise TimelineCancelled("the timeline was not built: it was stopped")
+        yield article

@@ -28,3 +28,7 @@ class IndexWriteError(SummitError):
 
 class IndexCancelled(SummitError):
     """An update was stopped (the engine is closing); the previous index is kept."""
+
+
+class TimelineCancelled(SummitError):
+    """The timeline build was stopped (its worker cancelled, or the engine closing)."""

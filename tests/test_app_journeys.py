@@ -485,9 +485,9 @@ async def test_the_reader_shows_an_article_while_the_dates_are_worked_out(
     engine, release = app.engine, threading.Event()
     build = engine._build_timeline
 
-    def slow_build() -> Any:
+    def slow_build(stop: Any) -> Any:
         assert release.wait(30), "the test never let the timeline finish"
-        return build()
+        return build(stop)
 
     monkeypatch.setattr(engine, "_build_timeline", slow_build)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import index.store.store as store
+import index.backend.whoosh.store as store
 from index.engine import Engine
 from index.store.integrity import sqlite_problems
 from tests.hostile import write_news_corpus

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-import index.store.store as store_module
+import index.backend.whoosh.store as store_module
 from index.backend.whoosh.schema import SCHEMA_VERSION
+from index.backend.whoosh.store import MANIFEST, SIDECAR, WHOOSH_DIR
 from index.engine import Engine
 from index.errors import CorpusError
 from index.store.paths import default_index_dir
-from index.store.store import MANIFEST, SIDECAR, WHOOSH_DIR
 from tests.conftest import BUNDLED, TODAY
 
 
@@ -130,7 +130,7 @@ PARALLEL_QUERIES = ("council budget", '"harbour bridge"', "flood OR storm", "mus
 def test_worker_processes_index_what_one_process_would(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import index.store.indexing as indexing
+    import index.backend.whoosh.indexing as indexing
     from tests.hostile import write_news_corpus
 
     articles = write_news_corpus(tmp_path / "articles", count=24)
@@ -173,7 +173,7 @@ def test_time_expressions_are_read_on_demand_and_rebuilt_from_the_article(
 ) -> None:
     import sqlite3
 
-    from index.store.store import SIDECAR
+    from index.backend.whoosh.store import SIDECAR
 
     engine = _engine(corpus_copy, tmp_path / "ix")
     engine.open()
@@ -335,7 +335,7 @@ def test_one_large_file_is_indexed_with_the_block_posting_pool(
 ) -> None:
     """The single-process writer spills sorted runs as marshalled blocks, like the
     workers: the same index as whoosh's own pool, and it is really the one used."""
-    from index.store.indexing import BlockPostingPool
+    from index.backend.whoosh.indexing import BlockPostingPool
 
     articles = tmp_path / "articles"
     articles.mkdir()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-import index.store.store as store
+import index.backend.whoosh.store as store
 from index.engine import Engine
 from index.errors import CorpusError
 from tests.hostile import snapshot, write_hostile_corpus, write_news_corpus

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
-from index.search.evaluation import (
+from index.evaluation import (
     as_graded,
     evaluate,
     evaluate_graded,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from index.backend.whoosh.searcher import same_word
 from index.engine import Engine
-from index.search.evaluation import contains_any, query_forms
-from index.search.searcher import same_word
+from index.evaluation import contains_any, query_forms
 from index.text.variants import similar_spellings, variant_groups
 from tests.conftest import TODAY
 

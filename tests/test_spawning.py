@@ -41,7 +41,7 @@ class PrintCapture:
 
 if __name__ == "__main__":
     import index.engine as engine_module
-    import index.store.store as store_module
+    import index.backend.whoosh.store as store_module
     from bench.generate import generate
     from index.engine import Engine
 

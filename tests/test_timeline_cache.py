@@ -148,7 +148,7 @@ def _fresh(index_dir: Path, today: dt.date = TODAY) -> Engine:
 
 
 def _no_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(self: Engine) -> object:
+    def refuse(self: Engine, stop: object) -> object:
         raise AssertionError("the timeline was built although it is cached")
 
     monkeypatch.setattr(Engine, "_build_timeline", refuse)

@@ -25,8 +25,8 @@ from whoosh.filedb.filestore import RamStorage
 from index.backend.whoosh.fastpath.blocks import _ids_and_weights
 from index.backend.whoosh.fastpath.postings import PostingsReader
 from index.backend.whoosh.fastpath.topk import compile_query, in_sequence, top_docs
+from index.backend.whoosh.searcher import PassageSearcher
 from index.engine import Engine
-from index.search.searcher import PassageSearcher
 from index.text.analysis import fold
 from tests.conftest import TODAY
 from tests.hostile import write_news_corpus

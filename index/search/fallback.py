@@ -22,8 +22,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from index.models import SearchResult
-from index.search.querylang import plain_words
-from index.search.searcher import _prefix_last_word
+from index.search.querylang import plain_words, prefix_last_word
 
 Run = Callable[[str, bool], SearchResult]
 """run(query text, as_you_type) → the searcher's result."""
@@ -48,7 +47,7 @@ def answer(run: Run, query: str, *, as_you_type: bool) -> SearchResult:
     if first.total and not first.corrected:
         return first
     readings = [first]
-    if not as_you_type and _prefix_last_word(query) != query:
+    if not as_you_type and prefix_last_word(query) != query:
         # read exactly as while typing, so Enter ranks what the user already saw
         readings.append(run(query, True))
     if as_you_type:

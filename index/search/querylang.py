@@ -23,6 +23,7 @@ _DATE_SINGLE = re.compile(r"\bdate:\s*(\S*)", re.IGNORECASE)
 _FIELD = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):(\"[^\"]*\"|[^\s\"]+)")
 _RANGE_SPLIT = re.compile(r"\s+to\s+", re.IGNORECASE)
 _OPERATOR = re.compile(r"^(AND|OR|NOT|ANDNOT|ANDMAYBE)$")
+_LAST_WORD = re.compile(r"(?:^|(?<=\s))([^\W_][\w'’]*)$")
 _PLAIN_WORD = re.compile(r"^[^\W_][\w'’\-]*$")
 
 
@@ -235,3 +236,13 @@ def _sub_outside_quotes(pattern: re.Pattern[str], repl: object, text: str) -> st
 
 def is_empty(prepared: PreparedQuery) -> bool:
     return not prepared.text.strip() and prepared.date_range is None and not prepared.places
+
+
+def prefix_last_word(text: str) -> str:
+    """'joint batt' → 'joint batt*' unless the last word is inside quotes or a field."""
+    if not text or text.endswith((" ", '"', "*", "~")) or text.count('"') % 2:
+        return text
+    match = _LAST_WORD.search(text)
+    if not match or len(match.group(1)) < 2 or match.group(1) in {"AND", "OR", "NOT"}:
+        return text
+    return text + "*"

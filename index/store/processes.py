@@ -20,6 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import SpawnContext
 from typing import Any
 
+from index.cancel import Cancel
+
 POLL_SECONDS = 0.1
 _SPAWN_LOCK = threading.Lock()
 """`spawning()` may swap sys.stderr: one thread at a time."""
@@ -82,9 +84,7 @@ def exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def run_spawned(
-    target: Callable[..., None], args: tuple[Any, ...], stop: threading.Event
-) -> int | None:
+def run_spawned(target: Callable[..., None], args: tuple[Any, ...], stop: Cancel) -> int | None:
     """Run `target(*args)` in a spawned process and wait for it; its exit code, or None
     when `stop` was set first (the child is then terminated). The caller's thread only
     waits, so it holds no lock an interpreter shutdown would wait for."""

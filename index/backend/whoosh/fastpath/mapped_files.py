@@ -75,6 +75,6 @@ class MappedBufferFile(structfile.BufferFile):
 
 def install() -> None:
     """Make whoosh's compound (segment) storage hand out MappedBufferFiles. Idempotent;
-    called by index.store.store before any index is opened."""
+    called by index.backend.whoosh.store before any index is opened."""
     compound.BufferFile = MappedBufferFile
     structfile.BufferFile = MappedBufferFile

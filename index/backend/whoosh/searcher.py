@@ -32,7 +32,13 @@ from index.backend.whoosh.fastpath.topk import RequireAny, compile_query, top_do
 from index.backend.whoosh.schema import ARTICLE, PASSAGE
 from index.models import AlsoIn, DateAnchor, Passage, SearchResult, Span
 from index.search.highlight import make_snippet, match_spans, phrase_spans
-from index.search.querylang import PreparedQuery, is_empty, prepare_query, well_formed
+from index.search.querylang import (
+    PreparedQuery,
+    is_empty,
+    prefix_last_word,
+    prepare_query,
+    well_formed,
+)
 from index.store.sidecar import LazyVocabulary
 from index.text.analysis import ACCENTS, fold, keyword_analyzer, stem
 from index.text.variants import VariantTable, consonant_skeleton
@@ -166,7 +172,7 @@ class PassageSearcher:
         notes: list[str] = list(prepared.notes)
         query_text = prepared.text
         if as_you_type:
-            query_text = _prefix_last_word(query_text)
+            query_text = prefix_last_word(query_text)
         try:
             parsed = self._parser.parse(query_text) if query_text else wq.Every()
         except Exception:
@@ -982,19 +988,6 @@ def _prefer_adjacent(
         return parsed
     phrase = wq.Phrase("body", words, slop=1, boost=ADJACENCY_BOOST)
     return wq.AndMaybe(parsed, phrase)
-
-
-_LAST_WORD = re.compile(r"(?:^|(?<=\s))([^\W_][\w'’]*)$")
-
-
-def _prefix_last_word(text: str) -> str:
-    """'joint batt' → 'joint batt*' unless the last word is inside quotes or a field."""
-    if not text or text.endswith((" ", '"', "*", "~")) or text.count('"') % 2:
-        return text
-    match = _LAST_WORD.search(text)
-    if not match or len(match.group(1)) < 2 or match.group(1) in {"AND", "OR", "NOT"}:
-        return text
-    return text + "*"
 
 
 def highlight_spans_in(text: str, stems: Iterable[str]) -> list[Span]:

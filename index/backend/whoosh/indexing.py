@@ -34,6 +34,7 @@ from typing import Any
 from whoosh.writing import PostingPool
 
 from index.backend.whoosh.schema import ARTICLE, PASSAGE
+from index.cancel import Cancel
 from index.corpus.articles import (
     SkippedFile,
     parse_file,
@@ -43,6 +44,7 @@ from index.corpus.articles import (
 )
 from index.errors import IndexCancelled
 from index.models import Article
+from index.store.manifest import ManifestRecord
 from index.store.processes import exit_with_parent, process_pool, spawning
 from index.store.sidecar import ArticleExtras
 from index.text.analysis import folded_words
@@ -78,7 +80,7 @@ class IndexJob:
 class ParsedFile:
     file: str
     """The path relative to the articles folder (also when the file was skipped)."""
-    record: Any  # index.store.store.ManifestRecord; Any avoids an import cycle
+    record: ManifestRecord | None
     raw_expressions: str
     """JSON, as stored: a string is a tenth of the memory of the parsed lists, and the
     parent holds them for a whole build."""
@@ -94,7 +96,6 @@ class ParsedFile:
 def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
     """Parse one file and extract what the index stores for it; the article comes back
     only when its documents must be (re-)written."""
-    from index.store.store import ManifestRecord
     from index.text.temporal import extract_raw
 
     path, folder = Path(job.path), Path(job.folder)
@@ -325,7 +326,7 @@ class ParallelIndexer:
         whoosh_dir: Path,
         jobs: Sequence[IndexJob],
         workers: int,
-        cancel: threading.Event | None = None,
+        cancel: Cancel | None = None,
     ) -> None:
         self.whoosh_dir = whoosh_dir
         self.cancel = cancel if cancel is not None else threading.Event()
@@ -356,7 +357,7 @@ class ParallelIndexer:
 
     @staticmethod
     def _next_result(
-        results: Any, futures: list[Future[Any]], cancel: threading.Event
+        results: Any, futures: list[Future[Any]], cancel: Cancel
     ) -> ParsedFile:
         quiet_since: float | None = None
         while True:

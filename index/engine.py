@@ -31,6 +31,7 @@ from index.models import (
     Timeline,
     UpdateReport,
 )
+from index.search.facets import FACET_HITS, Counted, Facets, count_facets, passages_of
 from index.search.querylang import well_formed
 from index.store.paths import corpus_data_dir, default_index_dir, fallback_index_dir
 from index.store.processes import run_spawned
@@ -296,6 +297,19 @@ class Engine:
             # when the query as typed finds nothing: an unfinished last word, a
             # misspelling, or a sentence no passage holds whole (index/search/fallback.py)
             return fallback.answer(run, query, as_you_type=as_you_type)
+
+    def facets(self, query: str) -> Facets:
+        """How the query's best hits (up to FACET_HITS) spread over sources, places
+        and months; each value carries the clause that filters on it."""
+        result = self.search(query, FACET_HITS)
+        summaries = {s.id: s for s in self.articles(wait_for_dates=False)}
+
+        def copy(article_id: str) -> Counted | None:
+            found = summaries.get(article_id)
+            return Counted(found.source_label, found.place, found.date) if found else None
+
+        passages = passages_of(result.hits, copy)
+        return count_facets(passages, complete=len(result.hits) < FACET_HITS)
 
     def similar(
         self, article_id: str, paragraph: int | None = None, limit: int = 10

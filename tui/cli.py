@@ -116,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID[:PARAGRAPH]",
         help="passages of other articles like this article or passage",
     )
+    search.add_argument(
+        "--facets",
+        action="store_true",
+        help="also count the hits by source, place and month (each with its filter)",
+    )
 
     show = commands.add_parser("show", help="print an article")
     show.add_argument("id", help="article id, file name, or a unique prefix of an id")
@@ -346,6 +351,16 @@ def cmd_search(args: argparse.Namespace) -> int:
         if not query:
             raise UsageError('search needs a query, e.g. summit search "joint battalion"')
         result = engine.search(query, args.limit, group_by_article=args.group_by == "article")
+        if args.facets:
+            if args.format or args.jsonl:
+                raise UsageError("--facets goes with plain or --json output, not --format/--jsonl")
+            facets = engine.facets(query)
+            if args.json:
+                output.print_json(output.search_json(result, facets))
+            else:
+                output.print_search(result, group_by_article=args.group_by == "article")
+                output.print_facets(facets)
+            return EXIT_OK if result.hits else EXIT_NO_RESULTS
     _print_hits(result, args)
     return EXIT_OK if result.hits else EXIT_NO_RESULTS
 

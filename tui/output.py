@@ -28,6 +28,7 @@ from index.models import (
     Timeline,
     UpdateReport,
 )
+from index.search.facets import FACET_KINDS, Facets
 from index.text.temporal import span_label
 from tui.textsafe import clean
 
@@ -202,7 +203,8 @@ def article_json(article: Article, anchor: DateAnchor | None) -> dict[str, Any]:
     }
 
 
-def search_json(result: SearchResult) -> dict[str, Any]:
+def search_json(result: SearchResult, facets: Facets | None = None) -> dict[str, Any]:
+    extra = {"facets": facets_json(facets)} if facets is not None else {}
     return document(
         query=result.query,
         searched=result.searched,
@@ -215,7 +217,35 @@ def search_json(result: SearchResult) -> dict[str, Any]:
         error=result.error,
         variants={term: list(spellings) for term, spellings in result.variants},
         hits=[hit_json(hit) for hit in result.hits],
+        **extra,
     )
+
+
+def facets_json(facets: Facets) -> dict[str, Any]:
+    """Counts by source, place and month, each value with the clause that filters on it."""
+    return {
+        "counted": facets.counted,
+        "complete": facets.complete,
+        **{
+            kind: [
+                {"value": v.value, "count": v.count, "filter": v.clause} for v in facets.of(kind)
+            ]
+            for kind in FACET_KINDS
+        },
+    }
+
+
+def print_facets(facets: Facets) -> None:
+    """One line per facet: `source: Reuters 12 · AFP 3`."""
+    console = _stdout()
+    scope = "" if facets.complete else f" (of the best {facets.counted} hits)"
+    console.print(Text(f"facets{scope}:", style="bold"))
+    for kind in FACET_KINDS:
+        values = facets.of(kind)
+        if values:
+            line = Text(f"  {kind}: ")
+            line.append(" · ".join(f"{clean(v.value)} {v.count}" for v in values))
+            console.print(line)
 
 
 def hit_json(hit: Passage) -> dict[str, Any]:

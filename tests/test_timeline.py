@@ -11,15 +11,10 @@ import pytest
 from index.corpus.articles import load_folder, parse_article
 from index.models import Article, DateAnchor, Timeline
 from index.text.temporal import extract_raw
-from index.timeline.build import (
-    build_timeline,
-    filter_timeline,
-    nearest_year,
-    resolve_expressions,
-    resolve_raw,
-    sentence_spans,
-    timeline_to_json,
-)
+from index.timeline.build import build_timeline
+from index.timeline.output import filter_timeline, timeline_to_json
+from index.timeline.resolve import nearest_year, resolve_expressions, resolve_raw
+from index.timeline.sentences import sentence_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)
@@ -303,7 +298,7 @@ def test_period_without_a_date_is_vague_unless_it_names_its_year() -> None:
 
 
 def test_a_bare_month_in_a_past_clause_is_the_one_before() -> None:
-    from index.timeline.build import resolve_raw
+    from index.timeline.resolve import resolve_raw
 
     november = dt.date(1989, 11, 2)
     # "stepped down in March", written in November: that March, not the next one

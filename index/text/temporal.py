@@ -31,7 +31,9 @@ from index.text.temporal_rules import (
     ASCII_LOWER,
     C_WEEKDAY,
     CAPITALISED_WORD_BEFORE,
+    ENDED_BEFORE,
     FUTURE_CUE,
+    LONGER_PERIOD,
     NAME_OK_BEFORE,
     PAST_WORD,
     PREFIX_WINDOW,
@@ -231,36 +233,49 @@ def extract_raw(text: str) -> list[RawExpr]:
             if since or text[start:end].lower().startswith("since"):
                 raw["open"] = True
         raw.update(_cues(text, start, end))
+        if raw["kind"] == "date" and ENDED_BEFORE.search(text, max(0, start - 8), start):
+            raw["ended"] = True  # the end of a period gone ("the year ended Jan. 31")
         out.append({"start": start, "end": end, "text": text[start:end], **raw})
-    return _quarter_context(out)
+    return _quarter_context(out, text)
 
 
 QUARTER_REACH = 2000
 """How far (characters) after a named quarter "a year earlier" still means that quarter."""
 
 
-def _quarter_context(out: list[RawExpr]) -> list[RawExpr]:
+def _quarter_context(out: list[RawExpr], text: str) -> list[RawExpr]:
     """Quarters named without their number ("the quarter", "the year-ago quarter") take
     the last one the article named; in an article about a quarter, "a year earlier"
     and "year-ago" mean that quarter a year before (TimeML's reading of earnings news).
+    Once a longer period is named after the quarter ("for the nine months"), they
+    compare that period instead: then they are the year before.
     Text only: the calendar comes later, in `index.timeline.resolve`."""
     last_n: int | None = None
     last_end = -QUARTER_REACH
+    quarter_end = 0  # where the last quarter, numbered or not, was named
     kept: list[RawExpr] = []
     for r in out:
+
+        def longer(start: int = r["start"], since: int = quarter_end) -> bool:  # when asked
+            return LONGER_PERIOD.search(text, since, start) is not None
+
         if r["kind"] == "period" and r["unit"] == "quarter":
             if r.get("n") is not None:
                 last_n, last_end = r["n"], r["end"]
             elif last_n is not None and r.get("rel") not in ("latest", "this"):
                 r["ctx_n"] = last_n
             if r.pop("needs_quarter", False) and (
-                last_n is None or r["start"] - last_end >= QUARTER_REACH
+                last_n is None or r["start"] - last_end >= QUARTER_REACH or longer()
             ):
-                if r["text"].lower() in ("year-ago", "year-earlier"):
+                if r.get("year") is not None and longer():
+                    r = _as_year(r, {"kind": "year", "year": r["year"], "mod": None})
+                elif r["text"].lower() in ("year-ago", "year-earlier") or longer():
                     # about the year, not a quarter ("year-earlier sales")
-                    r = {**r, "kind": "relative", "unit": "year", "offset": -1}
+                    r = _as_year(r, {"kind": "relative", "unit": "year", "offset": r["shift"]})
                 else:
                     continue
+            else:
+                quarter_end = r["end"]
         elif (
             last_n is not None
             and r["start"] - last_end < QUARTER_REACH
@@ -268,6 +283,7 @@ def _quarter_context(out: list[RawExpr]) -> list[RawExpr]:
             and r.get("unit") == "year"
             and r.get("offset") == -1
             and r["text"].lower() in {"a year earlier", "a year ago", "the year before"}
+            and not longer()
         ):
             r = {k: v for k, v in r.items() if k != "reference"}
             r = {
@@ -282,3 +298,11 @@ def _quarter_context(out: list[RawExpr]) -> list[RawExpr]:
             }
         kept.append(r)
     return kept
+
+
+_PERIOD_FIELDS = frozenset({"unit", "n", "year", "shift", "rel", "ctx_n"})
+
+
+def _as_year(r: RawExpr, meaning: RawExpr) -> RawExpr:
+    """A period expression re-read as a year: its place and cues kept, its meaning new."""
+    return {**{k: v for k, v in r.items() if k not in _PERIOD_FIELDS}, **meaning}

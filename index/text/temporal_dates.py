@@ -11,7 +11,9 @@ from index.text.temporal_rules import (
     MONTHS,
     NUMBER_WORDS,
     PART_MOD,
+    TENS,
     UNITS,
+    UNITS_WORDS,
     WEEKDAYS,
 )
 
@@ -153,11 +155,42 @@ def month_range(m: Groups) -> RawExpr | None:
     }
 
 
+def spelled_year_number(m: Groups) -> int | None:
+    """The year of a `SPELLED_YEAR` match ("nineteen ninety-four": 1994); None when it was
+    not one, or for "nineteen ten", which reads as a count as often as a year."""
+    if m.group("k"):
+        return 2000
+    if not m.group("c") or m.group("teen"):
+        return None
+    century = 1900 if m.group("c").lower() == "nineteen" else 1800
+    return century + TENS[m.group("tens").lower()] + UNITS_WORDS.get(m.group("unit").lower(), 0)
+
+
+def written_year(m: Groups) -> int | None:
+    """The year a match names in digits ("1994") or in words, if any."""
+    return int(m.group("y")) if m.group("y") else spelled_year_number(m)
+
+
 def month_year(m: Groups) -> RawExpr | None:
+    year = written_year(m)
+    if year is None:
+        return None
     return {
         "kind": "month",
         "month": month_number(m.group("m")),
-        "year": int(m.group("y")),
+        "year": year,
+        "mod": norm_mod(m.group("mod")),
+    }
+
+
+def month_rel_year(m: Groups) -> RawExpr | None:
+    """ "June last year": that month of the year before the article's (resolved later)."""
+    shift = {"last": -1, "this": 0, "next": 1}[m.group("rel").lower()]
+    return {
+        "kind": "month",
+        "month": month_number(m.group("m")),
+        "year": None,
+        "year_shift": shift,
         "mod": norm_mod(m.group("mod")),
     }
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 
+from index.text.temporal_dates import spelled_year_number, written_year
 from index.text.temporal_record import Groups, RawExpr
 from index.text.temporal_rules import (
     DECADE_WORDS,
     ORDINALS,
     SEASON_CODES,
-    TENS,
-    UNITS_WORDS,
 )
 
 
@@ -96,9 +95,9 @@ def present(m: Groups) -> RawExpr | None:
 
 def season(m: Groups) -> RawExpr | None:
     det = m.group("det").lower().rstrip("-")
-    if not det and not m.group("y"):
+    year = written_year(m)
+    if not det and year is None:
         return None
-    y = m.group("y")
     direction = {
         "last": "past",
         "this past": "past",
@@ -109,7 +108,7 @@ def season(m: Groups) -> RawExpr | None:
     return {
         "kind": "season",
         "season": SEASON_CODES[m.group("s").lower()],
-        "year": int(y) if y else None,
+        "year": year,
         "direction": direction,
     }
 
@@ -128,13 +127,8 @@ def clock(m: Groups) -> RawExpr | None:
 
 
 def spelled_year(m: Groups) -> RawExpr | None:
-    if m.group("k"):
-        return {"kind": "year", "year": 2000, "mod": None}
-    century = 1900 if m.group("c").lower() == "nineteen" else 1800
-    if m.group("teen"):
-        return None  # "nineteen ten" reads as a count as often as a year
-    year = century + TENS[m.group("tens").lower()] + UNITS_WORDS.get(m.group("unit").lower(), 0)
-    return {"kind": "year", "year": year, "mod": None}
+    year = spelled_year_number(m)
+    return None if year is None else {"kind": "year", "year": year, "mod": None}
 
 
 def year_word(m: Groups) -> RawExpr | None:

@@ -30,6 +30,39 @@ NUMBER_WORDS: dict[str, int] = {
     "twelve": 12,
 }
 
+TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+TEENS = {
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+UNITS_WORDS = {w: n for w, n in NUMBER_WORDS.items() if n < 10 and w not in ("a", "an")}
+SPELLED_YEAR = (
+    r"(?P<c>(?i:nineteen|eighteen))[-\s]+(?:(?P<teen>(?i:" + "|".join(TEENS) + r"))|"
+    r"(?P<tens>(?i:"
+    + "|".join(TENS)
+    + r"))(?:[-\s]+(?P<unit>(?i:"
+    + "|".join(UNITS_WORDS)
+    + r")))?)\b|(?P<k>(?i:two\s+thousand))\b(?!\s+(?:and|[a-z]+s\b))"
+)
+"""A year said in words, as broadcast transcripts write them ("nineteen ninety-four")."""
+
 MONTH_FULL = "January|February|March|April|May|June|July|August|September|October|November|December"
 MONTH_ABBR = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
 # Capitalised only: "may" the modal verb and "march" the verb never match.
@@ -86,7 +119,13 @@ C_MONTH_RANGE = re.compile(
     rf"(?P<m2>{MON})(?:,?\s+(?P<y>{YEAR})\b)?",
     FLAGS,
 )
-C_MONTH_YEAR = re.compile(rf"(?P<m>{MON}),?\s+(?:of\s+)?(?P<y>{YEAR})\b", FLAGS)
+C_MONTH_YEAR = re.compile(
+    rf"(?P<m>{MON}),?\s+(?:of\s+)?(?:(?P<y>{YEAR})\b|(?:{SPELLED_YEAR}))", FLAGS
+)
+C_MONTH_REL_YEAR = re.compile(
+    rf"(?P<m>{MON})\s+(?P<rel>(?i:last|next|this))\s+(?i:year)\b(?![-'’])", FLAGS
+)
+"""A month and the year it is in, said relatively: "June last year", "April next year"."""
 P_MOD = re.compile(r"(?P<mod>\b(?i:early|late|mid))[-\s]+\Z", FLAGS)
 C_MONTH_CTX = re.compile(rf"(?P<m>{MONTH_FULL})\b(?!\s+(?:\d|{YEAR}))", FLAGS)
 P_MONTH_CTX = re.compile(
@@ -157,9 +196,15 @@ C_VAGUE = re.compile(
     FLAGS,
 )
 
+LONGER_PERIOD = re.compile(
+    r"\b(?:(?:three|six|nine|3|6|9)[-\s]months?|first\s+half|year[-\s]to[-\s]date)\b",
+    re.IGNORECASE,
+)
+"""A period longer than a quarter that earnings news compares ("for the nine months")."""
+ENDED_BEFORE = re.compile(r"\b(?i:ended)\s+\Z")
 SINCE_BEFORE = re.compile(r"\b(?i:since)\s+\Z")
 FUTURE_CUE = re.compile(
-    r"\b(?:will|would|shall|won't|(?:is|are|was|were)\s+(?:due|set|scheduled|expected|slated|planned)\s+to|"
+    r"\b(?:will|would|shall|won't|(?:is|are|was|were)\s+(?:due|set|scheduled|expected|slated|planned|supposed)\s+to|"
     r"plans?\s+to|going\s+to)\b|'ll\b",
     re.IGNORECASE,
 )
@@ -264,7 +309,7 @@ P_PRESENT = re.compile(r"(?P<pre>\b(?i:right|until|till|by|from|for|as of|just))
 SEASON_CODES = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 C_SEASON = re.compile(
     r"(?P<s>(?i:spring|summer|autumn|fall|winter))\b(?!s)"
-    rf"(?:\s+(?i:of\s+)?(?P<y>{YEAR})\b)?",
+    rf"(?:\s+(?i:of\s+)?(?:(?P<y>{YEAR})\b|(?:{SPELLED_YEAR})))?",
     FLAGS,
 )
 P_SEASON = re.compile(
@@ -294,38 +339,7 @@ C_PART_DAY = re.compile(
 )
 
 
-TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-TEENS = {
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-UNITS_WORDS = {w: n for w, n in NUMBER_WORDS.items() if n < 10 and w not in ("a", "an")}
-C_SPELLED_YEAR = re.compile(
-    r"(?P<c>(?i:nineteen|eighteen))[-\s]+(?:(?P<teen>(?i:" + "|".join(TEENS) + r"))|"
-    r"(?P<tens>(?i:"
-    + "|".join(TENS)
-    + r"))(?:[-\s]+(?P<unit>(?i:"
-    + "|".join(UNITS_WORDS)
-    + r")))?)\b|(?P<k>(?i:two\s+thousand))\b(?!\s+(?:and|[a-z]+s\b))",
-    FLAGS,
-)
+C_SPELLED_YEAR = re.compile(SPELLED_YEAR, FLAGS)
 C_YEAR_WORD = re.compile(
     r"(?P<w>(?i:year[-\s]end|end\s+of\s+the\s+year|earlier\s+in\s+the\s+year|"
     r"later\s+in\s+the\s+year|later\s+in\s+the\s+week|earlier\s+in\s+the\s+week|"

@@ -15,6 +15,7 @@ from index.text.temporal_dates import (
     iso,
     month_ctx,
     month_range,
+    month_rel_year,
     month_year,
     numeric,
     numeric_range,
@@ -53,6 +54,7 @@ from index.text.temporal_rules import (
     C_ISO,
     C_MONTH_CTX,
     C_MONTH_RANGE,
+    C_MONTH_REL_YEAR,
     C_MONTH_YEAR,
     C_NUMERIC,
     C_NUMERIC_RANGE,
@@ -185,6 +187,7 @@ SPECS: tuple[Spec, ...] = (
         trigger=T_DIGITS,
     ),
     Spec(C_MONTH_YEAR, month_year, 6, P_MOD, keep("mod"), trigger=T_MONTH),
+    Spec(C_MONTH_REL_YEAR, month_rel_year, 6, P_MOD, keep("mod"), trigger=T_MONTH),
     Spec(C_RELATIVE, relative, 6, P_RELATIVE, keep("mod"), trigger=T_RELATIVE, lower=True),
     Spec(C_AGO, ago, 6, P_AGO, keep("n"), prefix_required=True, trigger=T_AGO, lower=True),
     Spec(

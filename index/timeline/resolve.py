@@ -35,14 +35,17 @@ def _month_span(year: int, month: int) -> Resolved:
     return "month", first, _month_last(first)
 
 
-def nearest_year(month: int, day: int, anchor: dt.date, future: bool = False) -> dt.date | None:
+def nearest_year(
+    month: int, day: int, anchor: dt.date, future: bool = False, past: bool = False
+) -> dt.date | None:
     """The day-month in the year that puts it nearest the anchor, leaning to the past.
 
     News mostly reports what happened, so a future date counts double its
     distance: "5 January" in a 23 December article is next month, but "20 June"
     is the June just gone rather than the one six months ahead.  With a future
     cue ("will meet on 5 January") the first occurrence on or after the anchor
-    is taken instead.
+    is taken instead; for the day a period ended ("the fiscal year ended Jan. 31",
+    written in October) the last on or before it.
     """
     options = []
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
@@ -56,6 +59,10 @@ def nearest_year(month: int, day: int, anchor: dt.date, future: bool = False) ->
         ahead = [d for d in options if d >= anchor]
         if ahead:
             return ahead[0]
+    elif past:
+        behind = [d for d in options if d <= anchor]
+        if behind:
+            return behind[-1]
     return min(
         options, key=lambda d: (abs((d - anchor).days) * (2 if d > anchor else 1), d > anchor)
     )
@@ -66,8 +73,11 @@ def _nearest_month(month: int, anchor: dt.date, raw: RawExpr) -> int:
     direction = raw.get("direction")
     if direction == "past":
         return anchor.year if month < anchor.month else anchor.year - 1
-    if direction == "future" or (raw.get("future_cue") and direction is None):
+    if direction == "future":
         return anchor.year if month > anchor.month else anchor.year + 1
+    if raw.get("future_cue") and direction is None:
+        # "is to expire at the end of November", written on 2 November: this November
+        return anchor.year if month >= anchor.month else anchor.year + 1
     if raw.get("past_cue") and direction is None:
         # "sales fell in March", written in November: the March before, not the next
         return anchor.year if month <= anchor.month else anchor.year - 1
@@ -109,7 +119,7 @@ def _resolve_date(raw: RawExpr, anchor: dt.date | None, order: str) -> Resolved:
         return "day", (d := dt.date(raw["year"], month, day)), d
     if anchor is None:
         return VAGUE
-    found = nearest_year(month, day, anchor, bool(raw.get("future_cue")))
+    found = nearest_year(month, day, anchor, bool(raw.get("future_cue")), bool(raw.get("ended")))
     return ("day", found, found) if found else VAGUE
 
 
@@ -263,6 +273,8 @@ def resolve_raw(raw: RawExpr, anchor: dt.date | None, order: str = "mdy") -> Res
             resolved = _month_span(int(raw["year"]), int(raw["month"]))
         elif anchor is None:
             resolved = VAGUE
+        elif raw.get("year_shift") is not None:
+            resolved = _month_span(anchor.year + int(raw["year_shift"]), int(raw["month"]))
         else:
             resolved = _month_span(
                 _nearest_month(int(raw["month"]), anchor, raw), int(raw["month"])

@@ -303,6 +303,7 @@ class Engine:
         return TimelineService(
             lambda: self._store,
             self.articles_dir,
+            corpus_data_dir(self.articles_dir),
             self.today,
             self._lock,
             self._closing,
@@ -345,8 +346,8 @@ class Engine:
         return self._timelines.time_expressions(self.get_article(article_id))
 
     def set_user_date(self, article_id: str, date: dt.date | None) -> Article:
-        """Set (None: clear) an article's date as the user's, kept with the index's user
-        data (not in the article, and through `summit index --rebuild`)."""
+        """Set (None: clear) an article's date as the user's, kept with the corpus's user
+        data (never in the article, nor in the index: it survives the index's deletion)."""
         article = self.get_article(article_id)
         self._timelines.set_user_date(article.file, date)
         return article

@@ -48,6 +48,7 @@ class TimelineService:
         self,
         store: Callable[[], PassageIndex],
         articles_dir: Path,
+        data_dir: Path,
         today: dt.date | None,
         lock: threading.RLock,
         closing: threading.Event,
@@ -56,6 +57,9 @@ class TimelineService:
         self._store = store
         """The index (made on first use by the engine: it imports its backend)."""
         self._articles_dir = articles_dir
+        self._data_dir = data_dir
+        """The corpus's user data folder: the dates the user set are kept there."""
+        self._carried = False
         self._today = today
         self._lock = lock
         self._closing = closing
@@ -130,8 +134,16 @@ class TimelineService:
         """Set (None: clear) the user's date of the article in `file`; the dates are then
         worked out again (from the cache when one for the new dates exists)."""
         with self._lock:
-            user_dates.set_user_date(self._store().index_dir, file, date)
+            user_dates.set_user_date(self._dates_folder(), file, date)
             self._forget()
+
+    def _dates_folder(self) -> Path:
+        """Where the user's dates are kept; a file an earlier version left in the index
+        folder is carried over first (once)."""
+        if not self._carried:
+            user_dates.carry_over(self._data_dir, self._store().index_dir)
+            self._carried = True
+        return self._data_dir
 
     # -- the cache ----------------------------------------------------------------------
 
@@ -157,7 +169,7 @@ class TimelineService:
         store = self._store()
         today = self._today or dt.date.today()
         digest = hashlib.sha256(repr((store.version, today)).encode())
-        digest.update(user_dates.fingerprint(store.index_dir))
+        digest.update(user_dates.fingerprint(self._dates_folder()))
         here = Path(__file__).resolve().parent.parent
         for pattern in _TIMELINE_MODULES:
             for path in sorted(here.glob(pattern)):
@@ -223,7 +235,7 @@ class TimelineService:
         timeline = build_timeline_from(
             articles,
             today=self._today or dt.date.today(),
-            user_dates=user_dates.load_user_dates(store.index_dir),
+            user_dates=user_dates.load_user_dates(self._dates_folder()),
         )
         anchors: Sequence[DateAnchor] = timeline.anchors
         return timeline, {anchor.article_id: anchor for anchor in anchors}

@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 from index.corpus.articles import load_folder  # noqa: E402
 from index.models import Article, TimeExpression  # noqa: E402
 from index.text.temporal import extract_raw  # noqa: E402
-from index.timeline.anchors import infer_anchors  # noqa: E402
-from index.timeline.build import resolve_expressions  # noqa: E402
+from index.timeline.finder import infer_anchors  # noqa: E402
+from index.timeline.resolve import resolve_expressions  # noqa: E402
 
 GOLD_DIR = ROOT / "tests" / "gold"
 OUT = ROOT / "bench" / "timeline_eval.json"

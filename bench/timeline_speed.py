@@ -33,7 +33,8 @@ def run_one(size: int, digest: bool) -> None:
     from bench.generate import ensure_corpus
     from index.corpus.articles import load_folder
     from index.text.temporal import extract_raw
-    from index.timeline.build import build_timeline, timeline_to_json
+    from index.timeline.build import build_timeline
+    from index.timeline.output import timeline_to_json
 
     folder = ensure_corpus(size)
     articles = load_folder(folder / "articles" if (folder / "articles").is_dir() else folder)

@@ -7,20 +7,16 @@ imports Textual.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import hashlib
-import os
+import functools
 import threading
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-import index.user.dates as user_dates
-from index.cancel import Cancel, either
+from index.cancel import Cancel
 from index.corpus.articles import bundled_articles_dir, resolve_articles_dir
-from index.errors import SummitError, TimelineCancelled
+from index.errors import SummitError
 from index.models import (
     Article,
     DateAnchor,
@@ -33,20 +29,12 @@ from index.models import (
 )
 from index.search.facets import FACET_HITS, Counted, Facets, count_facets, passages_of
 from index.search.querylang import well_formed
-from index.store.paths import corpus_data_dir, default_index_dir, fallback_index_dir
-from index.store.processes import run_spawned
-from index.timeline.cache import load_anchors, load_events, save_anchors, save_events
+from index.store.paths import corpus_data_dir, default_index_dir
+from index.timeline.service import TimelineService
 from index.user.data import Mark, UserData
 
 if TYPE_CHECKING:
     from index.backend.base import PassageIndex, ProgressCallback
-
-TIMELINE_PROCESS_THRESHOLD = 500
-"""From this many articles, the timeline is built in a child process (see
-Engine._build_timeline_elsewhere); below, spawning one costs more than the build."""
-
-_TIMELINE_MODULES = ("timeline/*.py", "text/*.py", "corpus/frontmatter.py", "models.py")
-"""The code a cached timeline depends on (globs under index/): any change rebuilds it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +81,6 @@ class Engine:
         # concurrent use, and the app's search workers can overlap (a cancelled thread
         # worker runs to its end)
         self._search_lock = threading.RLock()
-        self._timeline: Timeline | None = None
-        self._anchors: dict[str, DateAnchor] = {}
-        self._anchors_known = False
-        """Whether `_anchors` holds every article's date (else: none yet)."""
-        self._loaded_version = ""
-        """The index version the timeline and dates above belong to."""
         self._closing = threading.Event()
         """Set by close(): a timeline child still building is stopped."""
 
@@ -163,15 +145,8 @@ class Engine:
             return self._store.check()
 
     def _follow_index_version(self) -> None:
-        """Drop what was worked out for another state of the index. The cached dates
-        are cheap to load (1 MB at 10k) and let the first hits carry inferred dates."""
-        version = self._store.version
-        if version == self._loaded_version:
-            return
-        self._loaded_version = version
-        self._timeline = None
-        cached = load_anchors(self._cache_dir, self._timeline_key())
-        self._anchors, self._anchors_known = (cached, True) if cached else ({}, False)
+        """Drop the dates and timeline worked out for another state of the index."""
+        self._timelines.follow(self._store.version)
 
     @property
     def is_open(self) -> bool:
@@ -336,22 +311,29 @@ class Engine:
 
     # -- timeline ------------------------------------------------------------------
 
+    @functools.cached_property
+    def _timelines(self) -> TimelineService:
+        """The timeline and dates of this index (index.timeline.service)."""
+        return TimelineService(
+            lambda: self._store,
+            self.articles_dir,
+            corpus_data_dir(self.articles_dir),
+            self.today,
+            self._lock,
+            self._closing,
+            _build_timeline_cache,
+        )
+
     def anchors(self, cancel: Cancel | None = None) -> dict[str, DateAnchor]:
         """Every article's date by id. From the anchors cache when it is current, so a
-        search never waits for the timeline's events; else built with the timeline."""
-        with self._lock:
-            if not self._anchors_known:
-                cached = load_anchors(self._cache_dir, self._timeline_key())
-                if cached is None:
-                    self._ensure_timeline(cancel)
-                else:
-                    self._anchors, self._anchors_known = cached, True
-            return self._anchors
+        search never waits for the timeline's events; else built with the timeline
+        (setting `cancel` stops that build with TimelineCancelled)."""
+        return self._timelines.anchors(cancel)
 
     @property
     def dates_known(self) -> bool:
         """Whether every article's date is worked out (anchors() then never waits)."""
-        return self._anchors_known
+        return self._timelines.dates_known
 
     def timeline(
         self,
@@ -364,9 +346,9 @@ class Engine:
     ) -> Timeline:
         """The timeline (built on first use: slow, run it off the UI thread; setting
         `cancel` stops the build with TimelineCancelled), filtered as asked."""
-        from index.timeline.build import filter_timeline
+        from index.timeline.output import filter_timeline
 
-        timeline = self._ensure_timeline(cancel)
+        timeline = self._timelines.timeline(cancel)
         if article_id is not None:
             article_id = self.resolve_id(article_id)
         if start is None and end is None and article_id is None and not text:
@@ -375,122 +357,20 @@ class Engine:
 
     def time_expressions(self, article_id: str) -> list[TimeExpression]:
         """The article's time expressions resolved against its date (for the reader)."""
-        from index.timeline.build import resolve_expressions
-
-        article = self.get_article(article_id)
-        anchor = self.anchors().get(article.id) or DateAnchor(
-            article.id, article.file, None, "unknown", "no date found"
-        )
-        return resolve_expressions(article, self._store.raw_expressions(article.id), anchor)
+        return self._timelines.time_expressions(self.get_article(article_id))
 
     def set_user_date(self, article_id: str, date: dt.date | None) -> Article:
-        """Set (None: clear) an article's date as the user's, kept with the index's user
-        data (not in the article, and through `summit index --rebuild`)."""
+        """Set (None: clear) an article's date as the user's, kept with the corpus's user
+        data (never in the article, nor in the index: it survives the index's deletion)."""
         article = self.get_article(article_id)
-        with self._lock:
-            user_dates.set_user_date(self.index_dir, article.file, date)
-            self._timeline = None
-            cached = load_anchors(self.index_dir, self._timeline_key())
-            self._anchors, self._anchors_known = (cached, True) if cached else ({}, False)
+        self._timelines.set_user_date(article.file, date)
         return article
 
     def _anchors_so_far(self) -> dict[str, DateAnchor]:
         """The dates worked out so far, never waiting: until something asks for them
         (`anchors()` or the timeline: the app in a worker, the CLI before searching),
         hits carry the dates given in front matter only."""
-        return self._anchors
-
-    def _ensure_timeline(self, cancel: Cancel | None = None) -> Timeline:
-        """The timeline: loaded from the cache (anchors and events, same key), else built
-        and cached."""
-        with self._lock:
-            if self._timeline is None:
-                key = self._timeline_key()
-                cached = self._cached_timeline(key)
-                stop = either(self._closing, cancel)
-                if cached is None and self._build_timeline_elsewhere(key, stop):
-                    cached = self._cached_timeline(key)
-                if cached is None:
-                    timeline, anchors = self._build_timeline(stop)
-                    self._save_timeline(key, timeline)
-                else:
-                    timeline, anchors = cached
-                self._timeline = timeline
-                self._anchors, self._anchors_known = anchors, True
-            return self._timeline
-
-    def _cached_timeline(self, key: str) -> tuple[Timeline, dict[str, DateAnchor]] | None:
-        folder = self._cache_dir
-        anchors = self._anchors if self._anchors_known else load_anchors(folder, key)
-        events = load_events(folder, key, anchors) if anchors is not None else None
-        if anchors is None or events is None:
-            return None
-        return Timeline(tuple(anchors.values()), events), anchors
-
-    def _save_timeline(self, key: str, timeline: Timeline) -> None:
-        # anchors first: should the events fail to be written, searches still find
-        # their dates cached
-        folder = self._cache_dir
-        with contextlib.suppress(OSError):  # a cache: never fatal
-            folder.mkdir(parents=True, exist_ok=True)
-        save_anchors(folder, key, timeline.anchors)
-        save_events(folder, key, timeline)
-
-    @property
-    def _cache_dir(self) -> Path:
-        """Where the timeline is cached: beside the index, or in this articles folder's
-        fallback folder when the index folder is read-only (its index searched as it is),
-        so the timeline is still built once, not on every run."""
-        if os.access(self.index_dir, os.W_OK):
-            return self.index_dir
-        return fallback_index_dir(self.articles_dir, self.index_dir)
-
-    def _build_timeline_elsewhere(self, key: str, stop: Cancel) -> bool:
-        """Build and cache the timeline in a child process, for a corpus large enough to
-        be worth it; True when the cache for `key` was written.
-
-        In this process the build would hold the interpreter for as long as it takes
-        (23 s at 10,000 articles: an app would answer keystrokes late and could not
-        quit until it ended) and peak at several times the memory of the result,
-        which is then read back from the cache."""
-        if self.article_count() < TIMELINE_PROCESS_THRESHOLD:
-            return False
-        folders = (str(self.articles_dir), str(self.index_dir))
-        code = run_spawned(_build_timeline_cache, (*folders, self.today, key), stop)
-        if code is None:
-            raise TimelineCancelled("the timeline was not built: it was stopped")
-        return code == 0
-
-    def _timeline_key(self) -> str:
-        """Index version (build and generation) + today's date + the timeline code (its cache format
-        included): a cached timeline is reused only when none of them changed."""
-        today = self.today or dt.date.today()
-        digest = hashlib.sha256(repr((self._store.version, today)).encode())
-        digest.update(user_dates.fingerprint(self.index_dir))
-        here = Path(__file__).resolve().parent
-        for pattern in _TIMELINE_MODULES:
-            for path in sorted(here.glob(pattern)):
-                digest.update(path.read_bytes())
-        return digest.hexdigest()
-
-    def _build_timeline(self, stop: Cancel) -> tuple[Timeline, dict[str, DateAnchor]]:
-        from index.timeline.build import build_timeline_from
-
-        if not self._store.is_open:
-            raise SummitError("the index is not open yet")
-        store = self._store
-        # one article at a time, with its expressions: holding them all made the build
-        # peak at 630 MB at 10k articles
-        articles = (
-            (a, store.raw_expressions(a.id)) for a in _until(stop, store.articles_for_timeline())
-        )
-        timeline = build_timeline_from(
-            articles,
-            today=self.today or dt.date.today(),
-            user_dates=user_dates.load_user_dates(self.index_dir),
-        )
-        anchors: Sequence[DateAnchor] = timeline.anchors
-        return timeline, {anchor.article_id: anchor for anchor in anchors}
+        return self._timelines.anchors_so_far()
 
 
 def _build_timeline_cache(
@@ -499,15 +379,6 @@ def _build_timeline_cache(
     """In a child process: build the timeline of the index as it is and cache it. Exits
     with 3 when the index is no longer the one the parent asked about."""
     engine = Engine(articles_dir, index_dir, today=today)
-    if not engine.open_existing() or engine._timeline_key() != key:
+    if not engine.open_existing():
         raise SystemExit(3)
-    timeline, _ = engine._build_timeline(engine._closing)
-    engine._save_timeline(key, timeline)
-
-
-def _until(stop: Cancel, articles: Iterator[Article]) -> Iterator[Article]:
-    """The articles, until `stop` is set: then TimelineCancelled (nothing is cached)."""
-    for article in articles:
-        if stop.is_set():
-            raise TimelineCancelled("the timeline was not built: it was stopped")
-        yield article
+    engine._timelines.build_for_child(key)

@@ -10,7 +10,8 @@ import pytest
 from index.corpus.articles import load_folder, parse_article
 from index.models import Article
 from index.text.temporal import extract_raw
-from index.timeline.anchors import clues_of, date_from_file, infer_anchors, pin_year
+from index.timeline.clues import clues_of, date_from_file, pin_year
+from index.timeline.finder import infer_anchors
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)

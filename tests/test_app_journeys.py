@@ -483,13 +483,13 @@ async def test_the_reader_shows_an_article_while_the_dates_are_worked_out(
     monkeypatch.setattr(main_module, "TIMELINE_DELAY", 600)  # only the reader asks for it
     app = make_app(tmp_path, fixture_corpus(tmp_path))
     engine, release = app.engine, threading.Event()
-    build = engine._build_timeline
+    build = engine._timelines.build
 
     def slow_build(stop: Any) -> Any:
         assert release.wait(30), "the test never let the timeline finish"
         return build(stop)
 
-    monkeypatch.setattr(engine, "_build_timeline", slow_build)
+    monkeypatch.setattr(engine._timelines, "build", slow_build)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
         await type_query(pilot, "forty vessels")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from index import engine as engine_module
 from index.engine import Engine
 from index.store.processes import run_spawned
+from index.timeline import service as service_module
 from tests.conftest import FIXTURE_CORPUS, TODAY
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,15 +28,15 @@ def test_the_timeline_built_in_a_child_process_is_the_one_built_here(
     here = Engine(articles, tmp_path / "here", today=TODAY)
     here.open()
     expected = here.timeline()
-    monkeypatch.setattr(engine_module, "TIMELINE_PROCESS_THRESHOLD", 1)
+    monkeypatch.setattr(service_module, "TIMELINE_PROCESS_THRESHOLD", 1)
     spawned: list[int | None] = []
-    real_run_spawned = engine_module.run_spawned
+    real_run_spawned = service_module.run_spawned
 
     def recording_run_spawned(*args: object) -> int | None:
         spawned.append(real_run_spawned(*args))  # type: ignore[arg-type]
         return spawned[-1]
 
-    monkeypatch.setattr(engine_module, "run_spawned", recording_run_spawned)
+    monkeypatch.setattr(service_module, "run_spawned", recording_run_spawned)
     elsewhere = Engine(articles, tmp_path / "elsewhere", today=TODAY)
     elsewhere.open()
     assert elsewhere.timeline() == expected
@@ -49,10 +49,10 @@ def test_a_child_whose_index_changed_meanwhile_leaves_the_build_to_the_parent(
 ) -> None:
     articles = tmp_path / "corpus"
     shutil.copytree(FIXTURE_CORPUS, articles)
-    monkeypatch.setattr(engine_module, "TIMELINE_PROCESS_THRESHOLD", 1)
+    monkeypatch.setattr(service_module, "TIMELINE_PROCESS_THRESHOLD", 1)
     engine = Engine(articles, tmp_path / "ix", today=TODAY)
     engine.open()
-    monkeypatch.setattr(engine, "_timeline_key", lambda: "not the index's key")
+    monkeypatch.setattr(engine._timelines, "key", lambda: "not the index's key")
     assert engine.timeline().events, "built here after the child refused"
 
 

@@ -40,7 +40,7 @@ class PrintCapture:
 
 
 if __name__ == "__main__":
-    import index.engine as engine_module
+    import index.timeline.service as service_module
     import index.backend.whoosh.store as store_module
     from bench.generate import generate
     from index.engine import Engine
@@ -49,13 +49,13 @@ if __name__ == "__main__":
     generate(count, articles)
     store_module.worker_count = lambda jobs: 2  # the parallel path, even on one core
     spawned = []
-    real_run_spawned = engine_module.run_spawned
+    real_run_spawned = service_module.run_spawned
 
     def recording_run_spawned(*args):
         spawned.append(real_run_spawned(*args))
         return spawned[-1]
 
-    engine_module.run_spawned = recording_run_spawned
+    service_module.run_spawned = recording_run_spawned
     real_stderr = sys.stderr
     sys.stderr = PrintCapture()
     engine = Engine(articles, index_dir)

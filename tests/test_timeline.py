@@ -11,15 +11,10 @@ import pytest
 from index.corpus.articles import load_folder, parse_article
 from index.models import Article, DateAnchor, Timeline
 from index.text.temporal import extract_raw
-from index.timeline.build import (
-    build_timeline,
-    filter_timeline,
-    nearest_year,
-    resolve_expressions,
-    resolve_raw,
-    sentence_spans,
-    timeline_to_json,
-)
+from index.timeline.build import build_timeline
+from index.timeline.output import filter_timeline, timeline_to_json
+from index.timeline.resolve import nearest_year, resolve_expressions, resolve_raw
+from index.timeline.sentences import sentence_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)
@@ -230,6 +225,28 @@ def test_undated_relative_expressions_stay_vague() -> None:
             ("days", D(2025, 12, 30), D(2026, 1, 2)),
         ),
         ("in recent years", D(2025, 12, 23), ("vague", None, None)),
+        # a month with its year said relatively, or in words (broadcast transcripts)
+        ("in August last year", D(2025, 3, 6), ("month", D(2024, 8, 1), D(2024, 8, 31))),
+        ("early October next year", D(2025, 3, 6), ("month", D(2026, 10, 1), D(2026, 10, 31))),
+        ("October two thousand", D(2025, 3, 6), ("month", D(2000, 10, 1), D(2000, 10, 31))),
+        (
+            "the summer of nineteen eighty-one",
+            D(2025, 3, 6),
+            ("season", D(1981, 6, 1), D(1981, 8, 31)),
+        ),
+        # a future clause in the article's own month is that month, not next year's
+        (
+            "the lease is due to end in March",
+            D(2025, 3, 6),
+            ("month", D(2025, 3, 1), D(2025, 3, 31)),
+        ),
+        (
+            "hearings were supposed to finish by July",
+            D(2025, 9, 6),
+            ("month", D(2026, 7, 1), D(2026, 7, 31)),
+        ),
+        # the day a period ended lies behind the article
+        ("the season ended Feb. 2", D(2025, 11, 6), ("day", D(2025, 2, 2), D(2025, 2, 2))),
     ],
 )
 def test_resolve_raw(text: str, anchor: dt.date, want: tuple) -> None:
@@ -240,6 +257,25 @@ def test_resolve_raw(text: str, anchor: dt.date, want: tuple) -> None:
 def test_nearest_year_prefers_the_past_on_ties_and_future_with_cue() -> None:
     assert nearest_year(6, 23, D(2025, 12, 23)) == D(2025, 6, 23)
     assert nearest_year(6, 23, D(2025, 12, 23), future=True) == D(2026, 6, 23)
+    assert nearest_year(1, 31, D(2025, 10, 20)) == D(2026, 1, 31)
+    assert nearest_year(1, 31, D(2025, 10, 20), past=True) == D(2025, 1, 31)
+
+
+def test_a_year_earlier_follows_the_period_last_compared() -> None:
+    """After a quarter, "a year earlier" is that quarter a year before; once the nine
+    months are compared, it is the year before."""
+    text = (
+        "Profit in the second quarter rose to $5 million from $4 million a year earlier. "
+        "For the nine months, profit was $12 million, against $10 million a year earlier."
+    )
+    raws = extract_raw(text)
+    got = {r["text"]: r for r in raws}
+    assert [r["text"] for r in raws] == ["the second quarter", "a year earlier", "a year earlier"]
+    anchor = D(2025, 8, 1)
+    quarter, nine_months = (resolve_raw(r, anchor) for r in raws[1:])
+    assert quarter == ("quarter", D(2024, 4, 1), D(2024, 6, 30))
+    assert nine_months == ("year", D(2024, 1, 1), D(2024, 12, 31))
+    assert got["the second quarter"]["n"] == 2
 
 
 def test_sentence_splitting_keeps_abbreviations_and_initials() -> None:
@@ -303,7 +339,7 @@ def test_period_without_a_date_is_vague_unless_it_names_its_year() -> None:
 
 
 def test_a_bare_month_in_a_past_clause_is_the_one_before() -> None:
-    from index.timeline.build import resolve_raw
+    from index.timeline.resolve import resolve_raw
 
     november = dt.date(1989, 11, 2)
     # "stepped down in March", written in November: that March, not the next one

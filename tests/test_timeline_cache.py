@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 import index.timeline.cache as timeline_cache
-from index import engine as engine_module
 from index.corpus.articles import load_folder
 from index.engine import Engine
 from index.models import DateAnchor, EventSource, Timeline, TimelineEvent
 from index.text.temporal import extract_raw
+from index.timeline import service as service_module
 from index.timeline.build import build_timeline
 from index.timeline.cache import (
     ANCHORS_CACHE,
@@ -27,6 +27,7 @@ from index.timeline.cache import (
     save_anchors,
     save_events,
 )
+from index.timeline.service import TimelineService
 from tests.conftest import BUNDLED, FIXTURE_CORPUS, TODAY
 
 D = dt.date
@@ -148,10 +149,10 @@ def _fresh(index_dir: Path, today: dt.date = TODAY) -> Engine:
 
 
 def _no_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(self: Engine, stop: object) -> object:
+    def refuse(self: TimelineService, stop: object) -> object:
         raise AssertionError("the timeline was built although it is cached")
 
-    monkeypatch.setattr(Engine, "_build_timeline", refuse)
+    monkeypatch.setattr(TimelineService, "build", refuse)
 
 
 def test_anchors_come_from_their_cache_without_the_events(
@@ -162,7 +163,7 @@ def test_anchors_come_from_their_cache_without_the_events(
     def refuse(*args: object) -> None:
         raise AssertionError("the events were loaded for the anchors")
 
-    monkeypatch.setattr(engine_module, "load_events", refuse)
+    monkeypatch.setattr(service_module, "load_events", refuse)
     engine = _fresh(index_dir)
     assert tuple(engine.anchors().values()) == reference.anchors
     monkeypatch.undo()
@@ -212,7 +213,7 @@ def test_a_damaged_or_foreign_cache_is_rebuilt(
     index_dir: Path, reference: Timeline, tmp_path: Path, which: str, name: str
 ) -> None:
     marker = tmp_path / "ran"
-    blob = _damages(_fresh(index_dir)._timeline_key(), marker)[name]
+    blob = _damages(_fresh(index_dir)._timelines.key(), marker)[name]
     (index_dir / which).write_bytes(blob)
     engine = _fresh(index_dir)  # open() reads the anchors cache: it must refuse this one
     assert tuple(engine.anchors().values()) == reference.anchors

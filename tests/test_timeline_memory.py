@@ -13,20 +13,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import index.timeline.anchors as anchors_module
-import index.timeline.build as timeline_module
+import index.timeline.merge as merge_module
+import index.timeline.stories as stories_module
 from index.corpus.articles import load_folder
 from index.engine import Engine
 from index.models import Article, Timeline
 from index.text.temporal import RawExpr, extract_raw
-from index.timeline.anchors import Profiles, profile
-from index.timeline.build import (
-    _UNIT_ORDER,
-    _Candidates,
-    _Order,
-    build_timeline,
-    build_timeline_from,
-)
+from index.timeline.build import build_timeline, build_timeline_from
+from index.timeline.events import UNIT_ORDER, Candidates, EventOrder
+from index.timeline.stories import Profiles, profile
 from tests.conftest import FIXTURE_CORPUS, TODAY
 
 D = dt.date
@@ -81,8 +76,8 @@ def test_bounded_caches_build_the_same_timeline(
     again or remaking one never changes the result."""
     raw = _raw(generated)
     roomy = build_timeline(generated, raw, TODAY)
-    monkeypatch.setattr(timeline_module, "SIMILARITY_KEPT", 3)
-    monkeypatch.setattr(anchors_module, "PROFILES_KEPT", 2)
+    monkeypatch.setattr(merge_module, "SIMILARITY_KEPT", 3)
+    monkeypatch.setattr(stories_module, "PROFILES_KEPT", 2)
     tight = build_timeline(generated, raw, TODAY)
     assert tight == roomy
     assert len(roomy.events) > 1000
@@ -106,7 +101,7 @@ def test_profiles_made_on_demand_are_the_articles_profiles(generated: list[Artic
 _KEYS = st.tuples(
     st.one_of(st.none(), st.tuples(st.dates(), st.one_of(st.none(), st.integers(0, 4000)))),
     st.integers(0, 2),  # direction order
-    st.integers(0, len(_UNIT_ORDER) - 1),  # unit order
+    st.integers(0, len(UNIT_ORDER) - 1),  # unit order
     st.booleans(),  # explicit
     st.integers(0, 5),  # article
     st.integers(0, 10**6),  # start
@@ -115,11 +110,11 @@ _KEYS = st.tuples(
 
 @given(st.lists(_KEYS, max_size=40))
 def test_order_numbers_compare_as_the_order_tuples(keys: list[tuple]) -> None:
-    """`_Order.key` is the tuple the events were sorted by, as one number."""
+    """`EventOrder.key` is the tuple the events were sorted by, as one number."""
     ids = ["b", "a/x", "a", "é", "B", "a"]  # ranked by Python's string order; one twice
-    c = _Candidates()
+    c = Candidates()
     expected, numbers = [], []
-    order = _Order(ids, max((k[5] for k in keys), default=0))
+    order = EventOrder(ids, max((k[5] for k in keys), default=0))
     for rep, (dates, direction, unit, explicit, article, start) in enumerate(keys):
         c.article.append(article)
         c.start.append(start)

@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--article", metavar="ID", help="only this article's events")
 
     date_cmd = commands.add_parser(
-        "date", help="set an article's date yourself (kept with the index, not in the file)"
+        "date", help="set an article's date yourself (kept with your marks, not in the file)"
     )
     date_cmd.add_argument("id", help="article id, file name, or a unique prefix of an id")
     date_cmd.add_argument("date", nargs="?", type=_day_arg, help="YYYY-MM-DD")

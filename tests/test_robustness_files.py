@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-import index.backend.whoosh.indexing as indexing
 import index.corpus.articles as corpus
+import index.store.parsing as indexing
 from index.corpus.articles import SkippedFile, parse_file, read_article_bytes
 from index.engine import Engine
 from tests import hostile

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 import charset_normalizer
 
 from index.corpus.frontmatter import parse_front_matter
+from index.corpus.ids import article_id_for, new_article_id
 from index.errors import CorpusError, SummitError
 from index.models import Article, Paragraph, PlaceSource
 
@@ -168,11 +169,6 @@ def relative_name(path: Path, folder: Path) -> str:
     if os.sep == "/" and text.startswith(prefix):
         return text[len(prefix) :]  # the common case, without pathlib's cost (10k files)
     return PurePosixPath(path.relative_to(folder).as_posix()).as_posix()
-
-
-def article_id_for(file: str) -> str:
-    """Stable id from the relative path: the path without its suffix."""
-    return str(PurePosixPath(file).with_suffix(""))
 
 
 def content_hash(data: bytes) -> str:
@@ -334,13 +330,11 @@ def load_folder(folder: Path) -> LoadResult:
 
 
 def unique_id(article: Article, seen_ids: set[str]) -> Article:
-    """Ids come from paths without suffix; `a.txt` next to `a.md` keeps the suffix."""
+    """The article under the id the id rule gives it among `seen_ids` (index.corpus.ids)."""
     from dataclasses import replace
 
-    if article.id in seen_ids:
-        article = replace(article, id=article.file)
-    seen_ids.add(article.id)
-    return article
+    article_id = new_article_id(article.file, seen_ids)
+    return article if article_id == article.id else replace(article, id=article_id)
 
 
 # -- parsing -----------------------------------------------------------------------

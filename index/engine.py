@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 import index.user.dates as user_dates
 from index.cancel import Cancel, either
-from index.corpus.articles import bundled_articles_dir, resolve_articles_dir
+from index.corpus.files import bundled_articles_dir, resolve_articles_dir
 from index.errors import SummitError, TimelineCancelled
 from index.models import (
     Article,

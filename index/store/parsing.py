@@ -13,13 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from index.corpus.articles import (
-    SkippedFile,
-    parse_file,
-    printable_name,
-    proper_noun_counts,
-    relative_name,
-)
+from index.corpus.articles import parse_file
+from index.corpus.files import SkippedFile, printable_name, relative_name
+from index.corpus.places import proper_noun_counts
 from index.models import Article
 from index.store.manifest import ManifestRecord
 from index.store.sidecar import ArticleExtras

@@ -1,11 +1,11 @@
 """Places over the whole corpus: an article without a dateline takes the corpus's
-dateline city it names most (see index.corpus.articles.infer_place for one article)."""
+dateline city it names most (see index.corpus.places.infer_place for one article)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from index.corpus.articles import infer_place, place_key
+from index.corpus.places import infer_place, place_key
 from index.store.manifest import ManifestRecord
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.corpus.articles import discover_names, printable_name
+from index.corpus.files import discover_names, printable_name
 from index.corpus.ids import new_article_id
 from index.store.manifest import ManifestRecord
 from index.store.parsing import IndexJob

@@ -25,13 +25,15 @@ BUSY_WARNING = "index busy: another summit is updating it; showing the index as 
 def sync_lock(
     index_dir: Path,
     progress: Callable[[int, int, str], None] | None = None,
-    wait_seconds: float = LOCK_WAIT_SECONDS,
+    wait_seconds: float | None = None,
 ) -> Iterator[bool]:
     """Held for the block: True when this process has the lock, False when another
-    held it for all of `wait_seconds` (`progress` is told once that it waits)."""
+    held it for all of `wait_seconds` (LOCK_WAIT_SECONDS when not given, read at the
+    call: a test shortens it), `progress` told once that it waits."""
+    wait = LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds
     handle = open(index_dir / SYNC_LOCK, "a+")  # noqa: SIM115 - held for the block
     try:
-        deadline = time.monotonic() + wait_seconds
+        deadline = time.monotonic() + wait
         told = False
         while True:
             try:

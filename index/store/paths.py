@@ -10,7 +10,7 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir, user_data_dir
 
-from index.errors import CorpusError
+from index.errors import CorpusError, IndexWriteError
 
 APP_NAME = "summit-explorer"
 
@@ -78,3 +78,15 @@ def check_not_inside(index_dir: Path, articles_dir: Path) -> None:
             f"the index folder {index_dir} is inside the articles folder; "
             "choose another --index-dir (the articles folder is never written to)"
         )
+
+
+def usable_fallback(
+    articles_dir: Path, index_dir: Path, why: str, must_write: tuple[str, ...]
+) -> Path:
+    """The fallback folder for an index that cannot be written where it is (see
+    fallback_index_dir), when this user can write it; IndexWriteError (saying `why`)
+    otherwise."""
+    fallback = fallback_index_dir(articles_dir, index_dir)
+    if not (writable_folder(fallback, must_write) and owned_by_user(fallback)):
+        raise IndexWriteError(f"{why}, nor at {fallback}; choose another --index-dir")
+    return fallback

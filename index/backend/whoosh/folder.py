@@ -20,7 +20,13 @@ from whoosh.index import Index
 
 from index.backend.whoosh.schema import SCHEMA_VERSION, build_schema
 from index.store.integrity import checksums, file_checksum, size_mismatches, whoosh_files
-from index.store.manifest import MANIFEST, ManifestFile, read_manifest
+from index.store.manifest import (
+    MANIFEST,
+    ManifestFile,
+    ManifestRecord,
+    read_manifest,
+    write_manifest,
+)
 from index.store.sidecar import SidecarStore
 
 SIDECAR = "articles.sqlite"
@@ -80,6 +86,26 @@ def create_empty(index_dir: Path) -> Index:
 
 def reopen(index_dir: Path) -> Index:
     return whoosh_index.open_dir(str(index_dir / WHOOSH_DIR))
+
+
+def save_manifest(
+    index_dir: Path,
+    ix: Index,
+    build_id: str,
+    articles_dir: Path,
+    records: list[ManifestRecord],
+    checksums: dict[str, str],
+) -> None:
+    """The manifest of the index as committed: the commit point of an update."""
+    manifest = ManifestFile(
+        schema=SCHEMA_VERSION,
+        build=build_id,
+        articles_dir=str(articles_dir),
+        generation=ix.latest_generation(),
+        records=records,
+        checksums=checksums,
+    )
+    write_manifest(index_dir / MANIFEST, manifest)
 
 
 def current_checksums(index_dir: Path, ix: Index, known: dict[str, str]) -> dict[str, str]:

@@ -34,25 +34,19 @@ from index.backend.whoosh.folder import (
     has_index_files,
     open_whole,
     reopen,
+    save_manifest,
 )
 from index.backend.whoosh.indexing import index_chunk, remove_stale_parts, use_block_pool
-from index.backend.whoosh.schema import SCHEMA_VERSION
 from index.cancel import Cancel, either
 from index.errors import IndexBusyError, IndexWriteError, SummitError
 from index.models import Article, UpdateReport
 from index.store.extras import ExtrasStore
 from index.store.integrity import find_damage, has_valid_self_checksum
 from index.store.locking import BUSY_WARNING, LOCK_WAIT_SECONDS, busy_error, sync_lock
-from index.store.manifest import (
-    MANIFEST,
-    ManifestFile,
-    ManifestRecord,
-    file_stamp,
-    write_manifest,
-)
+from index.store.manifest import MANIFEST, ManifestRecord, file_stamp
 from index.store.parallel import ParallelIndexer, worker_count
 from index.store.parsing import IndexJob, ParsedFile, extras_from_articles, parse_for_index
-from index.store.paths import check_not_inside, fallback_index_dir, owned_by_user, writable_folder
+from index.store.paths import check_not_inside, usable_fallback, writable_folder
 from index.store.places import infer_places
 from index.store.plan import list_articles, plan_sync
 from index.store.records import RecordReader
@@ -172,9 +166,7 @@ class IndexStore(RecordReader):
         if usable and not (verify and self.damage()):
             self.warnings.append(f"{why}: searching it as it is, without updating it")
             return UpdateReport(reason="index folder read-only", not_updated=why)
-        fallback = fallback_index_dir(self.articles_dir, self.index_dir)
-        if not (writable_folder(fallback, (SIDECAR,)) and owned_by_user(fallback)):
-            raise IndexWriteError(f"{why}, nor at {fallback}; choose another --index-dir")
+        fallback = usable_fallback(self.articles_dir, self.index_dir, why, (SIDECAR,))
         self.warnings.append(f"{why}; using the index at {fallback}")
         self.index_dir = fallback
         return None
@@ -381,15 +373,14 @@ class IndexStore(RecordReader):
         # commit point, so a crash before it makes the next run rebuild.
         self._extras.flush()
         self._checksums = current_checksums(self.index_dir, self._ix, self._checksums)
-        manifest = ManifestFile(
-            schema=SCHEMA_VERSION,
-            build=self._build_id,
-            articles_dir=str(self.articles_dir),
-            generation=self._ix.latest_generation(),
-            records=list(self._records.values()),
-            checksums=self._checksums,
+        save_manifest(
+            self.index_dir,
+            self._ix,
+            self._build_id,
+            self.articles_dir,
+            list(self._records.values()),
+            self._checksums,
         )
-        write_manifest(self.index_dir / MANIFEST, manifest)
         self._manifest_seen = file_stamp(self.index_dir / MANIFEST)
 
     # -- searching (reading records: index.store.records.RecordReader) ----------------

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from index.cancel import Cancel
-from index.corpus.articles import bundled_articles_dir, resolve_articles_dir
+from index.corpus.files import bundled_articles_dir, resolve_articles_dir
 from index.errors import SummitError
 from index.models import (
     Article,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus.articles import load_folder, parse_article
+from index.corpus.articles import load_folder
+from index.corpus.parsing import parse_article
 from index.models import Article
 from index.text.temporal import extract_raw
 from index.timeline.clues import clues_of, date_from_file, pin_year

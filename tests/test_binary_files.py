@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus.articles import binary_reason
+from index.corpus.files import binary_reason
 from index.engine import Engine
 
 SUMMIT = shutil.which("summit", path=str(Path(sys.executable).parent)) or "summit"

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus.articles import load_folder, parse_article, resolve_articles_dir
+from index.corpus.articles import load_folder
+from index.corpus.files import resolve_articles_dir
+from index.corpus.parsing import parse_article
 from index.errors import CorpusError
 from tests.conftest import BUNDLED, FIXTURE_CORPUS
 
@@ -116,3 +118,24 @@ def test_inline_dateline_variants() -> None:
     assert article.place == "Lagos" and article.dateline == "LAGOS (Reuters) -"
     plain = parse_article("No dateline in this one. It just starts.\n", "b.txt")
     assert plain.place is None and plain.place_source == "unknown"
+
+
+def test_the_index_and_loading_a_folder_give_every_file_the_same_id(tmp_path: Path) -> None:
+    """Issue 18: ids are derived in one place (index.corpus.ids), so a folder read without
+    an index names its articles as the index does, same-stem files included."""
+    from index.engine import Engine
+
+    folder = tmp_path / "articles"
+    (folder / "sub").mkdir(parents=True)
+    story = "Harbour strike ends\n\nDockworkers went back to work on Monday.\n"
+    for name in ("a.md", "a.txt", "a.html", "sub/a.md", "b.markdown"):
+        (folder / name).write_text(story, encoding="utf-8")
+    loaded = {a.file: a.id for a in load_folder(folder).articles}
+    engine = Engine(folder, tmp_path / "ix")
+    engine.open()
+    try:
+        indexed = {a.file: a.id for a in engine.articles()}
+    finally:
+        engine.close()
+    assert indexed == loaded
+    assert len(set(loaded.values())) == 5 and loaded["sub/a.md"] == "sub/a"

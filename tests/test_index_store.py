@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import index.backend.whoosh.store as store_module
+import index.store.extras as extras_store
 from index.backend.whoosh.schema import SCHEMA_VERSION
 from index.backend.whoosh.store import MANIFEST, SIDECAR, WHOOSH_DIR
 from index.engine import Engine
@@ -131,6 +132,7 @@ def test_worker_processes_index_what_one_process_would(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import index.backend.whoosh.indexing as indexing
+    import index.store.parallel as parallel_build
     from tests.hostile import write_news_corpus
 
     articles = write_news_corpus(tmp_path / "articles", count=24)
@@ -139,8 +141,8 @@ def test_worker_processes_index_what_one_process_would(
     serial = _engine(articles, tmp_path / "serial")
     serial.open()
     # small chunks: several workers, several segments, on 26 files
-    monkeypatch.setattr(indexing, "PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(indexing, "MIN_CHUNK", 4)
+    monkeypatch.setattr(parallel_build, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(parallel_build, "MIN_CHUNK", 4)
     monkeypatch.setattr(indexing, "WORKER_LIMIT_MB", 0)  # every posting spills to a run
     parallel = _engine(articles, tmp_path / "parallel")
     report = parallel.open()
@@ -315,7 +317,7 @@ def test_a_build_writing_sidecar_rows_as_they_come_stores_what_an_update_does(
     them for after the whoosh commit. Both must leave the same sidecar."""
     kept = _engine(corpus_copy, tmp_path / "kept")
     kept.open()
-    monkeypatch.setattr(store_module, "STREAMED_ROWS", 2)  # 4 articles: two transactions
+    monkeypatch.setattr(extras_store, "STREAMED_ROWS", 2)  # 4 articles: two transactions
     streamed = _engine(corpus_copy, tmp_path / "streamed")
     assert streamed.open().rebuilt
     assert streamed._store.vocabulary() == kept._store.vocabulary()

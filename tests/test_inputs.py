@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.corpus.articles import decode_text
+from index.corpus.decoding import decode_text
 from index.corpus.html import extract_story
 
 STORY = (
@@ -122,7 +122,7 @@ Crews returned to the ferries on Thursday after the union accepted the offer.
 
 
 def test_yaml_front_matter_with_lists_and_a_dot_close_is_metadata() -> None:
-    from index.corpus.articles import parse_article
+    from index.corpus.parsing import parse_article
     from index.text.temporal import body_start
 
     article = parse_article(HUGO, "ferry.md", "md")
@@ -136,7 +136,7 @@ def test_yaml_front_matter_with_lists_and_a_dot_close_is_metadata() -> None:
 
 
 def test_toml_front_matter_is_read_too() -> None:
-    from index.corpus.articles import parse_article
+    from index.corpus.parsing import parse_article
 
     text = '+++\ntitle = "Ferry strike ends"\ndate = 2024-05-02\n+++\nCrews returned on Thursday.\n'
     article = parse_article(text, "ferry.md", "md")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import index.backend.whoosh.store as store
+import index.store.locking as store
 from index.engine import Engine
 from index.errors import SummitError
 from tests import hostile

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-import index.backend.whoosh.indexing as indexing
-import index.corpus.articles as corpus
-from index.corpus.articles import SkippedFile, parse_file, read_article_bytes
+import index.corpus.articles as articles
+import index.corpus.files as corpus
+import index.store.parsing as indexing
+from index.corpus.articles import parse_file
+from index.corpus.files import SkippedFile, read_article_bytes
 from index.engine import Engine
 from tests import hostile
 from tests.hostile import write_hostile_corpus
@@ -302,14 +304,14 @@ def test_parser_failure_on_one_file_skips_only_that_file(
     folder.mkdir()
     _write_article(folder / "a.txt", "otter")
     _write_article(folder / "b.txt", "badger")
-    real_parse = corpus.parse_article
+    real_parse = articles.parse_article
 
     def failing_parse(text: str, file: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         if file == "b.txt":
             raise RecursionError("maximum recursion depth exceeded")
         return real_parse(text, file, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(corpus, "parse_article", failing_parse)
+    monkeypatch.setattr(articles, "parse_article", failing_parse)
     engine = Engine(folder, tmp_path / "index")
     engine.open()
     assert "could not be parsed (RecursionError)" in _warning_for(engine, "b.txt")

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import index.backend.whoosh.store as store
+import index.store.manifest as manifest_file
 from index.engine import Engine
 from index.errors import CorpusError
 from tests.hostile import snapshot, write_hostile_corpus, write_news_corpus
@@ -277,7 +278,7 @@ def test_disk_full_while_saving_the_manifest(
     def full(path: Path, data: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(store, "_atomic_write_json", full)
+    monkeypatch.setattr(manifest_file, "atomic_write_json", full)
     engine = Engine(copy, index_dir)
     report = engine.open()  # the update itself is committed, only the manifest fails
     assert any("No space left on device" in w for w in report.warnings)

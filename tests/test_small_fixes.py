@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus.articles import parse_article
+from index.corpus.parsing import parse_article
 from index.engine import Engine
 from index.search.highlight import words_as_written
 from tests.app_fixtures import main_screen, make_app, screen_text, settle, type_query, wait_ready

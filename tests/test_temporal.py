@@ -121,6 +121,28 @@ def test_front_matter_is_not_tagged() -> None:
     assert [r["text"] for r in extract_raw(text)] == ["2020"]
 
 
+@pytest.mark.parametrize(
+    "block",
+    [
+        "---\ndate: 2024-06-14\nsource: x\n...\n",  # closed with dots (YAML's end marker)
+        "---\ndate: 2024-06-14\ntags:\n  - floods\n  - 2019 season\n---\n",  # a YAML list
+        "---\ndate: 2024-06-14\ntags: [floods, 2019 season]\n...\n",
+    ],
+    ids=["dots", "list", "flow-list-and-dots"],
+)
+def test_front_matter_the_corpus_reads_is_never_tagged(block: str) -> None:
+    """Issue 18: the tagger and the corpus once parsed front matter apart, so a block the
+    corpus accepted (closed by `...`, or holding a list) was tagged as story text and its
+    `date:` became a timeline event."""
+    from index.corpus.parsing import parse_article
+
+    text = block + "It opened in 2020.\n"
+    article = parse_article(text, "a.md", "md")
+    assert str(article.date) == "2024-06-14"
+    assert [p.text for p in article.paragraphs] == ["It opened in 2020."]
+    assert [r["text"] for r in extract_raw(text)] == ["2020"]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_extract_raw_never_raises_and_offsets_in_bounds(text: str) -> None:

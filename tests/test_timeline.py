@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus.articles import load_folder, parse_article
+from index.corpus.articles import load_folder
+from index.corpus.parsing import parse_article
 from index.models import Article, DateAnchor, Timeline
 from index.text.temporal import extract_raw
 from index.timeline.build import build_timeline

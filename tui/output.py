@@ -38,7 +38,7 @@ DIM = "dim"
 
 def no_articles_message(folder: object) -> str:
     """What the CLI and the explorer say about a folder without articles."""
-    from index.corpus.articles import ARTICLE_SUFFIXES
+    from index.corpus.files import ARTICLE_SUFFIXES
 
     kinds = ", ".join(f"*{suffix}" for suffix in ARTICLE_SUFFIXES)
     return f"no articles ({kinds}) found in {folder}"

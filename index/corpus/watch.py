@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from index.corpus.articles import ARTICLE_SUFFIXES
+from index.corpus.files import ARTICLE_SUFFIXES
 
 DEBOUNCE_MS = 600
 """Changes closer together than this are one burst: one sync, not one per file."""

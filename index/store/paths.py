@@ -10,6 +10,8 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir, user_data_dir
 
+from index.errors import CorpusError, IndexWriteError
+
 APP_NAME = "summit-explorer"
 
 
@@ -40,3 +42,51 @@ def fallback_index_dir(articles_dir: Path, index_dir: Path) -> Path:
     if default.resolve() != index_dir.resolve():
         return default
     return Path(tempfile.gettempdir()) / f"summit-index-{os.getuid()}" / default.name
+
+
+def writable_folder(folder: Path, must_write: tuple[str, ...] = ()) -> bool:
+    """Whether an index can be written in `folder` (created when missing), including
+    the files named in `must_write` that exist. Asked with access(2), not by writing a
+    probe file: concurrent runs raced on a shared probe name, and access() also answers
+    for a read-only mount."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    return all(
+        not (folder / name).exists() or os.access(folder / name, os.W_OK) for name in must_write
+    )
+
+
+def owned_by_user(folder: Path) -> bool:
+    """Whether `folder` and its parent belong to this user: a fallback under the shared
+    temporary folder may have been made by someone else first."""
+    try:
+        return all(path.stat().st_uid == os.getuid() for path in (folder, folder.parent))
+    except OSError:
+        return False
+
+
+def check_not_inside(index_dir: Path, articles_dir: Path) -> None:
+    """CorpusError when the index would be written into the articles folder."""
+    articles = articles_dir.resolve()
+    index = index_dir.resolve()
+    if index == articles or articles in index.parents:
+        raise CorpusError(
+            f"the index folder {index_dir} is inside the articles folder; "
+            "choose another --index-dir (the articles folder is never written to)"
+        )
+
+
+def usable_fallback(
+    articles_dir: Path, index_dir: Path, why: str, must_write: tuple[str, ...]
+) -> Path:
+    """The fallback folder for an index that cannot be written where it is (see
+    fallback_index_dir), when this user can write it; IndexWriteError (saying `why`)
+    otherwise."""
+    fallback = fallback_index_dir(articles_dir, index_dir)
+    if not (writable_folder(fallback, must_write) and owned_by_user(fallback)):
+        raise IndexWriteError(f"{why}, nor at {fallback}; choose another --index-dir")
+    return fallback

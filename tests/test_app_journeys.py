@@ -25,13 +25,13 @@ from tests.app_fixtures import (
     type_query,
     wait_ready,
 )
-from tui.commands import COMMANDS
-from tui.screens import main as main_module
-from tui.screens.help import HelpScreen, help_table
-from tui.screens.source_picker import SourcePicker
-from tui.widgets.reader import Reader
-from tui.widgets.results_list import ResultsList
-from tui.widgets.timeline_list import TimelineList
+from tui.app.commands import COMMANDS
+from tui.app.screens import main as main_module
+from tui.app.screens.help import HelpScreen, help_table
+from tui.app.screens.source_picker import SourcePicker
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.results_list import ResultsList
+from tui.app.widgets.timeline_list import TimelineList
 
 SIZES = [(80, 24), (160, 48)]
 

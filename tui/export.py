@@ -20,8 +20,7 @@ from typing import Any
 from index.engine import ArticleSummary
 from index.models import Passage, SearchResult, Timeline, TimelineEvent
 from index.timeline import event_to_json
-from tui.output import _event_dates as event_dates
-from tui.output import hit_json, json_text
+from tui.shapes import event_dates, hit_json, json_text
 from tui.textsafe import clean
 
 SEARCH_FORMATS = ("md", "csv", "jsonl")

@@ -28,7 +28,7 @@ from textual.strip import Strip
 
 from index.models import EventSource, TimelineEvent
 from index.temporal import LONG_SPANS, span_label
-from tui.commands import bindings_for
+from tui.app.commands import bindings_for
 from tui.textsafe import clean, safe_text
 
 DENSE_FRACTION = 0.75

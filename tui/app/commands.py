@@ -18,11 +18,11 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.markup import escape
 
-from tui.policy import Capability, SessionPolicy
+from tui.serve.policy import Capability, SessionPolicy
 from tui.textsafe import clean
 
 if TYPE_CHECKING:
-    from tui.app import SummitApp
+    from tui.app.app import SummitApp
 
 Scope = Literal["app", "screen", "query", "results", "reader", "timeline", "timeline-pane"]
 
@@ -60,7 +60,7 @@ class Command:
     """Longer text for the help screen (defaults to the description)."""
     group: Binding.Group | None = None
     needs: frozenset[Capability] = frozenset()
-    """What the session policy must allow (tui.policy); such a command's key goes
+    """What the session policy must allow (tui.serve.policy); such a command's key goes
     through the app's gate, and the help, palette and footer offer it only if allowed."""
 
     @property

@@ -41,8 +41,8 @@ from index.models import (
     TimelineEvent,
     UpdateReport,
 )
-from tui.commands import bindings_for
-from tui.external import (
+from tui.app.commands import bindings_for
+from tui.app.external import (
     editor_argv,
     editor_command,
     file_line,
@@ -50,18 +50,23 @@ from tui.external import (
     pager_command,
     text_line,
 )
-from tui.output import no_articles_message
-from tui.screens.source_picker import SourceChoice, SourcePicker, distinct_sources, source_choices
+from tui.app.screens.source_picker import (
+    SourceChoice,
+    SourcePicker,
+    distinct_sources,
+    source_choices,
+)
+from tui.app.widgets.app_header import AppHeader
+from tui.app.widgets.pane_tabs import PANE_NAMES, PaneTab, PaneTabs
+from tui.app.widgets.query_input import QueryInput
+from tui.app.widgets.reader import MarkRequested, Reader, ReaderDocument, query_matches
+from tui.app.widgets.search_pane import SearchPane
+from tui.app.widgets.timeline_pane import TimelinePane
+from tui.shapes import no_articles_message
 from tui.textsafe import clean
-from tui.widgets.app_header import AppHeader
-from tui.widgets.pane_tabs import PANE_NAMES, PaneTab, PaneTabs
-from tui.widgets.query_input import QueryInput
-from tui.widgets.reader import MarkRequested, Reader, ReaderDocument, query_matches
-from tui.widgets.search_pane import SearchPane
-from tui.widgets.timeline_pane import TimelinePane
 
 if TYPE_CHECKING:
-    from tui.app import SummitApp
+    from tui.app.app import SummitApp
 
 Pane = Literal["search", "reader", "timeline"]
 WIDE_COLUMNS = 120
@@ -824,7 +829,7 @@ class MainScreen(Screen[None]):
     # -- history picker -----------------------------------------------------------------------
 
     def action_query_history(self) -> None:
-        from tui.screens.history_picker import HistoryPicker
+        from tui.app.screens.history_picker import HistoryPicker
 
         def chosen(query: str | None) -> None:
             if query:
@@ -943,7 +948,7 @@ class MainScreen(Screen[None]):
 
     def action_set_date(self) -> None:
         """The reader's `D`: the date the user knows, kept by the engine (`summit date`)."""
-        from tui.screens.prompt import PromptScreen
+        from tui.app.screens.prompt import PromptScreen
 
         article_id = self.article_id
         if article_id is None:
@@ -994,7 +999,7 @@ class MainScreen(Screen[None]):
             self.load_timeline()
 
     def action_save_search(self) -> None:
-        from tui.screens.prompt import PromptScreen
+        from tui.app.screens.prompt import PromptScreen
 
         query = self.search_pane.query_text.strip()
         if not query:
@@ -1018,7 +1023,7 @@ class MainScreen(Screen[None]):
         )
 
     def action_saved_searches(self) -> None:
-        from tui.screens.history_picker import Picker
+        from tui.app.screens.history_picker import Picker
 
         saved = self.summit.engine.user_data.saved_searches()
         if not saved:
@@ -1041,7 +1046,7 @@ class MainScreen(Screen[None]):
     # -- export ------------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        from tui.screens.prompt import PromptScreen
+        from tui.app.screens.prompt import PromptScreen
 
         if not self.summit.policy.allows("write_file"):  # the gate already said why
             return

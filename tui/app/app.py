@@ -1,7 +1,7 @@
 """Summit Explorer's Textual app: `build_app(engine)` and `run_explorer(engine)`.
 
 The engine (package `index`) does all the work; the UI only calls its API, off
-the UI thread (see tui/screens/main.py).
+the UI thread (see tui/app/session.py).
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from index.engine import ArticleSummary, Engine
-from tui.commands import COMMANDS, ArticleCommands, SummitCommands, bindings_for, command_by_id
+from tui.app.commands import COMMANDS, ArticleCommands, SummitCommands, bindings_for, command_by_id
+from tui.app.history import HISTORY_FILE, QueryHistory
+from tui.app.screens.help import HelpScreen
+from tui.app.screens.main import MainScreen
 from tui.config import Config, load_config, save_setting
-from tui.history import HISTORY_FILE, QueryHistory
-from tui.policy import SessionPolicy
-from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
+from tui.serve.policy import SessionPolicy
 
 APP_NAME = "summit-explorer"
 
@@ -67,7 +67,7 @@ class SummitApp(App[int]):
         self.policy = policy or SessionPolicy.local(
             data_dir if data_dir is not None else default_state_dir()
         )
-        """What this session may do besides exploring (tui.policy): asked by every gate."""
+        """What this session may do besides exploring (tui.serve.policy): asked by every gate."""
         self.data_dir = self.policy.state_dir
         legacy = None if data_dir is not None or self.policy.served else legacy_history_file()
         self.history = QueryHistory(self.data_dir / HISTORY_FILE, legacy=legacy)
@@ -152,7 +152,7 @@ class SummitApp(App[int]):
         return nodes[scope]
 
     def run_command(self, command_id: str) -> None:
-        """Run a command of tui.commands by id (the palette does this).
+        """Run a command of tui.app.commands by id (the palette does this).
 
         Deferred until after the next refresh: the palette restores the previous focus
         when it closes, which would otherwise undo a pane switch.
@@ -191,7 +191,7 @@ class SummitApp(App[int]):
         return True
 
     async def action_gated(self, command_id: str) -> None:
-        """Keys of commands that need a capability land here (tui.commands `needs`)."""
+        """Keys of commands that need a capability land here (tui.app.commands `needs`)."""
         if not self._refused(command_id):
             command = command_by_id(command_id)
             action, node = command.action, self._scope_node(command.scope)

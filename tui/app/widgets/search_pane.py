@@ -11,10 +11,10 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from index.models import SearchResult
-from tui.history import QueryHistory
+from tui.app.history import QueryHistory
+from tui.app.widgets.query_input import QueryInput
+from tui.app.widgets.results_list import ResultsList
 from tui.textsafe import clean
-from tui.widgets.query_input import QueryInput
-from tui.widgets.results_list import ResultsList
 
 DEBOUNCE_SECONDS = 0.15
 

@@ -1,14 +1,14 @@
 """`summit serve`: the explorer as its own SSH server, reached with `ssh -p 2222 host`.
 
 Every authenticated SSH session gets a fresh explorer process on a pty of its
-own (see `tui.ptysession`); this module is the SSH side: who may log in (public
+own (see `tui.serve.ptysession`); this module is the SSH side: who may log in (public
 keys from an authorized_keys file, nothing else), what a session may do (a
 terminal running the explorer, and nothing else: no shell, no commands, no
 forwarding, no SFTP), the limits (sessions, idle time, output buffering, connections
 still logging in, login grace, window sizes, memory) and a clean stop on Ctrl+C or
 SIGTERM that ends every session.
 
-What runs inside a session is confined by a served `SessionPolicy` (tui.policy): the
+What runs inside a session is confined by a served `SessionPolicy` (tui.serve.policy): the
 server hands it over in the session's environment, with the key's own state folder as
 HOME; what the client sends as environment is validated data, never configuration.
 """
@@ -37,9 +37,7 @@ from typing import Any, TextIO
 import asyncssh
 import platformdirs
 
-from tui.policy import SessionPolicy
-from tui.ptysession import INPUT_HIGH_WATER, PtyProcess
-from tui.serve_options import (
+from tui.serve.options import (
     DEFAULT_IDLE_TIMEOUT,
     DEFAULT_LOGIN_GRACE,
     DEFAULT_MAX_STARTUPS,
@@ -47,7 +45,9 @@ from tui.serve_options import (
     DEFAULT_SESSION_MEMORY_MB,
     default_max_sessions,
 )
-from tui.sshkeys import (
+from tui.serve.policy import SessionPolicy
+from tui.serve.ptysession import INPUT_HIGH_WATER, PtyProcess
+from tui.serve.sshkeys import (
     APP_NAME,
     AuthorizedKeys,
     KeyFileError,
@@ -156,7 +156,7 @@ def explorer_command(options: ServeOptions) -> list[str]:
     summit = shutil.which("summit", path=str(Path(sys.executable).parent))
     command = (
         [summit] if summit
-        else [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+        else [sys.executable, "-c", "import sys; from tui.cli.main import main; sys.exit(main())"]
     )
     if options.articles:
         command += ["--articles", options.articles]

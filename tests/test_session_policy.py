@@ -14,9 +14,9 @@ from textual.command import CommandPalette
 from textual.widgets import Static
 
 from tests.app_fixtures import main_screen, make_engine, open_first_result, settle, wait_ready
+from tui.app import programs
 from tui.app.app import build_app
 from tui.app.commands import COMMANDS, SummitCommands, offered
-from tui.app.screens import main as main_module
 from tui.app.screens.help import HelpScreen
 from tui.serve.policy import SessionPolicy
 
@@ -78,7 +78,7 @@ def test_served_guard_refuses_programs_and_writes_outside(tmp_path: Path) -> Non
 
 async def test_served_app_offers_no_pager_and_says_so(tmp_path: Path, monkeypatch) -> None:
     runs: list[object] = []
-    monkeypatch.setattr(main_module.subprocess, "run", lambda *a, **k: runs.append(a))
+    monkeypatch.setattr(programs.subprocess, "run", lambda *a, **k: runs.append(a))
     monkeypatch.setenv("PAGER", "cat")
     policy = SessionPolicy.for_served(tmp_path / "state", tmp_path / "index")
     app = build_app(make_engine(tmp_path), policy=policy)

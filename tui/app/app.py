@@ -26,6 +26,7 @@ from tui.app.commands import COMMANDS, ArticleCommands, SummitCommands, bindings
 from tui.app.history import HISTORY_FILE, QueryHistory
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.main import MainScreen
+from tui.app.session import Session
 from tui.config import Config, load_config, save_setting
 from tui.serve.policy import SessionPolicy
 
@@ -71,10 +72,8 @@ class SummitApp(App[int]):
         self.data_dir = self.policy.state_dir
         legacy = None if data_dir is not None or self.policy.served else legacy_history_file()
         self.history = QueryHistory(self.data_dir / HISTORY_FILE, legacy=legacy)
-        self.article_summaries: list[ArticleSummary] = []
-        self.engine_ready = False
-        self.engine_state: str = "opening"
-        """"opening", then "ready" or "failed" (tests wait on it)."""
+        self.session = Session(engine)
+        """The engine, the work run against it and its state (tui.app.session)."""
         self.corpus_name = (
             "bundled articles" if engine.is_bundled else engine.articles_dir.name or "articles"
         )
@@ -109,7 +108,22 @@ class SummitApp(App[int]):
                         severity="warning", timeout=5, markup=False)
 
     def get_default_screen(self) -> Screen:
-        return MainScreen()
+        return MainScreen(self.session, history=self.history, policy=self.policy,
+                          config=self.config, corpus_name=self.corpus_name)
+
+    @property
+    def engine_state(self) -> str:
+        """"opening", then "ready" or "failed" (tests wait on it)."""
+        return self.session.state
+
+    @property
+    def engine_ready(self) -> bool:
+        """The index can be searched (it may still be updating)."""
+        return self.session.searchable
+
+    @property
+    def article_summaries(self) -> list[ArticleSummary]:
+        return self.session.summaries
 
     async def on_event(self, event: events.Event) -> None:
         # Keys read before the query box took focus would go to the screen and be lost.

@@ -4,69 +4,59 @@ Layout (breakpoint classes set by Textual from the screen width):
 - `-wide` (>= 120 columns): search pane on the left, reader or timeline on the right.
 - `-narrow`: one pane at a time, switched with 1/2/3, Tab/Shift+Tab or the header tabs.
 
-All engine calls run in thread workers; each posts a result message back (stale
-search results are dropped by comparing their query with the query box).
+The screen is layout and navigation: every call to the engine goes through the session
+(tui.app.session), whose messages (tui.app.messages) come back here to be shown; stale
+search results are dropped by comparing their query with the query box.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import subprocess
-import threading
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from textual import events, on, work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual import events, on
+from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList
-from textual.worker import get_current_worker
+from textual.worker import Worker
 
-from index.engine import ArticleSummary
 from index.errors import SummitError
-from index.models import (
-    Article,
-    DateAnchor,
-    EventSource,
-    Paragraph,
-    Passage,
-    SearchResult,
-    TimeExpression,
-    TimelineEvent,
-    UpdateReport,
-)
+from index.models import EventSource, Passage, SearchResult
+from tui.app import dialogs
 from tui.app.commands import bindings_for
-from tui.app.external import (
-    editor_argv,
-    editor_command,
-    file_line,
-    pager_argv,
-    pager_command,
-    text_line,
+from tui.app.history import QueryHistory
+from tui.app.messages import (
+    ArticleLoaded,
+    DateChanged,
+    EngineOpened,
+    EngineSearchable,
+    FolderChanged,
+    MarkedLoaded,
+    Notice,
+    OpenProgress,
+    ReaderDated,
+    SearchDone,
+    SimilarDone,
+    SourcesLoaded,
+    TimelineLoaded,
 )
-from tui.app.screens.source_picker import (
-    SourceChoice,
-    SourcePicker,
-    distinct_sources,
-    source_choices,
-)
+from tui.app.programs import run_editor, run_pager
+from tui.app.screens.source_picker import SourcePicker, distinct_sources
+from tui.app.session import Session, error_text
 from tui.app.widgets.app_header import AppHeader
 from tui.app.widgets.pane_tabs import PANE_NAMES, PaneTab, PaneTabs
 from tui.app.widgets.query_input import QueryInput
-from tui.app.widgets.reader import MarkRequested, Reader, ReaderDocument, query_matches
+from tui.app.widgets.reader import MarkRequested, Reader
+from tui.app.widgets.results_list import ResultsList
 from tui.app.widgets.search_pane import SearchPane
+from tui.app.widgets.timeline_list import TimelineList
 from tui.app.widgets.timeline_pane import TimelinePane
-from tui.shapes import no_articles_message
+from tui.config import Config
+from tui.serve.policy import SessionPolicy
 from tui.textsafe import clean
-
-if TYPE_CHECKING:
-    from tui.app.app import SummitApp
 
 Pane = Literal["search", "reader", "timeline"]
 WIDE_COLUMNS = 120
@@ -81,31 +71,12 @@ class Location:
     paragraph: int | None = None
 
 
-def error_text(exc: BaseException) -> str:
-    """A one-line message for the user (engine errors are written for that)."""
-    if isinstance(exc, SummitError):
-        return clean(str(exc), single_line=True)
-    if isinstance(exc, ImportError):
-        return "not available yet in this build"
-    return clean(f"{type(exc).__name__}: {exc}", single_line=True)
-
-
-def _rank_of(passage: Passage | None, result: SearchResult | None) -> tuple[int, int] | None:
-    """(1-based rank, number of hits) of `passage` in `result`, for the reader's header."""
-    if passage is None or result is None:
-        return None
-    for rank, hit in enumerate(result.hits, 1):
-        if (hit.article_id, hit.paragraph) == (passage.article_id, passage.paragraph):
-            return rank, len(result.hits)
-    return None
-
-
 TIMELINE_DELAY = 1.0
 """Seconds after the index opens before the timeline loads (unless it is on screen)."""
 
 
 class MainScreen(Screen[None]):
-    """The explorer. App state lives here in reactives: pane, query, article_id."""
+    """The explorer. Its state lives here in reactives: pane, query, article_id."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_COLUMNS, "-wide")]  # noqa: RUF012
     BINDINGS = bindings_for("screen")
@@ -119,79 +90,21 @@ class MainScreen(Screen[None]):
     article_id: reactive[str | None] = reactive(None)
     """The article in the reader."""
 
-    # -- messages posted by workers -------------------------------------------------------
-
-    class OpenProgress(Message):
-        def __init__(self, done: int, total: int, message: str) -> None:
-            super().__init__()
-            self.done, self.total, self.message = done, total, message
-
-    class EngineSearchable(Message):
-        """The index as it was left is open: searches run while open() updates it."""
-
-    @dataclass
-    class FolderChanged(Message):
-        """The watched folder changed and the index has been brought up to date."""
-
-        report: UpdateReport
-        summaries: list[ArticleSummary]
-
-    class EngineOpened(Message):
-        """open() finished: the index is up to date (or could not be opened)."""
-
-        def __init__(
-            self,
-            report: UpdateReport | None,
-            error: str | None,
-            summaries: list[ArticleSummary] | None = None,
-        ) -> None:
-            super().__init__()
-            self.report, self.error = report, error
-            self.summaries = summaries or []
-
-    class SearchDone(Message):
-        def __init__(
-            self, query: str, result: SearchResult | None, error: str | None, submitted: bool
-        ) -> None:
-            super().__init__()
-            self.query, self.result, self.error, self.submitted = query, result, error, submitted
-
-    class ArticleLoaded(Message):
-        def __init__(self, document: ReaderDocument | None, error: str | None) -> None:
-            super().__init__()
-            self.document, self.error = document, error
-
-    class TimelineLoaded(Message):
-        def __init__(
-            self,
-            events: tuple[TimelineEvent, ...] | None,
-            error: str | None,
-            summaries: list[ArticleSummary] | None = None,
-            anchors: dict[str, DateAnchor] | None = None,
-        ) -> None:
-            super().__init__()
-            self.events, self.error, self.summaries = events, error, summaries
-            self.anchors = anchors
-
-    class ReaderDated(Message):
-        def __init__(
-            self, article_id: str, anchor: DateAnchor | None, times: tuple[TimeExpression, ...]
-        ) -> None:
-            super().__init__()
-            self.article_id, self.anchor, self.times = article_id, anchor, times
-
-    class SourcesLoaded(Message):
-        def __init__(self, event: TimelineEvent, choices: list[SourceChoice]) -> None:
-            super().__init__()
-            self.event, self.choices = event, choices
-
-    class SimilarDone(Message):
-        def __init__(self, result: SearchResult) -> None:
-            super().__init__()
-            self.result = result
-
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        history: QueryHistory,
+        policy: SessionPolicy,
+        config: Config,
+        corpus_name: str,
+    ) -> None:
         super().__init__()
+        self.session = session
+        self.history = history
+        self.policy = policy
+        self.config = config
+        self.corpus_name = corpus_name
         self._trail: list[Location] = []
         self._pending_query: SearchPane.QueryRequested | None = None
         self._last_request: SearchPane.QueryRequested | None = None
@@ -202,24 +115,18 @@ class MainScreen(Screen[None]):
         self._early_keys: list[events.Key] | None = []
         """Keys typed before the query box was mounted (None once it is)."""
         self._open_error = ""
-        self._watch_stop: threading.Event | None = None
-        """Set to stop following the folder (on unmount)."""
         self.marks: set[tuple[str, int | None]] = set()
         """(article id, paragraph index) of the marked passages; the results list and
         the reader share this set."""
         self._marked_view = False
         self._search_before_marks: SearchResult | None = None
 
-    @property
-    def summit(self) -> SummitApp:
-        return self.app  # type: ignore[return-value]
-
     # -- composition -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield AppHeader(self.summit.corpus_name)
+        yield AppHeader(self.corpus_name)
         with Horizontal(id="workspace"):
-            yield SearchPane(self.summit.history, id="search")
+            yield SearchPane(self.history, id="search")
             yield Reader(id="reader")
             yield TimelinePane(id="timeline")
         yield Footer()
@@ -245,6 +152,7 @@ class MainScreen(Screen[None]):
         return self.has_class("-wide")
 
     def on_mount(self) -> None:
+        self.session.bind(self)
         self._apply_layout()
         query_input = self.search_pane.query_input
         query_input.focus()
@@ -255,7 +163,22 @@ class MainScreen(Screen[None]):
         self._load_marks()
         # after the first frame: opening holds the GIL for a while (JSON, whoosh) and
         # the user should see the UI at once
-        self.call_after_refresh(self.open_engine)
+        self.call_after_refresh(self.session.open)
+
+    def on_unmount(self) -> None:
+        self.session.stop()
+
+    @on(Worker.StateChanged)
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Where the session's workers end, in success or failure: one place."""
+        message = self.session.outcome(event.worker, event.state)
+        if message is not None:
+            self.post_message(message)
+
+    @on(Notice)
+    def _notice(self, message: Notice) -> None:
+        self.notify(message.text, title=message.title, severity=message.severity,
+                    timeout=message.timeout, markup=False)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -276,7 +199,7 @@ class MainScreen(Screen[None]):
     def _load_timeline_once(self) -> None:
         """The first load of the timeline, whichever comes first: the pane is shown, or
         TIMELINE_DELAY passed after the index opened. Later loads follow the filters."""
-        if self.summit.engine_ready and not self._timeline_requested:
+        if self.session.searchable and not self._timeline_requested:
             self._timeline_requested = True
             self.load_timeline()
 
@@ -346,8 +269,8 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action in self._TYPING_ACTIONS and isinstance(self.focused, Input))
 
-    def action_help(self) -> None:
-        self.summit.action_help()
+    async def action_help(self) -> None:
+        await self.run_action("app.help")
 
     def action_quit(self) -> None:
         self.app.exit(0)
@@ -388,66 +311,36 @@ class MainScreen(Screen[None]):
             self.load_article(location.article_id, paragraph=location.paragraph)
         self.action_show_pane(location.pane)
 
-    # -- engine: open -----------------------------------------------------------------------
+    # -- the engine's state -----------------------------------------------------------------
 
-    def open_engine(self) -> None:
-        """Open (or build) the index in a daemon thread, not a Textual worker: quitting
-        in the middle of a first build must not wait for it (the interpreter joins
-        worker threads at exit). The index on disk stays the previous one until a
-        build commits, so stopping it half-way loses nothing."""
-        threading.Thread(target=self._open_engine, name="summit-open", daemon=True).start()
-
-    def _open_engine(self) -> None:
-        engine = self.summit.engine
-
-        def progress(done: int, total: int, message: str) -> None:
-            self.post_message(self.OpenProgress(done, total, message))
-
-        try:
-            if engine.open_existing():
-                self.post_message(self.EngineSearchable())
-        except Exception:
-            pass  # open() below meets the same problem and reports it
-        try:
-            report = engine.open(progress)
-            if not engine.article_count():
-                raise SummitError(no_articles_message(engine.articles_dir))
-        except Exception as exc:  # engine errors become a notification, never a crash
-            self.post_message(self.EngineOpened(None, error_text(exc)))
-            return
-        try:
-            # the dates the timeline infers arrive with it (load_timeline refreshes them)
-            summaries = engine.articles(wait_for_dates=False)
-        except Exception:
-            summaries = []
-        self.post_message(self.EngineOpened(report, None, summaries))
-
-    def on_main_screen_open_progress(self, message: OpenProgress) -> None:
+    @on(OpenProgress)
+    def _open_progress(self, message: OpenProgress) -> None:
         self.header.set_progress(message.done, message.total, message.message)
 
-    def on_main_screen_engine_searchable(self) -> None:
-        self.summit.engine_ready = True
+    @on(EngineSearchable)
+    def _engine_searchable(self) -> None:
+        self.session.became_searchable()
         self._run_pending_query()
 
     def _run_pending_query(self) -> None:
         pending, self._pending_query = self._pending_query, None
         if pending is not None and pending.query == self.search_pane.query_text:
-            self.run_search(pending.query, pending.as_you_type, pending.submitted)
+            self.session.search(pending.query, as_you_type=pending.as_you_type,
+                                submitted=pending.submitted)
 
-    def on_main_screen_engine_opened(self, message: EngineOpened) -> None:
+    @on(EngineOpened)
+    def _engine_opened(self, message: EngineOpened) -> None:
+        searched_before = self.session.searchable
+        self.session.record_open(message)
         if message.error is not None:
-            if self.summit.engine_ready:  # the index as it was left stays searchable
-                self.summit.engine_state = "ready"
+            if self.session.state == "ready":  # the index as it was left stays searchable
                 self.header.set_counts(None, None)
                 self.notify(message.error, title="Cannot update the index", severity="error",
                             timeout=10, markup=False)
             else:
                 self._open_failed(message.error)
             return
-        summaries = self.summit.article_summaries = message.summaries
-        searched_before = self.summit.engine_ready
-        self.summit.engine_ready = True
-        self.summit.engine_state = "ready"
+        summaries = message.summaries
         self.header.set_counts(
             len(summaries) if summaries else None,
             sum(s.paragraphs for s in summaries) if summaries else None,
@@ -457,12 +350,12 @@ class MainScreen(Screen[None]):
             self.notify(clean(warning, single_line=True), title="Index", severity="warning",
                         timeout=8, markup=False)
         self._run_pending_query()
-        self._follow_folder()
+        self.session.follow_folder()
         last = self._last_request
         updated = report is not None and (report.touched > 0 or report.rebuilt)
         if searched_before and updated and last and last.query == self.search_pane.query_text:
             # the results on screen came from the index before this update
-            self.run_search(last.query, last.as_you_type, submitted=False)
+            self.session.search(last.query, as_you_type=last.as_you_type, submitted=False)
         if self.pane == "timeline":
             self._load_timeline_once()
         else:
@@ -470,35 +363,8 @@ class MainScreen(Screen[None]):
             # the first search, and the first results matter more
             self.set_timer(TIMELINE_DELAY, self._load_timeline_once)
 
-    # -- engine: follow the folder ------------------------------------------------------------
-
-    def _follow_folder(self) -> None:
-        """Once the index is open: watch the folder, and bring the index up to date after
-        each burst of changes, with a quiet notice and the query on screen run again."""
-        if self._watch_stop is not None:
-            return
-        self._watch_stop = threading.Event()
-        threading.Thread(target=self._watch_folder, name="summit-watch", daemon=True).start()
-
-    def _watch_folder(self) -> None:
-        from index.watch import watch_folder
-
-        engine, stop = self.summit.engine, self._watch_stop
-        assert stop is not None
-        try:
-            for _changed in watch_folder(engine.articles_dir, stop):
-                try:
-                    report = engine.open()
-                    summaries = engine.articles(wait_for_dates=False)
-                except Exception as exc:  # engine errors become a notification
-                    self.post_message(self.EngineOpened(None, error_text(exc)))
-                    continue
-                if report.touched or report.rebuilt:
-                    self.post_message(self.FolderChanged(report, summaries))
-        except Exception:
-            return  # a folder that cannot be watched: the index stays as it is
-
-    def on_main_screen_folder_changed(self, message: FolderChanged) -> None:
+    @on(FolderChanged)
+    def _folder_changed(self, message: FolderChanged) -> None:
         report = message.report
         parts = [
             f"{count} {what}"
@@ -514,17 +380,12 @@ class MainScreen(Screen[None]):
             timeout=4,
             markup=False,
         )
-        self.post_message(self.EngineOpened(report, None, message.summaries))
+        self.post_message(EngineOpened(report, None, message.summaries))
         if self._timeline_requested:  # shown before: show it as the folder is now
             self.load_timeline()
 
-    def on_unmount(self) -> None:
-        if self._watch_stop is not None:
-            self._watch_stop.set()
-
     def _open_failed(self, error: str) -> None:
         """One state, said the same way by the header and the search pane, with F5."""
-        self.summit.engine_state = "failed"
         self._open_error = error
         self.header.set_failed()
         self._show_open_failure()
@@ -535,41 +396,30 @@ class MainScreen(Screen[None]):
         )
 
     def action_retry_open(self) -> None:
-        if self.summit.engine_state != "failed":
+        if self.session.state != "failed":
             self.notify("The index is not in trouble: nothing to retry", timeout=3)
             return
-        self.summit.engine_state = "opening"
         self.header.show_loading("opening the index…")
         self.search_pane.set_status("The index is opening; results will follow…")
-        self.open_engine()
+        self.session.open()
 
-    # -- engine: search ---------------------------------------------------------------------
+    # -- search --------------------------------------------------------------------------
 
     @on(SearchPane.QueryRequested)
     def _query_requested(self, event: SearchPane.QueryRequested) -> None:
         self._last_request = event
-        if not self.summit.engine_ready:
+        if not self.session.searchable:
             self._pending_query = event
-            if self.summit.engine_state == "failed":
+            if self.session.state == "failed":
                 self._show_open_failure()
             else:
                 self.search_pane.set_status("The index is opening; results will follow…")
             return
-        self.run_search(event.query, event.as_you_type, event.submitted)
+        self.session.search(event.query, as_you_type=event.as_you_type,
+                            submitted=event.submitted)
 
-    @work(thread=True, exclusive=True, group="search")
-    def run_search(self, query: str, as_you_type: bool, submitted: bool) -> None:
-        worker = get_current_worker()
-        try:
-            result = self.summit.engine.search(query, limit=30, as_you_type=as_you_type)
-        except Exception as exc:
-            if not worker.is_cancelled:
-                self.post_message(self.SearchDone(query, None, error_text(exc), submitted))
-            return
-        if not worker.is_cancelled:
-            self.post_message(self.SearchDone(query, result, None, submitted))
-
-    def on_main_screen_search_done(self, message: SearchDone) -> None:
+    @on(SearchDone)
+    def _search_done(self, message: SearchDone) -> None:
         if message.query != self.search_pane.query_text:
             return  # stale: the user typed on
         if message.result is None:
@@ -589,14 +439,39 @@ class MainScreen(Screen[None]):
     def watch_search_query(self, query: str) -> None:
         timeline = self.timeline_pane
         timeline.query_text = query
-        if timeline.query_filter and self.summit.engine_ready:
+        if timeline.query_filter and self.session.searchable:
             self.load_timeline()
 
-    # -- engine: articles -------------------------------------------------------------------
+    @on(Reader.SimilarRequested)
+    def _similar(self, event: Reader.SimilarRequested) -> None:
+        self.session.similar(event.article_id, event.paragraph)
+
+    @on(SimilarDone)
+    def _similar_done(self, message: SimilarDone) -> None:
+        self._last_result = message.result
+        pane = self.search_pane
+        pane.results.show_result(message.result)
+        pane.set_status(pane.describe(message.result).append("  (similar passages)"))
+        self.action_show_pane("search")
+        pane.focus_results()
+
+    def action_query_history(self) -> None:
+        def chosen(query: str | None) -> None:
+            if query:
+                box = self.search_pane.query_input
+                box.value = query
+                box.cursor_position = len(query)
+                box.focus()
+
+        queries = (self.history.matching(self.search_pane.query_text)
+                   or self.history.matching(""))
+        dialogs.pick_query(self.app, queries, chosen)
+
+    # -- articles ------------------------------------------------------------------------
 
     def open_passage(self, passage: Passage) -> None:
         self._push_location()
-        self.summit.history.add(self.search_pane.query_text)
+        self.history.add(self.search_pane.query_text)
         self.load_article(passage.article_id, paragraph=passage.paragraph, passage=passage)
         self.action_show_pane("reader")
 
@@ -609,16 +484,15 @@ class MainScreen(Screen[None]):
         if passage is not None and self.focused is results:
             self.load_article(passage.article_id, paragraph=passage.paragraph, passage=passage)
 
-    def on_results_list_passage_chosen(self, message: object) -> None:
-        passage: Passage = message.passage  # type: ignore[attr-defined]
-        self.open_passage(passage)
+    @on(ResultsList.PassageChosen)
+    def _passage_chosen(self, message: ResultsList.PassageChosen) -> None:
+        self.open_passage(message.passage)
 
     def open_article(self, article_id: str, *, paragraph: int | None = None) -> None:
         self._push_location()
         self.load_article(article_id, paragraph=paragraph)
         self.action_show_pane("reader")
 
-    @work(thread=True, exclusive=True, group="article")
     def load_article(
         self,
         article_id: str,
@@ -627,67 +501,11 @@ class MainScreen(Screen[None]):
         passage: Passage | None = None,
         focus: tuple[int, int] | None = None,
     ) -> None:
-        engine = self.summit.engine
-        try:
-            article = engine.get_article(article_id)
-        except Exception as exc:
-            self.post_message(self.ArticleLoaded(None, error_text(exc)))
-            return
-        # never wait for the timeline here (minutes for a large corpus): without the
-        # dates the article shows at once, and they follow when the timeline is built
-        dated = engine.dates_known
-        anchor, times = self._dates_of(article.id) if dated else (None, ())
-        result = self._last_result
-        hits: list[Passage] = list(result.hits) if result else []
-        terms: list[str] = []
-        for hit in hits:
-            if hit.article_id == article.id:
-                terms.extend(hit.matched_terms)
-        if passage is not None:
-            hits.append(passage)
-            terms.extend(passage.matched_terms)
-        matches = query_matches(article, hits, terms) if (result or passage) else ()
-        if focus is not None and focus not in matches:
-            matches = tuple(sorted({*matches, focus}))
-        document = ReaderDocument(
-            article=article,
-            anchor=anchor,
-            times=times,
-            matches=matches,
-            paragraph=paragraph,
-            focus=focus,
-            query=result.query if result else "",
-            dated=dated,
-            result_position=_rank_of(passage, result),
-        )
-        self.post_message(self.ArticleLoaded(document, None))
+        self.session.article(article_id, self._last_result, paragraph=paragraph,
+                             passage=passage, focus=focus)
 
-    def _dates_of(self, article_id: str) -> tuple[DateAnchor | None, tuple[TimeExpression, ...]]:
-        engine = self.summit.engine
-        try:
-            return engine.anchors().get(article_id), tuple(engine.time_expressions(article_id))
-        except Exception:
-            return None, ()  # the reader works without dates
-
-    @work(thread=True, exclusive=True, group="reader-dates")
-    def load_reader_dates(self, article_id: str) -> None:
-        self.post_message(self.ReaderDated(article_id, *self._dates_of(article_id)))
-
-    def on_main_screen_reader_dated(self, message: ReaderDated) -> None:
-        self.reader.show_dates(message.article_id, message.anchor, message.times)
-
-    def _date_the_reader(self) -> None:
-        """The reader shows an article without its dates: fetch them if they are known,
-        else make sure the timeline that works them out is on its way."""
-        doc = self.reader.document
-        if doc is None or doc.dated:
-            return
-        if self.summit.engine.dates_known:
-            self.load_reader_dates(doc.article.id)
-        else:
-            self._load_timeline_once()
-
-    async def on_main_screen_article_loaded(self, message: ArticleLoaded) -> None:
+    @on(ArticleLoaded)
+    async def _article_loaded(self, message: ArticleLoaded) -> None:
         if message.document is None:
             self.notify(message.error or "cannot open the article", title="Reader",
                         severity="error", timeout=6, markup=False)
@@ -696,9 +514,24 @@ class MainScreen(Screen[None]):
         await self.reader.show_document(message.document)
         self._date_the_reader()
 
+    @on(ReaderDated)
+    def _reader_dated(self, message: ReaderDated) -> None:
+        self.reader.show_dates(message.article_id, message.anchor, message.times)
+
+    def _date_the_reader(self) -> None:
+        """The reader shows an article without its dates: fetch them if they are known,
+        else make sure the timeline that works them out is on its way."""
+        doc = self.reader.document
+        if doc is None or doc.dated:
+            return
+        if self.session.engine.dates_known:
+            self.session.reader_dates(doc.article.id)
+        else:
+            self._load_timeline_once()
+
     @on(Reader.StepArticle)
     def _step_article(self, event: Reader.StepArticle) -> None:
-        ids = [s.id for s in self.summit.article_summaries]
+        ids = [s.id for s in self.session.summaries]
         if not ids:
             self.notify("The article list is not available yet", severity="warning", timeout=3)
             return
@@ -711,67 +544,44 @@ class MainScreen(Screen[None]):
 
     @on(Reader.PagerRequested)
     def _pager(self, event: Reader.PagerRequested) -> None:
-        self.open_in_pager(event.article, event.paragraph)
+        if self.policy.allows("run_external"):  # else the gate already said why
+            run_pager(self.app, self.config.pager, event.article, event.paragraph)
 
-    def open_in_pager(self, article: Article, paragraph: Paragraph | None = None) -> None:
-        if not self.summit.policy.allows("run_external"):  # the gate already said why
+    @on(Reader.EditorRequested)
+    def _editor(self, event: Reader.EditorRequested) -> None:
+        if self.policy.allows("run_external"):  # else the gate already said why
+            run_editor(self.app, self.config.editor, self.session.engine.articles_dir,
+                       event.article, event.paragraph)
+
+    def action_set_date(self) -> None:
+        """The reader's `D`: the date the user knows, kept by the engine (`summit date`)."""
+        article_id = self.article_id
+        if article_id is None:
+            self.notify("Open an article first", severity="warning", timeout=3)
             return
-        command = pager_command(self.summit.config.pager, os.environ)
-        if not command:
-            self.notify("No pager: set $PAGER or install less", severity="warning",
-                        timeout=5, markup=False)
-            return
-        # The article's text made inert, on stdin: no escape sequence reaches the terminal
-        # (even with less -R) and no LESSOPEN preprocessor runs on the file.
-        inert = clean(article.text).encode("utf-8", errors="replace")
-        # stdin holds the text the offsets refer to (also for HTML): open at the passage
-        line = text_line(article.text, paragraph.start) if paragraph is not None else 1
-        try:
-            with self.app.suspend():
-                subprocess.run(pager_argv(command, line), input=inert, check=False)
-        except SuspendNotSupported:
-            self.notify("Cannot open a pager in this session (e.g. over SSH)",
-                        severity="warning", timeout=5)
-        except OSError as exc:
-            self.notify(f"Pager failed: {exc}", severity="error", timeout=5, markup=False)
+        doc = self.reader.document
+        anchor = doc.anchor if doc is not None else None
+        current = anchor.date.isoformat() if anchor and anchor.date else ""
+        dialogs.ask_date(self.app, current,
+                         lambda day: self.session.set_date(article_id, day))
 
-    @on(Reader.SimilarRequested)
-    def _similar(self, event: Reader.SimilarRequested) -> None:
-        self.run_similar(event.article_id, event.paragraph)
+    @on(DateChanged)
+    def _date_changed(self, message: DateChanged) -> None:
+        self.notify(message.said, timeout=3, markup=False)
+        if self.article_id == message.article_id:
+            self.load_article(message.article_id, paragraph=self.reader.current_paragraph)
+        if self._timeline_requested:
+            self.load_timeline()
 
-    @work(thread=True, exclusive=True, group="search")
-    def run_similar(self, article_id: str, paragraph: int | None) -> None:
-        try:
-            result = self.summit.engine.similar(article_id, paragraph)
-        except Exception as exc:
-            self.post_message(self.SearchDone("", None, error_text(exc), True))
-            return
-        self.post_message(self.SimilarDone(result))
+    # -- timeline ------------------------------------------------------------------------
 
-    def on_main_screen_similar_done(self, message: SimilarDone) -> None:
-        self._last_result = message.result
-        pane = self.search_pane
-        pane.results.show_result(message.result)
-        pane.set_status(pane.describe(message.result).append("  (similar passages)"))
-        self.action_show_pane("search")
-        pane.focus_results()
-
-    # -- engine: timeline -------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="timeline")
     def load_timeline(self) -> None:
         pane = self.timeline_pane
-        text = pane.query_text if pane.query_filter else None
-        try:
-            timeline = self.summit.engine.timeline(article_id=pane.article_filter, text=text)
-            summaries = self.summit.engine.articles()  # now with the inferred dates
-            anchors = self.summit.engine.anchors()
-        except Exception as exc:
-            self.post_message(self.TimelineLoaded(None, error_text(exc)))
-            return
-        self.post_message(self.TimelineLoaded(tuple(timeline.events), None, summaries, anchors))
+        self.session.timeline(pane.article_filter,
+                              pane.query_text if pane.query_filter else None)
 
-    def on_main_screen_timeline_loaded(self, message: TimelineLoaded) -> None:
+    @on(TimelineLoaded)
+    def _timeline_loaded(self, message: TimelineLoaded) -> None:
         pane = self.timeline_pane
         if message.events is None:
             pane.show_error(message.error or "unknown error")
@@ -784,7 +594,7 @@ class MainScreen(Screen[None]):
                             timeout=6, markup=False)
             return
         if message.summaries:
-            self.summit.article_summaries = message.summaries
+            self.session.summaries = message.summaries
         pane.show_events(message.events)
         if message.anchors:
             self.search_pane.results.redate(message.anchors)
@@ -792,7 +602,7 @@ class MainScreen(Screen[None]):
 
     @on(TimelinePane.FiltersChanged)
     def _filters_changed(self) -> None:
-        if self.summit.engine_ready:
+        if self.session.searchable:
             self.load_timeline()
 
     @on(Reader.TimelineRequested)
@@ -801,13 +611,12 @@ class MainScreen(Screen[None]):
         self.timeline_pane.filter_article(event.article_id)
         self.action_show_pane("timeline")
 
-    def on_timeline_list_entry_chosen(self, message: object) -> None:
-        source: EventSource = message.source  # type: ignore[attr-defined]
-        event: TimelineEvent = message.event  # type: ignore[attr-defined]
-        if len(distinct_sources(event)) > 1:
-            self.load_source_choices(event)  # each source's own sentence, to pick from
+    @on(TimelineList.EntryChosen)
+    def _entry_chosen(self, message: TimelineList.EntryChosen) -> None:
+        if len(distinct_sources(message.event)) > 1:
+            self.session.sources(message.event)  # each source's own sentence, to pick from
             return
-        self.open_source(source)
+        self.open_source(message.source)
 
     def open_source(self, source: EventSource | None) -> None:
         if source is None:
@@ -816,69 +625,24 @@ class MainScreen(Screen[None]):
         self.load_article(source.article_id, focus=(source.start, source.end))
         self.action_show_pane("reader")
 
-    @work(thread=True, exclusive=True, group="sources")
-    def load_source_choices(self, event: TimelineEvent) -> None:
-        summaries = {s.id: s for s in self.summit.article_summaries}
-        choices = source_choices(event, self.summit.engine.get_article, summaries)
-        self.post_message(self.SourcesLoaded(event, choices))
-
-    def on_main_screen_sources_loaded(self, message: SourcesLoaded) -> None:
+    @on(SourcesLoaded)
+    def _sources_loaded(self, message: SourcesLoaded) -> None:
         title = f"Reported by {len(message.choices)} sources: which one to open?"
         self.app.push_screen(SourcePicker(title, message.choices), self.open_source)
 
-    # -- history picker -----------------------------------------------------------------------
-
-    def action_query_history(self) -> None:
-        from tui.app.screens.history_picker import HistoryPicker
-
-        def chosen(query: str | None) -> None:
-            if query:
-                box = self.search_pane.query_input
-                box.value = query
-                box.cursor_position = len(query)
-                box.focus()
-
-        self.app.push_screen(
-            HistoryPicker(self.summit.history.matching(self.search_pane.query_text)
-                          or self.summit.history.matching("")),
-            chosen,
-        )
-
-    # -- the editor -----------------------------------------------------------------------
-
-    @on(Reader.EditorRequested)
-    def _editor(self, event: Reader.EditorRequested) -> None:
-        self.open_in_editor(event.article, event.paragraph)
-
-    def open_in_editor(self, article: Article, paragraph: Paragraph | None) -> None:
-        """The article's file in the user's editor, at the paragraph's line."""
-        if not self.summit.policy.allows("run_external"):  # the gate already said why
-            return
-        path = self.summit.engine.articles_dir / article.file
-        argv = editor_argv(editor_command(self.summit.config.editor, os.environ), path,
-                           file_line(article, paragraph))
-        try:
-            with self.app.suspend():
-                subprocess.run(argv, check=False)
-        except SuspendNotSupported:
-            self.notify("Cannot open an editor in this session (e.g. over SSH)",
-                        severity="warning", timeout=5)
-        except OSError as exc:
-            self.notify(f"Editor failed ({argv[0]}): {exc.strerror or exc}", severity="error",
-                        timeout=5, markup=False)
-
-    # -- marks ----------------------------------------------------------------------------
+    # -- marks ---------------------------------------------------------------------------
 
     def _load_marks(self) -> None:
         self.marks.clear()
-        self.marks.update(m.key for m in self.summit.engine.user_data.marks())
+        self.marks.update(m.key for m in self.session.engine.user_data.marks())
         self.search_pane.results.marks = self.marks
         self.reader.marks = self.marks
 
     @on(MarkRequested)
     def _toggle_mark(self, event: MarkRequested) -> None:
         try:
-            marked = self.summit.engine.user_data.toggle_mark(event.article_id, event.paragraph)
+            marked = self.session.engine.user_data.toggle_mark(event.article_id,
+                                                               event.paragraph)
         except SummitError as exc:
             self.notify(error_text(exc), title="Marks", severity="error", timeout=5,
                         markup=False)
@@ -898,26 +662,13 @@ class MainScreen(Screen[None]):
         if self._marked_view:
             self.leave_marked_view()
             return
-        if not self.summit.engine_ready:
+        if not self.session.searchable:
             self.notify("The index is still opening", severity="warning", timeout=3)
             return
-        self.load_marked()
+        self.session.marked()
 
-    @work(thread=True, exclusive=True, group="search")
-    def load_marked(self) -> None:
-        try:
-            passages = tuple(p for _, p in self.summit.engine.marked_passages())
-        except Exception as exc:
-            self.post_message(self.SearchDone("", None, error_text(exc), True))
-            return
-        self.post_message(self.MarkedLoaded(passages))
-
-    class MarkedLoaded(Message):
-        def __init__(self, passages: tuple[Passage, ...]) -> None:
-            super().__init__()
-            self.passages = passages
-
-    def on_main_screen_marked_loaded(self, message: MarkedLoaded) -> None:
+    @on(MarkedLoaded)
+    def _marked_loaded(self, message: MarkedLoaded) -> None:
         if not self._marked_view:
             self._search_before_marks = self._last_result
         self._marked_view = True
@@ -944,73 +695,17 @@ class MainScreen(Screen[None]):
         if not pane.results.option_count:
             pane.query_input.focus()
 
-    # -- saved searches --------------------------------------------------------------------
-
-    def action_set_date(self) -> None:
-        """The reader's `D`: the date the user knows, kept by the engine (`summit date`)."""
-        from tui.app.screens.prompt import PromptScreen
-
-        article_id = self.article_id
-        if article_id is None:
-            self.notify("Open an article first", severity="warning", timeout=3)
-            return
-        doc = self.reader.document
-        anchor = doc.anchor if doc is not None else None
-        current = anchor.date.isoformat() if anchor and anchor.date else ""
-
-        def answered(answer: str | None) -> None:
-            if answer is None:
-                return
-            if answer.lower() == "clear":
-                self._set_date(article_id, None)
-                return
-            try:
-                day = dt.date.fromisoformat(answer)
-            except ValueError:
-                self.notify(f"Not a date: {answer!r} (use YYYY-MM-DD, or 'clear')",
-                            severity="warning", timeout=4, markup=False)
-                return
-            self._set_date(article_id, day)
-
-        self.app.push_screen(
-            PromptScreen("The date of this article:", value=current,
-                         hint="YYYY-MM-DD, or 'clear' to let the articles decide"),
-            answered,
-        )
-
-    @work(thread=True, exclusive=True, group="set-date")
-    def _set_date(self, article_id: str, day: dt.date | None) -> None:
-        engine = self.summit.engine
-        try:
-            engine.set_user_date(article_id, day)
-            engine.anchors()  # worked out again, with the user's date first
-        except SummitError as exc:
-            self.app.call_from_thread(self.notify, error_text(exc), severity="error",
-                                      timeout=5, markup=False)
-            return
-        said = f"Date set by you: {day:%-d %B %Y}" if day else "Your date is forgotten"
-        self.app.call_from_thread(self._date_changed, article_id, said)
-
-    def _date_changed(self, article_id: str, said: str) -> None:
-        self.notify(said, timeout=3, markup=False)
-        if self.article_id == article_id:
-            self.load_article(article_id, paragraph=self.reader.current_paragraph)
-        if self._timeline_requested:
-            self.load_timeline()
+    # -- saved searches ------------------------------------------------------------------
 
     def action_save_search(self) -> None:
-        from tui.app.screens.prompt import PromptScreen
-
         query = self.search_pane.query_text.strip()
         if not query:
             self.notify("Type a query first, then save it", severity="warning", timeout=3)
             return
 
-        def named(name: str | None) -> None:
-            if not name:
-                return
+        def save(name: str) -> None:
             try:
-                entry = self.summit.engine.user_data.save_search(name, query)
+                entry = self.session.engine.user_data.save_search(name, query)
             except SummitError as exc:
                 self.notify(error_text(exc), title="Saved searches", severity="error",
                             timeout=5, markup=False)
@@ -1018,20 +713,15 @@ class MainScreen(Screen[None]):
             self.notify(f"Saved as {entry.name!r}: {entry.query}", title="Saved searches",
                         timeout=3, markup=False)
 
-        self.app.push_screen(
-            PromptScreen(f"Save the search {query!r} as:", hint="a name"), named
-        )
+        dialogs.ask_search_name(self.app, query, save)
 
     def action_saved_searches(self) -> None:
-        from tui.app.screens.history_picker import Picker
-
-        saved = self.summit.engine.user_data.saved_searches()
+        saved = self.session.engine.user_data.saved_searches()
         if not saved:
             self.notify("No saved searches yet (Ctrl+S saves the current query)", timeout=4)
             return
         entries = [(f"{s.name} — {s.query}", s.query) for s in reversed(saved)]
-        self.app.push_screen(Picker("Saved searches (newest first)", entries),
-                             self.run_query)
+        dialogs.pick_saved_search(self.app, entries, self.run_query)
 
     def run_query(self, query: str | None) -> None:
         """Put `query` in the box and search it, as if typed and submitted."""
@@ -1041,86 +731,32 @@ class MainScreen(Screen[None]):
         box.value = query
         box.cursor_position = len(query)
         self.action_focus_query()
-        self.summit.history.add(query)
+        self.history.add(query)
 
-    # -- export ------------------------------------------------------------------------------
+    # -- export --------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        from tui.app.screens.prompt import PromptScreen
-
-        if not self.summit.policy.allows("write_file"):  # the gate already said why
+        if not self.policy.allows("write_file"):  # the gate already said why
             return
         if self.pane == "timeline":
-            what, formats = "the timeline", ".md, .csv, .jsonl or .json (TimelineJS)"
-        elif self._marked_view:
-            what, formats = "the marked passages", ".md, .csv or .jsonl"
+            pane = self.timeline_pane
+            article_id, text = pane.article_filter, pane.query_text if pane.query_filter else None
+            dialogs.ask_export_target(
+                self.app, "the timeline", timeline=True,
+                write=lambda target, fmt: self.session.export_timeline(target, fmt,
+                                                                       article_id, text),
+            )
+            return
+        if self._marked_view:
+            what, heading = "the marked passages", "Marked passages"
         elif self.search_pane.results.result is not None:
-            what, formats = "the results", ".md, .csv or .jsonl"
+            what, heading = "the results", None
         else:
             self.notify("Nothing to export yet: search first (or M for the marked passages)",
                         severity="warning", timeout=4)
             return
-        timeline = self.pane == "timeline"
-
-        def named(answer: str | None) -> None:
-            if not answer:
-                return
-            target = Path(answer).expanduser()
-            fmt = export_format(target, timeline=timeline)
-            if fmt is None:
-                self.notify(f"Say the format with the file's suffix: {formats}",
-                            severity="warning", timeout=5, markup=False)
-                return
-            if target.exists():
-                def confirmed(reply: str | None) -> None:
-                    if reply and reply.strip().lower() in ("y", "yes"):
-                        self.write_export(target, fmt, timeline)
-
-                self.app.push_screen(
-                    PromptScreen(f"{target} exists. Overwrite it? (y/N)"), confirmed
-                )
-                return
-            self.write_export(target, fmt, timeline)
-
-        hint = f"{formats} · relative to {os.getcwd()}"
-        self.app.push_screen(PromptScreen(f"Export {what} to the file:", hint=hint), named)
-
-    @work(thread=True, exclusive=True, group="export")
-    def write_export(self, target: Path, fmt: str, timeline: bool) -> None:
-        from tui.export import export_search, export_timeline
-
-        try:
-            if timeline:
-                pane, engine = self.timeline_pane, self.summit.engine
-                text_filter = pane.query_text if pane.query_filter else None
-                events = engine.timeline(article_id=pane.article_filter, text=text_filter)
-                summaries = {s.id: s for s in engine.articles()}
-                text, count = export_timeline(events, fmt, summaries), len(events.events)
-            else:
-                result = self._last_result
-                if result is None:
-                    raise SummitError("nothing to export")
-                heading = "Marked passages" if self._marked_view else None
-                text, count = export_search(result, fmt, heading=heading), len(result.hits)
-            target.write_text(text, encoding="utf-8")
-        except (OSError, SummitError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.app.call_from_thread(
-                self.notify, f"Cannot export to {target}: {reason}", title="Export",
-                severity="error", timeout=6, markup=False,
-            )
-            return
-        self.app.call_from_thread(
-            self.notify, f"Wrote {count} entries to {target}", title="Export", timeout=4,
-            markup=False,
+        dialogs.ask_export_target(
+            self.app, what, timeline=False,
+            write=lambda target, fmt: self.session.export_results(
+                target, fmt, self._last_result, heading),
         )
-
-
-def export_format(target: Path, *, timeline: bool) -> str | None:
-    """The export format a file name asks for (.json means TimelineJS, for the timeline)."""
-    suffix = target.suffix.lower().lstrip(".")
-    if suffix in ("md", "csv", "jsonl"):
-        return suffix
-    if suffix == "json" and timeline:
-        return "timelinejs"
-    return None

@@ -22,9 +22,9 @@ from tests.app_fixtures import (
     wait_ready,
 )
 from tui.app.app import SummitApp, build_app, load_app_config
-from tui.app.commands import SummitCommands
 from tui.app.dialogs import export_format
 from tui.app.external import editor_argv, editor_command, file_line, pager_argv, pager_command
+from tui.app.providers import SummitCommands
 from tui.app.screens.history_picker import Picker
 from tui.app.screens.prompt import PromptScreen
 from tui.config import Config

@@ -16,7 +16,8 @@ from textual.widgets import Static
 from tests.app_fixtures import main_screen, make_engine, open_first_result, settle, wait_ready
 from tui.app import programs
 from tui.app.app import build_app
-from tui.app.commands import COMMANDS, SummitCommands, offered
+from tui.app.commands import COMMANDS, offered
+from tui.app.providers import SummitCommands
 from tui.app.screens.help import HelpScreen
 from tui.serve.policy import SessionPolicy
 

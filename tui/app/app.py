@@ -22,8 +22,9 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from index.engine import ArticleSummary, Engine
-from tui.app.commands import COMMANDS, ArticleCommands, SummitCommands, bindings_for, command_by_id
+from tui.app.commands import COMMANDS, Command, bindings_for, command_by_id
 from tui.app.history import HISTORY_FILE, QueryHistory
+from tui.app.providers import ArticleCommands, SummitCommands
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.main import MainScreen
 from tui.app.session import Session
@@ -152,9 +153,15 @@ class SummitApp(App[int]):
             return
         self.push_screen(HelpScreen())
 
-    def _scope_node(self, scope: str) -> DOMNode:
+    def _target(self, command: Command) -> DOMNode:
+        """The node that runs `command`'s action. Resolved here, not by Textual's
+        namespaces: while the palette closes, "screen" is not the main screen."""
         main = self.main_screen
-        nodes: dict[str, DOMNode] = {
+        if command.action.target == "app":
+            return self
+        if command.action.target == "screen":
+            return main
+        widgets: dict[str, DOMNode] = {
             "app": self,
             "screen": main,
             "query": main.search_pane.query_input,
@@ -163,7 +170,7 @@ class SummitApp(App[int]):
             "timeline": main.timeline_pane.timeline_list,
             "timeline-pane": main.timeline_pane,
         }
-        return nodes[scope]
+        return widgets[command.scope]
 
     def run_command(self, command_id: str) -> None:
         """Run a command of tui.app.commands by id (the palette does this).
@@ -180,15 +187,11 @@ class SummitApp(App[int]):
         if command.scope in ("reader", "timeline", "timeline-pane", "results"):
             pane = {"reader": "reader", "results": "search"}.get(command.scope, "timeline")
             self.main_screen.action_show_pane(pane)
-        action, node = command.action, self._scope_node(command.scope)
-        # resolve the namespace here: while the palette closes, "screen" is not the main screen
-        for prefix, target in (("screen.", self.main_screen), ("app.", self)):
-            if action.startswith(prefix):
-                action, node = action[len(prefix) :], target
+        node = self._target(command)
         if isinstance(self.focused, Input) and command.scope != "query":
             # typing keys are disabled in the query box (see MainScreen.check_action)
             self.main_screen.set_focus(None)
-        await self.run_action(action, node)
+        await self.run_action(command.action.call, node)
 
     def open_article(self, article_id: str) -> None:
         self.call_after_refresh(self.main_screen.open_article, article_id)
@@ -208,10 +211,7 @@ class SummitApp(App[int]):
         """Keys of commands that need a capability land here (tui.app.commands `needs`)."""
         if not self._refused(command_id):
             command = command_by_id(command_id)
-            action, node = command.action, self._scope_node(command.scope)
-            if action.startswith("screen."):
-                action, node = action[len("screen.") :], self.main_screen
-            await self.run_action(action, node)
+            await self.run_action(command.action.call, self._target(command))
 
     @contextmanager
     def suspend(self) -> Iterator[None]:

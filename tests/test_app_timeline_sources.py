@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from tests.app_fixtures import main_screen, make_app, screen_text, settle, wait_ready
 from tui.app.screens.main import MainScreen
 from tui.app.screens.source_picker import SourcePicker, distinct_sources
-from tui.app.widgets.timeline_list import crop_window
+from tui.app.widgets.timeline_rows import crop_window
 
 
 @pytest.mark.parametrize(

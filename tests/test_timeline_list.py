@@ -14,8 +14,9 @@ from textual.widgets import Static
 
 from index.models import EventSource, Granularity, TimelineEvent
 from tests.app_fixtures import EVIL_ESCAPES, EVIL_MARKUP
-from tui.app.widgets.timeline_list import TimelineList, build_rows, dense_days, primary_source
+from tui.app.widgets.timeline_list import TimelineList
 from tui.app.widgets.timeline_pane import TimelinePane
+from tui.app.widgets.timeline_rows import build_rows, dense_days, primary_source
 
 CSS = Path(__file__).resolve().parent.parent / "tui" / "app" / "app.tcss"
 START = dt.date(2000, 1, 1)

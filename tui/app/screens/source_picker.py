@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from index.engine import ArticleSummary
 from index.models import Article, EventSource, TimelineEvent
-from tui.app.widgets.timeline_list import short_id
+from tui.app.widgets.timeline_rows import short_id
 from tui.textsafe import clean, safe_text
 
 

@@ -1,5 +1,6 @@
 """What the reader shows: a `ReaderDocument`, made off the UI thread (tui.app.session),
-and the spans of the query's matches in it."""
+the spans of the query's matches in it, and the words said about it (where and when,
+how its date is known, the citation copied with a passage)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from index.models import Article, DateAnchor, Passage, SearchResult, TimeExpression
+from index.models import Article, DateAnchor, Paragraph, Passage, SearchResult, TimeExpression
+from tui.textsafe import clean
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +114,58 @@ def make_document(
         dated=dates is not None,
         result_position=rank_of(passage, result),
     )
+
+
+def meta_line(doc: ReaderDocument) -> str:
+    """Where and when, and the source: the reader's second header row."""
+    article = doc.article
+    where = (article.dateline or "").strip(" \t—–-,:;") or article.place
+    anchor = doc.anchor
+    day = anchor.date if anchor and anchor.date else article.date
+    meta = [where] if where else []
+    meta.append(format_date(day))
+    meta.append(article.source_label)
+    if article.source_label != article.file:
+        meta.append(article.file)
+    return " · ".join(meta)
+
+
+def date_evidence(doc: ReaderDocument) -> str:
+    """How the article's date is known, for the header (empty when nothing is)."""
+    anchor = doc.anchor
+    if anchor is None:
+        return "" if doc.dated else "working out the date (building the timeline)…"
+    how = {
+        "front_matter": "date given by the file",
+        "inferred": "date inferred",
+        "user": "date set by you",
+    }.get(
+        anchor.date_source, "date unknown"
+    )
+    # a date you set needs no evidence ("set by you with `summit date`" said it twice)
+    shown = anchor.evidence and anchor.date_source != "user"
+    evidence = f"{how}: {anchor.evidence}" if shown else how
+    if anchor.borrowed_from:
+        evidence += f" (borrowed from {anchor.borrowed_from})"
+    if anchor.date_source == "inferred" and anchor.confidence < 1:
+        evidence += f" · confidence {anchor.confidence:.0%}"
+    return evidence
+
+
+def citation(doc: ReaderDocument, paragraph: Paragraph) -> str:
+    """`paragraph` of the document and where it comes from, for the clipboard."""
+    article = doc.article
+    anchor = doc.anchor
+    day = anchor.date if anchor and anchor.date else article.date
+    parts = [article.title]
+    if article.source:  # without one, the file name below says where it is from
+        parts.append(article.source)
+    if day:
+        how = {"inferred": " (date inferred)", "user": " (date set by you)"}
+        said = how.get(anchor.date_source, "") if anchor else ""
+        parts.append(day.strftime("%-d %B %Y") + said)
+    else:
+        parts.append("date unknown")
+    source = ", ".join(parts)
+    where = f"{article.file}, paragraph {paragraph.index + 1}"
+    return clean(f"“{paragraph.text.strip()}”\n— {source} ({where})")

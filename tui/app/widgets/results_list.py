@@ -13,7 +13,8 @@ from textual.widgets.option_list import Option
 
 from index.models import DateAnchor, Passage, SearchResult
 from tui.app.commands import bindings_for
-from tui.app.widgets.reader import MARK, MarkRequested
+from tui.app.widgets.article_view import MARK
+from tui.app.widgets.reader import MarkRequested
 from tui.textsafe import clean, safe_text
 
 

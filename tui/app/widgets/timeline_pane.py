@@ -13,7 +13,8 @@ from textual.widgets import Static
 
 from index.models import TimelineEvent
 from tui.app.commands import bindings_for
-from tui.app.widgets.timeline_list import TimelineList, short_id
+from tui.app.widgets.timeline_list import TimelineList
+from tui.app.widgets.timeline_rows import short_id
 from tui.textsafe import clean
 
 

@@ -21,8 +21,8 @@ from index.models import (
     TimelineEvent,
     UpdateReport,
 )
-from tui.app.screens.source_picker import SourceChoice
 from tui.app.widgets.reader_document import ReaderDocument
+from tui.app.widgets.timeline_rows import SourceChoice
 
 
 @dataclass

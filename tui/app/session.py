@@ -40,8 +40,8 @@ from tui.app.messages import (
     SourcesLoaded,
     TimelineLoaded,
 )
-from tui.app.screens.source_picker import source_choices
 from tui.app.widgets.reader_document import make_document
+from tui.app.widgets.timeline_rows import source_choices
 from tui.shapes import no_articles_message
 from tui.textsafe import clean
 
@@ -83,6 +83,9 @@ class Session:
         self._failures: dict[Worker[Any], Failure] = {}
         """The running workers started here, with what each reports if it fails."""
         self._watch_stop: threading.Event | None = None
+        self.marks: set[tuple[str, int | None]] = set()
+        """(article id, paragraph index) of the marked passages; the results list and
+        the reader share this set."""
 
     # -- where messages go ---------------------------------------------------------------
 
@@ -192,6 +195,21 @@ class Session:
                     self._post(FolderChanged(report, summaries))
         except Exception:
             return  # a folder that cannot be watched: the index stays as it is
+
+    # -- marks ----------------------------------------------------------------------------
+
+    def load_marks(self) -> None:
+        self.marks.clear()
+        self.marks.update(m.key for m in self.engine.user_data.marks())
+
+    def toggle_mark(self, article_id: str, paragraph: int) -> bool:
+        """Mark or unmark a passage (kept in the user data at once); True if now marked."""
+        marked = self.engine.user_data.toggle_mark(article_id, paragraph)
+        if marked:
+            self.marks.add((article_id, paragraph))
+        else:
+            self.marks.discard((article_id, paragraph))
+        return marked
 
     # -- searches ---------------------------------------------------------------------------
 

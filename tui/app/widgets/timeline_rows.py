@@ -1,15 +1,17 @@
 """The timeline as rows: entries grouped by year → month → day, the days reported by
 the most sources marked dense, and the words of each entry (its date, its sources).
-Pure functions, no Textual: the list widget (timeline_list) draws these rows."""
+Also the sources of an entry, each with its own sentence, to pick from. Pure functions,
+no Textual: the list widget (timeline_list) draws these rows."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from index.models import EventSource, TimelineEvent
+from index.engine import ArticleSummary
+from index.models import Article, EventSource, TimelineEvent
 from index.temporal import LONG_SPANS, span_label
 from tui.textsafe import clean
 
@@ -189,3 +191,49 @@ def entry_badges(event: TimelineEvent) -> list[str]:
         if badge not in badges:
             badges.append(badge)
     return badges
+
+
+# -- the sources of one entry (Enter on an entry reported by several) -----------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceChoice:
+    source: EventSource
+    label: str
+    """Who reported it: the article's source name (or file) and short id."""
+    sentence: str
+    """The source's own sentence, as in the article from `source.sentence_start` ("" when
+    the article could not be read)."""
+
+
+def distinct_sources(event: TimelineEvent) -> list[EventSource]:
+    """The event's sources, one per article passage (the same spot reported twice counts once)."""
+    seen: set[tuple[str, int]] = set()
+    kept: list[EventSource] = []
+    for source in event.sources:
+        key = (source.article_id, source.start)
+        if key not in seen:
+            seen.add(key)
+            kept.append(source)
+    return kept
+
+
+def source_choices(
+    event: TimelineEvent,
+    get_article: Callable[[str], Article],
+    summaries: Mapping[str, ArticleSummary],
+) -> list[SourceChoice]:
+    """A choice per source, with the sentence read from its article (runs in a worker)."""
+    choices = []
+    texts: dict[str, str] = {}
+    for source in distinct_sources(event):
+        if source.article_id not in texts:
+            try:
+                texts[source.article_id] = get_article(source.article_id).text
+            except Exception:
+                texts[source.article_id] = ""  # the choice still opens; its sentence is unknown
+        sentence = texts[source.article_id][source.sentence_start : source.sentence_end]
+        summary = summaries.get(source.article_id)
+        name = summary.source_label if summary is not None else source.file
+        choices.append(SourceChoice(source, f"[{short_id(source.article_id)}] {name}", sentence))
+    return choices

@@ -14,7 +14,6 @@ from textual.worker import Worker
 
 from index.errors import SummitError
 from index.models import EventSource, Passage
-from tui.app.history import QueryHistory
 from tui.app.messages import (
     ArticleLoaded,
     DateChanged,
@@ -33,15 +32,13 @@ from tui.app.messages import (
 from tui.app.programs import run_editor, run_pager
 from tui.app.screens.dialog_actions import DialogActions
 from tui.app.screens.source_picker import SourcePicker
-from tui.app.session import Session, error_text
+from tui.app.session import error_text
 from tui.app.widgets.reader import MarkRequested, Reader
 from tui.app.widgets.results_list import ResultsList
 from tui.app.widgets.search_pane import SearchPane
 from tui.app.widgets.timeline_list import TimelineList
 from tui.app.widgets.timeline_pane import TimelinePane
 from tui.app.widgets.timeline_rows import distinct_sources
-from tui.config import Config
-from tui.serve.policy import SessionPolicy
 from tui.textsafe import clean
 
 TIMELINE_DELAY = 1.0
@@ -51,21 +48,12 @@ TIMELINE_DELAY = 1.0
 class MainScreen(DialogActions):
     """The explorer: the panes, fed by the session."""
 
-    def __init__(
-        self,
-        session: Session,
-        *,
-        history: QueryHistory,
-        policy: SessionPolicy,
-        config: Config,
-        corpus_name: str,
-    ) -> None:
-        super().__init__(session, history=history, policy=policy, config=config,
-                         corpus_name=corpus_name)
-        self._pending_query: SearchPane.QueryRequested | None = None
-        self._last_request: SearchPane.QueryRequested | None = None
-        self._timeline_error_shown = False
-        self._open_error = ""
+    # set as the session reports (class defaults: immutable values, set per screen)
+    _pending_query: SearchPane.QueryRequested | None = None
+    """A query asked for before the index could be searched: run when it can."""
+    _last_request: SearchPane.QueryRequested | None = None
+    _timeline_error_shown = False
+    _open_error = ""
 
     def on_unmount(self) -> None:
         self.session.stop()

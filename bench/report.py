@@ -190,11 +190,11 @@ def _rows(size: dict[str, Any]) -> list[tuple[str, str]]:
     )
     rows.append(("`summit search WORD` (CLI, cold)", _fmt(start.get("cli_search_s"), " s")))
     imports = size.get("imports", {})
-    app_import = imports.get("tui.app", {})
+    app_import = imports.get("tui.app.app", {})
     if app_import:
         rows.append(
             (
-                "`import tui.app`",
+                "`import tui.app.app`",
                 f"{_fmt(app_import.get('import_s'), ' s')}"
                 f"{' (imports whoosh)' if app_import.get('imports_whoosh') else ''}",
             )

@@ -15,7 +15,7 @@ to a scratch folder (the incremental section edits the copy), and measures:
   timeline      index.text.temporal.extract_raw throughput over the corpus texts
   app           keystroke-to-results in the running app (Textual Pilot, subprocess)
   startup       `summit` in a pty: first frame, first results; a bare Textual app
-  imports       what `import tui.app` costs and whether it imports whoosh
+  imports       what `import tui.app.app` costs and whether it imports whoosh
   incremental   `summit index` after changing 1 file, after adding 100 files
 
 Flags: --sizes (comma list), --quick (few queries, for smoke tests), --out (results
@@ -225,7 +225,7 @@ def section_imports(repeat: int) -> dict[str, Any]:
         "print(time.perf_counter() - t, 'whoosh' in sys.modules)\n"
     )
     result: dict[str, Any] = {}
-    for module in ("tui.app", "tui.cli", "whoosh.index", "textual.app"):
+    for module in ("tui.app.app", "tui.cli", "whoosh.index", "textual.app"):
         samples, whoosh = [], False
         argv = [sys.executable, "-c", probe.format(module=module)]
         for _ in range(repeat):

@@ -147,9 +147,9 @@ async def _wait_for(condition: Callable[[], bool], pilot: Any, timeout: float) -
 
 
 async def _drive_app(articles: Path, index: Path, queries: QuerySet) -> dict[str, Any]:
-    import_s, _ = _timed(lambda: __import__("tui.app"))
+    import_s, _ = _timed(lambda: __import__("tui.app.app"))
     from index.engine import Engine
-    from tui.app import build_app
+    from tui.app.app import build_app
 
     with tempfile.TemporaryDirectory() as data_dir:
         app = build_app(Engine(articles, index), data_dir=Path(data_dir))

@@ -11,8 +11,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from index.engine import Engine
-from tui.app import SummitApp, build_app
-from tui.screens.main import MainScreen
+from tui.app.app import SummitApp, build_app
+from tui.app.screens.main import MainScreen
 
 TODAY = dt.date(2026, 11, 23)
 REPO = Path(__file__).resolve().parent.parent

@@ -21,14 +21,14 @@ from tests.app_fixtures import (
     type_query,
     wait_ready,
 )
-from tui.app import SummitApp, build_app, load_app_config
-from tui.commands import SummitCommands
+from tui.app.app import SummitApp, build_app, load_app_config
+from tui.app.dialogs import export_format
+from tui.app.external import editor_argv, editor_command, file_line, pager_argv, pager_command
+from tui.app.providers import SummitCommands
+from tui.app.screens.history_picker import Picker
+from tui.app.screens.prompt import PromptScreen
 from tui.config import Config
-from tui.external import editor_argv, editor_command, file_line, pager_argv, pager_command
-from tui.policy import SessionPolicy
-from tui.screens.history_picker import Picker
-from tui.screens.main import export_format
-from tui.screens.prompt import PromptScreen
+from tui.serve.policy import SessionPolicy
 
 
 @pytest.fixture(autouse=True)

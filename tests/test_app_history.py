@@ -1,4 +1,4 @@
-"""tui.history: persisted, deduplicated, capped query history with shell-like recall."""
+"""tui.app.history: persisted, deduplicated, capped query history with shell-like recall."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
-from tui.app import build_app
-from tui.history import QueryHistory
+from tui.app.app import build_app
+from tui.app.history import QueryHistory
 
 
 def test_dedupe_cap_and_persistence(tmp_path: Path) -> None:

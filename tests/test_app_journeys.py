@@ -25,13 +25,14 @@ from tests.app_fixtures import (
     type_query,
     wait_ready,
 )
-from tui.commands import COMMANDS
-from tui.screens import main as main_module
-from tui.screens.help import HelpScreen, help_table
-from tui.screens.source_picker import SourcePicker
-from tui.widgets.reader import Reader
-from tui.widgets.results_list import ResultsList
-from tui.widgets.timeline_list import TimelineList
+from tui.app.commands import COMMANDS
+from tui.app.messages import SearchDone
+from tui.app.screens import main as main_module
+from tui.app.screens.help import HelpScreen, help_table
+from tui.app.screens.source_picker import SourcePicker
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.results_list import ResultsList
+from tui.app.widgets.timeline_list import TimelineList
 
 SIZES = [(80, 24), (160, 48)]
 
@@ -344,7 +345,7 @@ async def test_stale_results_are_discarded(tmp_path: Path) -> None:
         screen = main_screen(pilot)
         result = app.engine.search("ferry")
         screen.search_pane.query_input.value = "joint battalion"
-        screen.post_message(screen.SearchDone("ferry", result, None, False))
+        screen.post_message(SearchDone("ferry", result, None, False))
         await settle(pilot)
         assert screen.search_pane.results.result is not result
 

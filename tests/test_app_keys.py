@@ -9,9 +9,9 @@ from textual import events
 from textual.widgets import Input
 
 from tests.app_fixtures import main_screen, make_app, settle, type_query, wait_ready
-from tui.widgets.reader import Reader
-from tui.widgets.results_list import ResultsList
-from tui.widgets.timeline_list import TimelineList
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.results_list import ResultsList
+from tui.app.widgets.timeline_list import TimelineList
 
 
 async def test_enter_and_escape_in_an_empty_box_keep_focus_so_q_is_text(tmp_path: Path) -> None:

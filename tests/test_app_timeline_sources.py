@@ -10,9 +10,9 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.app_fixtures import main_screen, make_app, screen_text, settle, wait_ready
-from tui.screens.main import MainScreen
-from tui.screens.source_picker import SourcePicker, distinct_sources
-from tui.widgets.timeline_list import crop_window
+from tui.app.screens.main import MainScreen
+from tui.app.screens.source_picker import SourcePicker
+from tui.app.widgets.timeline_rows import crop_window, distinct_sources
 
 
 @pytest.mark.parametrize(

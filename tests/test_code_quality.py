@@ -59,7 +59,7 @@ def test_the_explorer_starts_without_importing_the_index_or_the_ssh_server() -> 
     """The first frame must not wait for whoosh (opened in a worker afterwards) nor for
     asyncssh (only `summit serve` needs it): together they cost about 0.3 s."""
     probe = (
-        "import sys, tui.cli, tui.app\n"
+        "import sys, tui.cli, tui.app.app\n"
         "tui.cli.build_parser().parse_args([])\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'whoosh', 'asyncssh'}))\n"
     )

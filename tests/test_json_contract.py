@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tui.cli import main
-from tui.output import SCHEMA
+from tui.shapes import SCHEMA
 
 ARTICLES = {
     "given.md": "---\ntitle: Ferry strike ends\nsource: Harbour Gazette\n---\n"

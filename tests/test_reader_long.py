@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from tests.app_fixtures import main_screen, make_app, screen_text, settle, wait_ready
-from tui.widgets.reader import ReaderLayout, layout_paragraphs, wrap_starts
+from tui.app.widgets.reader_layout import ReaderLayout, layout_paragraphs, wrap_starts
 
 PARAGRAPHS = 5_000
 KEY_BOUND = 0.2

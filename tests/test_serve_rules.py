@@ -14,9 +14,10 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from tui.policy import SessionPolicy
-from tui.serve import MAX_COLUMNS, EventLog, clamp_size, explorer_environment, safe_term
-from tui.sshkeys import AuthorizedKeys, KeyFileError, load_or_create_host_key, parse_expiry
+from tui.serve.environment import MAX_COLUMNS, clamp_size, explorer_environment, safe_term
+from tui.serve.eventlog import EventLog
+from tui.serve.policy import SessionPolicy
+from tui.serve.sshkeys import AuthorizedKeys, KeyFileError, load_or_create_host_key, parse_expiry
 
 LOCAL = "127.0.0.1"
 

@@ -1,4 +1,4 @@
-"""The session policy (tui/policy.py): a served session offers no command that would
+"""The session policy (tui/serve/policy.py): a served session offers no command that would
 start a program, says so in one line when its key is pressed, and its process refuses
 to start programs or write outside its folders whatever code path asks."""
 
@@ -14,11 +14,12 @@ from textual.command import CommandPalette
 from textual.widgets import Static
 
 from tests.app_fixtures import main_screen, make_engine, open_first_result, settle, wait_ready
-from tui.app import build_app
-from tui.commands import COMMANDS, SummitCommands, offered
-from tui.policy import SessionPolicy
-from tui.screens import main as main_module
-from tui.screens.help import HelpScreen
+from tui.app import programs
+from tui.app.app import build_app
+from tui.app.commands import COMMANDS, offered
+from tui.app.providers import SummitCommands
+from tui.app.screens.help import HelpScreen
+from tui.serve.policy import SessionPolicy
 
 
 def test_served_policy_denies_by_default_and_local_allows(tmp_path: Path) -> None:
@@ -47,7 +48,7 @@ def test_policy_travels_through_the_environment(tmp_path: Path) -> None:
 GUARDED = """
 import os, subprocess, sys
 from pathlib import Path
-from tui.policy import SessionPolicy
+from tui.serve.policy import SessionPolicy
 state, outside = Path(sys.argv[1]), Path(sys.argv[2])
 SessionPolicy.for_served(state).install_guard()
 (state / "ok.txt").write_text("fine")
@@ -78,7 +79,7 @@ def test_served_guard_refuses_programs_and_writes_outside(tmp_path: Path) -> Non
 
 async def test_served_app_offers_no_pager_and_says_so(tmp_path: Path, monkeypatch) -> None:
     runs: list[object] = []
-    monkeypatch.setattr(main_module.subprocess, "run", lambda *a, **k: runs.append(a))
+    monkeypatch.setattr(programs.subprocess, "run", lambda *a, **k: runs.append(a))
     monkeypatch.setenv("PAGER", "cat")
     policy = SessionPolicy.for_served(tmp_path / "state", tmp_path / "index")
     app = build_app(make_engine(tmp_path), policy=policy)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tui.cli import build_parser, main
-from tui.shell import completion_script, man_page
+from tui.cli.shell import completion_script, man_page
 
 COMMANDS = ("index", "search", "show", "list", "timeline", "serve", "completions", "man")
 

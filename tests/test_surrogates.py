@@ -13,7 +13,7 @@ from textual import events
 from index.engine import Engine
 from index.search.querylang import well_formed
 from tests.app_fixtures import main_screen, make_app, settle, wait_ready
-from tui.app import tolerate_undecodable_input
+from tui.app.app import tolerate_undecodable_input
 
 SURROGATES = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
 QUERY_CHARS = SURROGATES | st.sampled_from([*'abc summit  *~"():-', "Ï", "🦦"])

@@ -14,10 +14,11 @@ from textual.widgets import Static
 
 from index.models import EventSource, Granularity, TimelineEvent
 from tests.app_fixtures import EVIL_ESCAPES, EVIL_MARKUP
-from tui.widgets.timeline_list import TimelineList, build_rows, dense_days, primary_source
-from tui.widgets.timeline_pane import TimelinePane
+from tui.app.widgets.timeline_list import TimelineList
+from tui.app.widgets.timeline_pane import TimelinePane
+from tui.app.widgets.timeline_rows import build_rows, dense_days, primary_source
 
-CSS = Path(__file__).resolve().parent.parent / "tui" / "app.tcss"
+CSS = Path(__file__).resolve().parent.parent / "tui" / "app" / "app.tcss"
 START = dt.date(2000, 1, 1)
 BUSY = START + dt.timedelta(days=2500)
 """The one day of the synthetic timeline reported by several articles."""

@@ -19,9 +19,8 @@ from typing import Any
 
 from index.engine import ArticleSummary
 from index.models import Passage, SearchResult, Timeline, TimelineEvent
-from index.timeline.build import event_to_json
-from tui.output import _event_dates as event_dates
-from tui.output import hit_json, json_text
+from index.timeline.output import event_to_json
+from tui.shapes import event_dates, hit_json, json_text
 from tui.textsafe import clean
 
 SEARCH_FORMATS = ("md", "csv", "jsonl")

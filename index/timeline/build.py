@@ -24,17 +24,7 @@ from index.timeline.anchors import forget_words
 from index.timeline.events import Candidates, make_events
 from index.timeline.finder import AnchorFinder
 from index.timeline.merge import Similarity, cluster
-from index.timeline.output import event_to_json, filter_timeline, timeline_to_json
 from index.timeline.stories import Profiles
-
-__all__ = [
-    "build_timeline",
-    "build_timeline_from",
-    "event_to_json",
-    "filter_timeline",
-    "timeline_to_json",
-]
-"""The JSON and filter functions are re-exported for the UI's existing imports."""
 
 
 def build_timeline(

@@ -37,7 +37,7 @@ from tests.e2e.sshd import (
     wait_until,
 )
 from tests.e2e.terminal import Terminal
-from tui.ptysession import PtyProcess
+from tui.serve.ptysession import PtyProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(90)]
 

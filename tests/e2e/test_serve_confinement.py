@@ -38,8 +38,8 @@ from tests.e2e.sshd import (
 )
 from tests.e2e.terminal import Terminal, require_tool
 from tests.e2e.test_serve import open_session, pty_size
-from tui.commands import COMMANDS
-from tui.serve import MAX_COLUMNS, MAX_ROWS
+from tui.app.commands import COMMANDS
+from tui.serve.environment import MAX_COLUMNS, MAX_ROWS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 

@@ -1,7 +1,7 @@
 """Summit Explorer's Textual app: `build_app(engine)` and `run_explorer(engine)`.
 
 The engine (package `index`) does all the work; the UI only calls its API, off
-the UI thread (see tui/screens/main.py).
+the UI thread (see tui/app/session.py).
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from index.engine import ArticleSummary, Engine
-from tui.commands import COMMANDS, ArticleCommands, SummitCommands, bindings_for, command_by_id
+from tui.app.commands import COMMANDS, Command, bindings_for, command_by_id
+from tui.app.history import HISTORY_FILE, QueryHistory
+from tui.app.providers import ArticleCommands, SummitCommands
+from tui.app.screens.help import HelpScreen
+from tui.app.screens.main import MainScreen
+from tui.app.session import Session
 from tui.config import Config, load_config, save_setting
-from tui.history import HISTORY_FILE, QueryHistory
-from tui.policy import SessionPolicy
-from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
+from tui.serve.policy import SessionPolicy
 
 APP_NAME = "summit-explorer"
 
@@ -67,14 +69,12 @@ class SummitApp(App[int]):
         self.policy = policy or SessionPolicy.local(
             data_dir if data_dir is not None else default_state_dir()
         )
-        """What this session may do besides exploring (tui.policy): asked by every gate."""
+        """What this session may do besides exploring (tui.serve.policy): asked by every gate."""
         self.data_dir = self.policy.state_dir
         legacy = None if data_dir is not None or self.policy.served else legacy_history_file()
         self.history = QueryHistory(self.data_dir / HISTORY_FILE, legacy=legacy)
-        self.article_summaries: list[ArticleSummary] = []
-        self.engine_ready = False
-        self.engine_state: str = "opening"
-        """"opening", then "ready" or "failed" (tests wait on it)."""
+        self.session = Session(engine)
+        """The engine, the work run against it and its state (tui.app.session)."""
         self.corpus_name = (
             "bundled articles" if engine.is_bundled else engine.articles_dir.name or "articles"
         )
@@ -109,7 +109,22 @@ class SummitApp(App[int]):
                         severity="warning", timeout=5, markup=False)
 
     def get_default_screen(self) -> Screen:
-        return MainScreen()
+        return MainScreen(self.session, history=self.history, policy=self.policy,
+                          config=self.config, corpus_name=self.corpus_name)
+
+    @property
+    def engine_state(self) -> str:
+        """"opening", then "ready" or "failed" (tests wait on it)."""
+        return self.session.state
+
+    @property
+    def engine_ready(self) -> bool:
+        """The index can be searched (it may still be updating)."""
+        return self.session.searchable
+
+    @property
+    def article_summaries(self) -> list[ArticleSummary]:
+        return self.session.summaries
 
     async def on_event(self, event: events.Event) -> None:
         # Keys read before the query box took focus would go to the screen and be lost.
@@ -138,9 +153,15 @@ class SummitApp(App[int]):
             return
         self.push_screen(HelpScreen())
 
-    def _scope_node(self, scope: str) -> DOMNode:
+    def _target(self, command: Command) -> DOMNode:
+        """The node that runs `command`'s action. Resolved here, not by Textual's
+        namespaces: while the palette closes, "screen" is not the main screen."""
         main = self.main_screen
-        nodes: dict[str, DOMNode] = {
+        if command.action.target == "app":
+            return self
+        if command.action.target == "screen":
+            return main
+        widgets: dict[str, DOMNode] = {
             "app": self,
             "screen": main,
             "query": main.search_pane.query_input,
@@ -149,10 +170,10 @@ class SummitApp(App[int]):
             "timeline": main.timeline_pane.timeline_list,
             "timeline-pane": main.timeline_pane,
         }
-        return nodes[scope]
+        return widgets[command.scope]
 
     def run_command(self, command_id: str) -> None:
-        """Run a command of tui.commands by id (the palette does this).
+        """Run a command of tui.app.commands by id (the palette does this).
 
         Deferred until after the next refresh: the palette restores the previous focus
         when it closes, which would otherwise undo a pane switch.
@@ -166,15 +187,11 @@ class SummitApp(App[int]):
         if command.scope in ("reader", "timeline", "timeline-pane", "results"):
             pane = {"reader": "reader", "results": "search"}.get(command.scope, "timeline")
             self.main_screen.action_show_pane(pane)
-        action, node = command.action, self._scope_node(command.scope)
-        # resolve the namespace here: while the palette closes, "screen" is not the main screen
-        for prefix, target in (("screen.", self.main_screen), ("app.", self)):
-            if action.startswith(prefix):
-                action, node = action[len(prefix) :], target
+        node = self._target(command)
         if isinstance(self.focused, Input) and command.scope != "query":
             # typing keys are disabled in the query box (see MainScreen.check_action)
             self.main_screen.set_focus(None)
-        await self.run_action(action, node)
+        await self.run_action(command.action.call, node)
 
     def open_article(self, article_id: str) -> None:
         self.call_after_refresh(self.main_screen.open_article, article_id)
@@ -191,13 +208,10 @@ class SummitApp(App[int]):
         return True
 
     async def action_gated(self, command_id: str) -> None:
-        """Keys of commands that need a capability land here (tui.commands `needs`)."""
+        """Keys of commands that need a capability land here (tui.app.commands `needs`)."""
         if not self._refused(command_id):
             command = command_by_id(command_id)
-            action, node = command.action, self._scope_node(command.scope)
-            if action.startswith("screen."):
-                action, node = action[len("screen.") :], self.main_screen
-            await self.run_action(action, node)
+            await self.run_action(command.action.call, self._target(command))
 
     @contextmanager
     def suspend(self) -> Iterator[None]:

@@ -9,249 +9,21 @@ a one-line message on stderr (`--debug` adds the traceback).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import functools
-import importlib.metadata
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import Any, NoReturn
 
 from index.engine import Engine
 from index.errors import SummitError
 from index.models import SearchResult, Timeline, UpdateReport
-from tui import output, serve_options
+from tui import shapes
+from tui.cli import output
+from tui.cli.parser import UsageError, build_parser
 from tui.config import Config, load_config
-from tui.serve_options import positive_int
 from tui.textsafe import clean
 
 EXIT_OK, EXIT_NO_RESULTS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-class UsageError(Exception):
-    """A command-line mistake: one line on stderr, exit 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
-
-
-def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    """--articles, --index-dir and --debug, accepted before or after the subcommand."""
-    if "--articles" in parser._option_string_actions:
-        return  # the subcommand declared them itself
-    default: Any = argparse.SUPPRESS if suppress else None
-    parser.add_argument(
-        "--articles",
-        metavar="DIR",
-        default=default,
-        help="folder of articles (*.txt, *.md, *.html; searched recursively); "
-        "default: the bundled articles",
-    )
-    parser.add_argument(
-        "--index-dir",
-        metavar="DIR",
-        default=default,
-        help="where the index lives (default: one per folder in the user cache dir)",
-    )
-    parser.add_argument(
-        "--debug",
-        action="store_true",
-        default=argparse.SUPPRESS if suppress else False,
-        help="show tracebacks (for bug reports)",
-    )
-
-
-def _version() -> str:
-    """The installed package's version: one number, kept in pyproject.toml."""
-    try:
-        return importlib.metadata.version("summit-explorer")
-    except importlib.metadata.PackageNotFoundError:  # run from a checkout, not installed
-        return "unknown (not installed)"
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="summit",
-        description="Explore a folder of news articles: search, read, and see the timeline. "
-        "With no command, opens the explorer.",
-    )
-    _common_options(parser, suppress=False)
-    parser.add_argument("--version", action="version", version=f"summit {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    index_cmd = commands.add_parser("index", help="build or update the index")
-    index_cmd.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
-    index_cmd.add_argument(
-        "--check",
-        action="store_true",
-        help="only check the index files for damage (exit 1 when damaged); changes nothing",
-    )
-
-    search = commands.add_parser(
-        "search",
-        help="print ranked passages for a query",
-        description='Query syntax: words (all must match), "exact phrase", OR, NOT/-word, '
-        "prefix*, word~ (fuzzy), title: source: file: place: fields, "
-        "date:2024-06 or date:[2024-06-01 to 2024-06-30].",
-    )
-    search.add_argument("query", nargs="*", help="the query (quote it in the shell)")
-    search.add_argument("--limit", type=positive_int, default=10, help="hits to show (default 10)")
-    search.add_argument("--json", action="store_true", help="print JSON")
-    search.add_argument("--jsonl", action="store_true", help="print one JSON hit a line")
-    search.add_argument(
-        "--format",
-        choices=["md", "csv", "jsonl"],
-        help="export the hits: Markdown with citations, CSV, or JSON Lines (one hit a line)",
-    )
-    search.add_argument(
-        "--group-by",
-        choices=["passage", "article"],
-        default="passage",
-        help="one hit per passage (default) or the best passage per article",
-    )
-    search.add_argument(
-        "--similar",
-        metavar="ID[:PARAGRAPH]",
-        help="passages of other articles like this article or passage",
-    )
-    search.add_argument(
-        "--facets",
-        action="store_true",
-        help="also count the hits by source, place and month (each with its filter)",
-    )
-
-    show = commands.add_parser("show", help="print an article")
-    show.add_argument("id", help="article id, file name, or a unique prefix of an id")
-    show.add_argument("--json", action="store_true", help="print JSON")
-
-    list_cmd = commands.add_parser("list", help="list the articles with title, place and date")
-    list_cmd.add_argument("--json", action="store_true", help="print JSON")
-    list_cmd.add_argument("--jsonl", action="store_true", help="print one JSON article a line")
-
-    timeline = commands.add_parser("timeline", help="print the events in date order")
-    timeline.add_argument("--json", action="store_true", help="print JSON")
-    timeline.add_argument(
-        "--jsonl", action="store_true", help="print one JSON event a line, as they come"
-    )
-    timeline.add_argument(
-        "--format",
-        choices=["md", "csv", "jsonl", "timelinejs"],
-        help="export the events: Markdown with citations, CSV, JSON Lines, or TimelineJS JSON",
-    )
-    timeline.add_argument(
-        "--from",
-        dest="start",
-        type=_date_arg,
-        metavar="DATE",
-        help="from this date (YYYY, YYYY-MM or YYYY-MM-DD)",
-    )
-    timeline.add_argument(
-        "--to",
-        dest="end",
-        type=_date_arg_end,
-        metavar="DATE",
-        help="up to this date (YYYY, YYYY-MM or YYYY-MM-DD)",
-    )
-    timeline.add_argument("--article", metavar="ID", help="only this article's events")
-
-    date_cmd = commands.add_parser(
-        "date", help="set an article's date yourself (kept with your marks, not in the file)"
-    )
-    date_cmd.add_argument("id", help="article id, file name, or a unique prefix of an id")
-    date_cmd.add_argument("date", nargs="?", type=_day_arg, help="YYYY-MM-DD")
-    date_cmd.add_argument("--clear", action="store_true", help="forget the date you set")
-
-    serve = commands.add_parser("serve", help="serve the explorer over SSH")
-    serve_options.add_arguments(serve)
-
-    saved = commands.add_parser(
-        "saved",
-        help="saved searches: list, add NAME QUERY, run NAME, rm NAME",
-        description="Without an action, lists the saved searches of this folder.",
-    )
-    saved.add_argument("--json", action="store_true", help="print JSON")
-    saved_actions = saved.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    saved_add = saved_actions.add_parser("add", help="save QUERY under NAME")
-    saved_add.add_argument("name")
-    saved_add.add_argument("query", nargs="+")
-    saved_run = saved_actions.add_parser("run", help="run the search saved as NAME")
-    saved_run.add_argument("name")
-    saved_run.add_argument("--limit", type=positive_int, default=10, help="hits (default 10)")
-    saved_run.add_argument("--json", action="store_true", help="print JSON")
-    saved_run.add_argument("--format", choices=["md", "csv", "jsonl"], help="export the hits")
-    saved_rm = saved_actions.add_parser("rm", help="forget the search saved as NAME")
-    saved_rm.add_argument("name")
-
-    marks = commands.add_parser(
-        "marks",
-        help="marked passages: list (or export), add ID[:N], rm ID[:N]",
-        description="ID:N marks paragraph N (as shown, from 1); ID alone the whole article.",
-    )
-    marks.add_argument("--json", action="store_true", help="print JSON")
-    marks.add_argument("--format", choices=["md", "csv", "jsonl"], help="export them")
-    marks_actions = marks.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    mark_verbs = []
-    for verb, what in (("add", "mark"), ("rm", "unmark")):
-        mark_verbs.append(marks_actions.add_parser(verb, help=f"{what} a passage or article"))
-        mark_verbs[-1].add_argument("target", metavar="ID[:N]")
-
-    completions = commands.add_parser(
-        "completions",
-        help="print a shell completion script",
-        description="bash: summit completions bash > ~/.local/share/bash-completion/completions/"
-        "summit; zsh: summit completions zsh > a file named _summit on $fpath; "
-        "fish: summit completions fish > ~/.config/fish/completions/summit.fish",
-    )
-    completions.add_argument("shell", choices=["bash", "zsh", "fish"])
-    commands.add_parser(
-        "man",
-        help="print the man page",
-        description="e.g. summit man > ~/.local/share/man/man1/summit.1",
-    )
-
-    nested = (saved_add, saved_run, saved_rm, *mark_verbs)
-    for sub in (
-        index_cmd,
-        search,
-        show,
-        list_cmd,
-        timeline,
-        date_cmd,
-        serve,
-        saved,
-        marks,
-        *nested,
-    ):
-        _common_options(sub, suppress=True)
-    return parser
-
-
-def _date_arg(value: str, *, end: bool = False) -> dt.date:
-    from index.search.querylang import parse_day_bound
-
-    try:
-        return parse_day_bound(value, end=end)
-    except (ValueError, OverflowError):
-        raise argparse.ArgumentTypeError(
-            f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)"
-        ) from None
-
-
-def _day_arg(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else _bad_day(value)
-    except ValueError:
-        return _bad_day(value)
-
-
-def _bad_day(value: str) -> dt.date:
-    raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}")
-
-
-def _date_arg_end(value: str) -> dt.date:
-    return _date_arg(value, end=True)
 
 
 # -- commands ----------------------------------------------------------------------------
@@ -291,7 +63,7 @@ def _open_with_report(
     for warning in report.warnings:
         output.warn(warning)
     if not engine.article_count():
-        raise SummitError(output.no_articles_message(engine.articles_dir))
+        raise SummitError(shapes.no_articles_message(engine.articles_dir))
     return engine, report
 
 
@@ -303,7 +75,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
             f"the explorer needs a terminal, and its {which} is not one; "
             "in scripts use summit search, show, list or timeline"
         )
-    from tui.app import run_explorer
+    from tui.app.app import run_explorer
 
     return run_explorer(_engine(args))
 
@@ -342,8 +114,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             count = len(article.paragraphs)
             raise UsageError(
                 f"{article.id} has paragraphs ¶1 to ¶{count}, not ¶{paragraph}"
-                if count
-                else f"{article.id} has no paragraphs to compare"
+                if count else f"{article.id} has no paragraphs to compare"
             )
         result = engine.similar(article.id, index, args.limit)
     else:
@@ -356,7 +127,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                 raise UsageError("--facets goes with plain or --json output, not --format/--jsonl")
             facets = engine.facets(query)
             if args.json:
-                output.print_json(output.search_json(result, facets))
+                output.print_json(shapes.search_json(result, facets))
             else:
                 output.print_search(result, group_by_article=args.group_by == "article")
                 output.print_facets(facets)
@@ -370,7 +141,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     article = engine.get_article(args.id)
     anchor = engine.anchors().get(article.id)
     if args.json:
-        output.print_json(output.document(**output.article_json(article, anchor)))
+        output.print_json(shapes.document(**shapes.article_json(article, anchor)))
     else:
         output.print_article(article, anchor)
     return EXIT_OK
@@ -380,16 +151,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     engine = _opened(args, quiet=args.json or args.jsonl)
     summaries = engine.articles()
     if args.jsonl:
-        output.print_jsonl(output.summary_json(s) for s in summaries)
+        output.print_jsonl(shapes.summary_json(s) for s in summaries)
     elif args.json:
-        output.print_json(output.document(articles=[output.summary_json(s) for s in summaries]))
+        output.print_json(shapes.document(articles=[shapes.summary_json(s) for s in summaries]))
     else:
         output.print_list(summaries)
     return EXIT_OK
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from index.timeline.build import event_to_json, timeline_to_json
+    from index.timeline.output import event_to_json, timeline_to_json
 
     engine = _opened(args, quiet=args.json or args.jsonl or bool(args.format))
     if args.start and args.end and args.start > args.end:
@@ -403,7 +174,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     elif args.jsonl:
         output.print_jsonl(event_to_json(event) for event in timeline.events)
     elif args.json:
-        output.print_json(output.document(**timeline_to_json(timeline)))
+        output.print_json(shapes.document(**timeline_to_json(timeline)))
     else:
         output.print_timeline(timeline)
     return EXIT_OK
@@ -417,9 +188,9 @@ def _print_hits(
 
         sys.stdout.write(export_search(result, args.format, heading=heading))
     elif getattr(args, "jsonl", False):
-        output.print_jsonl(output.hit_json(hit) for hit in result.hits)
+        output.print_jsonl(shapes.hit_json(hit) for hit in result.hits)
     elif args.json:
-        output.print_json(output.search_json(result))
+        output.print_json(shapes.search_json(result))
     else:
         output.print_search(result, group_by_article=getattr(args, "group_by", "") == "article")
 
@@ -441,10 +212,9 @@ def cmd_saved(args: argparse.Namespace) -> int:
         _print_hits(result, args)
         return EXIT_OK if result.hits else EXIT_NO_RESULTS
     elif args.json:
-        saved = [
-            {"name": s.name, "query": s.query, "saved": s.saved} for s in user_data.saved_searches()
-        ]
-        output.print_json(output.document(saved=saved))
+        saved = [{"name": s.name, "query": s.query, "saved": s.saved}
+                 for s in user_data.saved_searches()]
+        output.print_json(shapes.document(saved=saved))
     else:
         for entry in user_data.saved_searches():
             print(f"{clean(entry.name, single_line=True)}\t{clean(entry.query, single_line=True)}")
@@ -476,22 +246,20 @@ def cmd_marks(args: argparse.Namespace) -> int:
     else:
         for mark, passage in marked:
             where = "whole article" if mark.paragraph is None else f"¶{passage.paragraph + 1}"
-            print(
-                f"{clean(passage.article_id, single_line=True)}  {where}  "
-                f"{clean(passage.text, single_line=True)[:100]}"
-            )
+            print(f"{clean(passage.article_id, single_line=True)}  {where}  "
+                  f"{clean(passage.text, single_line=True)[:100]}")
     return EXIT_OK
 
 
 def cmd_completions(args: argparse.Namespace) -> int:
-    from tui.shell import completion_script
+    from tui.cli.shell import completion_script
 
     sys.stdout.write(completion_script(build_parser(), args.shell))
     return EXIT_OK
 
 
 def cmd_man(args: argparse.Namespace) -> int:
-    from tui.shell import man_page
+    from tui.cli.shell import man_page
 
     sys.stdout.write(man_page(build_parser()))
     return EXIT_OK
@@ -507,9 +275,9 @@ def cmd_date(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from tui import serve
+    from tui.serve import server
 
-    return serve.run(args)
+    return server.run(args)
 
 
 COMMANDS = {

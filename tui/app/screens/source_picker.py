@@ -6,8 +6,7 @@ own sentence (worded its own way), so the picker shows every one of them in full
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -18,20 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from index.engine import ArticleSummary
-from index.models import Article, EventSource, TimelineEvent
+from index.models import EventSource
+from tui.app.widgets.timeline_rows import SourceChoice
 from tui.textsafe import clean, safe_text
-from tui.widgets.timeline_list import short_id
-
-
-@dataclass(frozen=True, slots=True)
-class SourceChoice:
-    source: EventSource
-    label: str
-    """Who reported it: the article's source name (or file) and short id."""
-    sentence: str
-    """The source's own sentence, as in the article from `source.sentence_start` ("" when
-    the article could not be read)."""
 
 
 def choice_text(choice: SourceChoice) -> Text:
@@ -96,36 +84,3 @@ class SourcePicker(ModalScreen[EventSource | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def distinct_sources(event: TimelineEvent) -> list[EventSource]:
-    """The event's sources, one per article passage (the same spot reported twice counts once)."""
-    seen: set[tuple[str, int]] = set()
-    kept: list[EventSource] = []
-    for source in event.sources:
-        key = (source.article_id, source.start)
-        if key not in seen:
-            seen.add(key)
-            kept.append(source)
-    return kept
-
-
-def source_choices(
-    event: TimelineEvent,
-    get_article: Callable[[str], Article],
-    summaries: Mapping[str, ArticleSummary],
-) -> list[SourceChoice]:
-    """A choice per source, with the sentence read from its article (runs in a worker)."""
-    choices = []
-    texts: dict[str, str] = {}
-    for source in distinct_sources(event):
-        if source.article_id not in texts:
-            try:
-                texts[source.article_id] = get_article(source.article_id).text
-            except Exception:
-                texts[source.article_id] = ""  # the choice still opens; its sentence is unknown
-        sentence = texts[source.article_id][source.sentence_start : source.sentence_end]
-        summary = summaries.get(source.article_id)
-        name = summary.source_label if summary is not None else source.file
-        choices.append(SourceChoice(source, f"[{short_id(source.article_id)}] {name}", sentence))
-    return choices

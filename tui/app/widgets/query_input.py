@@ -7,8 +7,8 @@ from textual.message import Message
 from textual.widgets import Input
 
 from index.search.querylang import well_formed
-from tui.commands import bindings_for
-from tui.history import QueryHistory
+from tui.app.commands import bindings_for
+from tui.app.history import QueryHistory
 
 
 class QueryInput(Input):

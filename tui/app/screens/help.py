@@ -1,4 +1,4 @@
-"""The help screen: every binding (from tui.commands) and the query syntax."""
+"""The help screen: every binding (from tui.app.commands) and the query syntax."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.commands import COMMANDS, SCOPE_TITLES, Command, offered
+from tui.app.commands import COMMANDS, SCOPE_TITLES, Command, offered
 
 QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
     ("joint battalion", "passages with both words (ranked; stems and spelling variants count)"),

@@ -12,9 +12,10 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from index.models import DateAnchor, Passage, SearchResult
-from tui.commands import bindings_for
+from tui.app.commands import bindings_for
+from tui.app.widgets.article_view import MARK
+from tui.app.widgets.reader import MarkRequested
 from tui.textsafe import clean, safe_text
-from tui.widgets.reader import MARK, MarkRequested
 
 
 class ResultsList(OptionList):

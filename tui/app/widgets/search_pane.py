@@ -10,11 +10,11 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from index.models import SearchResult
-from tui.history import QueryHistory
+from index.models import Passage, SearchResult
+from tui.app.history import QueryHistory
+from tui.app.widgets.query_input import QueryInput
+from tui.app.widgets.results_list import ResultsList
 from tui.textsafe import clean
-from tui.widgets.query_input import QueryInput
-from tui.widgets.results_list import ResultsList
 
 DEBOUNCE_SECONDS = 0.15
 
@@ -37,6 +37,11 @@ class SearchPane(Vertical):
         self._debounce: Timer | None = None
         self._results_awaited: str | None = None
         """A query submitted before its results were on screen: they take focus on arrival."""
+        self.last_result: SearchResult | None = None
+        """What the list shows: a search's result, similar passages or the marked ones."""
+        self.marked_view = False
+        """The list shows the marked passages (M, or Backspace, goes back to the search)."""
+        self._search_before_marks: SearchResult | None = None
 
     def compose(self) -> ComposeResult:
         yield QueryInput(self.history, id="query")
@@ -125,6 +130,55 @@ class SearchPane(Vertical):
             self.query_input.focus()
         elif awaited == self.query_text and results.option_count and self.query_input.has_focus:
             results.focus()  # Enter was pressed before these results arrived
+
+    def show_search(
+        self, query: str, result: SearchResult | None, error: str | None, submitted: bool
+    ) -> bool:
+        """A search's answer (or why it failed); False when it is stale: the user typed on."""
+        if query != self.query_text:
+            return False
+        if result is None:
+            self.set_status(f"Search failed: {error}", classes="-error")
+            self.notify(error or "search failed", title="Search", severity="error",
+                        timeout=6, markup=False)
+            return False
+        self.marked_view, self._search_before_marks = False, None  # a new search leaves it
+        self.last_result = result
+        self.show_result(result)
+        if result.error and submitted:
+            self.notify(clean(result.error, single_line=True), title="Query",
+                        severity="warning", timeout=6, markup=False)
+        return True
+
+    def show_similar(self, result: SearchResult) -> None:
+        self.last_result = result
+        self.results.show_result(result)
+        self.set_status(self.describe(result).append("  (similar passages)"))
+
+    def show_marked(self, passages: tuple[Passage, ...]) -> None:
+        """The marked passages in the list, until the next search or `leave_marked_view`."""
+        if not self.marked_view:
+            self._search_before_marks = self.last_result
+        self.marked_view = True
+        count = len(passages)
+        result = SearchResult("", "", count, False, passages)
+        self.last_result = result
+        self.results.show_result(result)
+        noun = "passage" if count == 1 else "passages"
+        self.set_status(f"Marked passages: {count} {noun} · M or Backspace: back to the search")
+
+    def leave_marked_view(self) -> None:
+        """Back to the search shown before the marked passages."""
+        self.marked_view = False
+        previous, self._search_before_marks = self._search_before_marks, None
+        self.last_result = previous
+        if previous is None:
+            self.results.clear_results()
+            self.set_status("")
+        else:
+            self.show_result(previous)
+        if not self.results.option_count:
+            self.query_input.focus()
 
     @staticmethod
     def describe(result: SearchResult) -> Text:

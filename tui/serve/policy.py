@@ -8,7 +8,7 @@ shell — whatever PAGER/EDITOR/BROWSER say), and nothing is written outside the
 server's own state (that user's history, the index).
 
 The app receives a `SessionPolicy` when it is built. Commands that need a
-capability say so (tui.commands, `needs`); the app routes them through its gate,
+capability say so (tui.app.commands, `needs`); the app routes them through its gate,
 which asks the policy, and the footer, help and palette leave out what the policy
 denies. The policy denies by default: a served session allows only what
 `SERVED_ALLOWS` lists, so a capability added later is refused until someone decides

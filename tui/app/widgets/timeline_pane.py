@@ -12,9 +12,10 @@ from textual.visual import visualize
 from textual.widgets import Static
 
 from index.models import TimelineEvent
-from tui.commands import bindings_for
+from tui.app.commands import bindings_for
+from tui.app.widgets.timeline_list import TimelineList
+from tui.app.widgets.timeline_rows import short_id
 from tui.textsafe import clean
-from tui.widgets.timeline_list import TimelineList, short_id
 
 
 class TimelinePane(Vertical):

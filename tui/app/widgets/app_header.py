@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import HorizontalGroup
 from textual.widgets import ProgressBar, Static
 
+from tui.app.widgets.pane_tabs import PaneTabs
 from tui.textsafe import clean
-from tui.widgets.pane_tabs import PaneTabs
 
 
 class AppHeader(HorizontalGroup):

@@ -1,0 +1,1 @@
+"""The explorer: the Textual app, its commands, session, screens and widgets (Textual only)."""

@@ -1,0 +1,1 @@
+"""`summit serve`: the explorer over SSH (never imports Textual; asyncssh only in `server`)."""

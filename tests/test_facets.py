@@ -114,3 +114,40 @@ def test_cli_prints_facets_and_their_filters(folder: Path, tmp_path: Path) -> No
         text=True,
     )
     assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1
+
+
+async def test_app_ctrl_f_counts_and_one_key_narrows_the_search(
+    folder: Path, tmp_path: Path
+) -> None:
+    """In the explorer: Ctrl+F shows the counts; a value's key puts its filter in the
+    query and the results are only that value's."""
+    from tests.app_fixtures import (
+        main_screen,
+        make_app,
+        screen_text,
+        settle,
+        type_query,
+        wait_ready,
+    )
+    from tui.app.screens.facet_picker import FacetPicker
+
+    app = make_app(tmp_path, folder)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await wait_ready(pilot)
+        await type_query(pilot, "ferry strike")
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert isinstance(app.screen, FacetPicker)
+        shown = screen_text(app)
+        assert "source: " in shown and "month: 2022-" in shown
+        key, value = app.screen.rows[0]
+        assert value.kind == "source"
+        await pilot.press(key)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        pane = main_screen(pilot).search_pane
+        assert pane.query_text == f"ferry strike {value.clause}"
+        result = pane.last_result
+        assert result is not None and result.hits
+        assert {hit.source for hit in result.hits} == {value.value}
+        assert _passages(result) == value.count

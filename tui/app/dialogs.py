@@ -15,6 +15,8 @@ from typing import Any
 
 from textual.app import App
 
+from index.search.facets import Facets
+from tui.app.screens.facet_picker import FacetPicker
 from tui.app.screens.history_picker import HistoryPicker, Picker
 from tui.app.screens.prompt import PromptScreen
 
@@ -99,3 +101,13 @@ def pick_saved_search(
 ) -> None:
     """A saved search, as (label, query) entries, newest first."""
     app.push_screen(Picker("Saved searches (newest first)", list(entries)), chosen)
+
+
+def pick_facet(
+    app: App[Any], query: str, facets: Facets, chosen: Callable[[str | None], None]
+) -> None:
+    """A facet value of the query's hits, as the clause that narrows the search to it."""
+    if not facets.counted:
+        app.notify("No hits to count", timeout=3)
+        return
+    app.push_screen(FacetPicker(query, facets), chosen)

@@ -21,6 +21,7 @@ from index.models import (
     TimelineEvent,
     UpdateReport,
 )
+from index.search.facets import Facets
 from tui.app.widgets.reader_document import ReaderDocument
 from tui.app.widgets.timeline_rows import SourceChoice
 
@@ -114,6 +115,14 @@ class DateChanged(Message):
     article_id: str
     day: dt.date | None
     said: str
+
+
+@dataclass
+class FacetsCounted(Message):
+    """How the hits of `query` spread over sources, places and months (Ctrl+F)."""
+
+    query: str
+    facets: Facets
 
 
 @dataclass

@@ -30,6 +30,7 @@ from tui.app.messages import (
     DateChanged,
     EngineOpened,
     EngineSearchable,
+    FacetsCounted,
     FolderChanged,
     MarkedLoaded,
     Notice,
@@ -307,6 +308,15 @@ class Session:
                                                       severity="error", timeout=6))
 
     # -- export -----------------------------------------------------------------------------
+
+    def facets(self, query: str) -> None:
+        """Count the hits of `query` by source, place and month (one larger search)."""
+
+        def work() -> Message:
+            return FacetsCounted(query, self.engine.facets(query))
+
+        self._run("facets", work,
+                  lambda exc: Notice(error_text(exc), title="Facets", severity="error", timeout=5))
 
     def export_results(
         self, target: Path, fmt: str, result: SearchResult | None, heading: str | None

@@ -113,6 +113,16 @@ class SaveSearch(Command):
     scope = "screen"
 
 
+class Facets(Command):
+    """Count the hits by source, place and month; a value's key narrows the search to it"""
+
+    id = "facets"
+    key = "ctrl+f"
+    description = "Facets"
+    action = Action("facets", "screen")
+    scope = "screen"
+
+
 class SavedSearches(Command):
     """Pick a saved search and run it"""
 
@@ -192,6 +202,7 @@ COMMANDS: tuple[Command, ...] = (
     PrevPane(),
     SaveSearch(),
     SavedSearches(),
+    Facets(),
     Marked(),
     Export(),
     Back(),

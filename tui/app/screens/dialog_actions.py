@@ -5,6 +5,7 @@ an article, a file to export to. What the answers start runs in the session."""
 from __future__ import annotations
 
 from index.errors import SummitError
+from index.search.facets import Facets
 from tui.app import dialogs
 from tui.app.screens.layout import PaneLayout
 from tui.app.session import error_text
@@ -68,6 +69,24 @@ class DialogActions(PaneLayout):
             return
         entries = [(f"{s.name} — {s.query}", s.query) for s in reversed(saved)]
         dialogs.pick_saved_search(self.app, entries, self.run_query)
+
+    def action_facets(self) -> None:
+        """Ctrl+F: count the hits of the query on screen (the picker opens when counted)."""
+        query = self.search_pane.query_text.strip()
+        if not query:
+            self.notify("Type a query first: facets count its hits", severity="warning",
+                        timeout=3)
+            return
+        self.session.facets(query)
+
+    def pick_facet(self, query: str, facets: Facets) -> None:
+        """The counts are in: pick a value, and the search is narrowed to it."""
+
+        def narrow(clause: str | None) -> None:
+            if clause:
+                self.run_query(query if clause in query else f"{query} {clause}")
+
+        dialogs.pick_facet(self.app, query, facets, narrow)
 
     def run_query(self, query: str | None) -> None:
         """Put `query` in the box and search it, as if typed and submitted."""

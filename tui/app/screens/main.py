@@ -19,6 +19,7 @@ from tui.app.messages import (
     DateChanged,
     EngineOpened,
     EngineSearchable,
+    FacetsCounted,
     FolderChanged,
     MarkedLoaded,
     Notice,
@@ -64,6 +65,12 @@ class MainScreen(DialogActions):
         message = self.session.outcome(event.worker, event.state)
         if message is not None:
             self.post_message(message)
+
+    @on(FacetsCounted)
+    def _facets_counted(self, message: FacetsCounted) -> None:
+        if message.query != self.search_pane.query_text.strip():
+            return  # the query changed meanwhile: these counts are of another search
+        self.pick_facet(message.query, message.facets)
 
     @on(Notice)
     def _notice(self, message: Notice) -> None:

@@ -27,7 +27,7 @@ from index.backend.whoosh.fastpath.postings import PostingsReader
 from index.backend.whoosh.fastpath.topk import compile_query, in_sequence, top_docs
 from index.backend.whoosh.searcher import PassageSearcher
 from index.engine import Engine
-from index.text.analysis import fold
+from index.text.words import fold
 from tests.conftest import TODAY
 from tests.hostile import write_news_corpus
 

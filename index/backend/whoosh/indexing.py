@@ -47,7 +47,7 @@ from index.models import Article
 from index.store.manifest import ManifestRecord
 from index.store.processes import exit_with_parent, process_pool, spawning
 from index.store.sidecar import ArticleExtras
-from index.text.analysis import folded_words
+from index.text.words import folded_words
 
 PARALLEL_THRESHOLD = 200
 """Below this many files, spawning workers costs more than it saves."""

@@ -21,11 +21,11 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from whoosh import qparser
 from whoosh import query as wq
-from whoosh.analysis import STOP_WORDS
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.index import Index
 from whoosh.searching import Searcher, TimeLimit
 
+from index.backend.whoosh.analyzers import keyword_analyzer
 from index.backend.whoosh.budget import QueryTooExpensive, bounded_wildcard, check_size
 from index.backend.whoosh.fastpath.postings import PostingsReader, Unsupported
 from index.backend.whoosh.fastpath.topk import RequireAny, compile_query, top_docs
@@ -40,8 +40,8 @@ from index.search.querylang import (
     well_formed,
 )
 from index.store.sidecar import LazyVocabulary
-from index.text.analysis import ACCENTS, fold, keyword_analyzer, stem
 from index.text.variants import VariantTable, consonant_skeleton
+from index.text.words import ACCENTS, ENGLISH_STOP_WORDS, fold, stem
 
 TEXT_FIELDS = ("title", "body")
 PREFIX_EXPANSION_LIMIT = 64
@@ -130,7 +130,9 @@ class PassageSearcher:
         return [
             word
             for word in self._words.whole.words
-            if len(word) >= 3 and not any(ch.isdigit() for ch in word) and word not in STOP_WORDS
+            if len(word) >= 3
+            and not any(ch.isdigit() for ch in word)
+            and word not in ENGLISH_STOP_WORDS
         ]  # (a folded word's stem is empty exactly when it is a stop word)
 
     def _lexicon(self, fieldname: str) -> list[str]:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from index.backend.whoosh.searcher import same_word
+from index.backend.whoosh.fastpath import switch as fastpath
 from index.engine import Engine
 from index.evaluation import contains_any, query_forms
+from index.search.spelling import same_word
 from index.text.variants import similar_spellings, variant_groups
 from tests.conftest import TODAY
 
@@ -387,3 +388,27 @@ def test_a_source_name_finds_its_articles_once_each(tmp_path: Path) -> None:
     assert len(leads) == 3 and all(h.paragraph == 0 for h in leads)
     assert [h.rank for h in leads] == [1, 2, 3]
     assert "other.md" in [h.file for h in hits]
+
+
+@pytest.mark.parametrize(
+    "query", ["summit -Tuesday", "summit NOT Tuesday", "(deal OR port) -wages"]
+)
+def test_an_exclusion_ranks_alike_with_and_without_the_fast_path(
+    bundled_engine: Engine, fixture_engine: Engine, query: str
+) -> None:
+    """index/search/planner.py: an excluded word only takes passages out, before ranking,
+    so whoosh ranks the rest as the fast path does (whoosh's own AndNot let a passage
+    with the excluded word through, ranked first)."""
+    for engine in (bundled_engine, fixture_engine):
+        fast = engine.search(query)
+        fastpath.set_enabled(False)
+        try:
+            slow = engine.search(query)
+        finally:
+            fastpath.set_enabled(None)
+        assert [(h.article_id, h.paragraph) for h in fast.hits] == [
+            (h.article_id, h.paragraph) for h in slow.hits
+        ]
+        assert fast.total == slow.total
+        for hit in fast.hits:
+            assert "tuesday" not in hit.text.lower() and "wages" not in hit.text.lower()

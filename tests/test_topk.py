@@ -245,7 +245,7 @@ def test_prefix_expansion_takes_the_words_in_most_articles(tmp_path: Path) -> No
     searcher = engine._store.searcher()
     for prefix in ("co", "h", "st", "zz"):
         expected = heapq.nlargest(64, ((n, w) for w, n in counts.items() if w.startswith(prefix)))
-        assert searcher._prefix_words(prefix) == expected
+        assert searcher._expander.prefix_words(prefix) == expected
     engine.close()
 
 

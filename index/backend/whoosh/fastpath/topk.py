@@ -403,13 +403,17 @@ def _text(text: str | bytes) -> str:
 # -- the top of the ranking -----------------------------------------------------------
 
 
-def top_docs(node: Node, limit: int, *, allow: set[int] | None = None) -> TopDocs:
-    """The `limit` best documents (of those in `allow`, if given) with the number of
-    matches: exact, unless positions would have to be checked in thousands of
-    documents; then it is estimated from a sample."""
+def top_docs(
+    node: Node, limit: int, *, allow: set[int] | None = None, exclude: set[int] | None = None
+) -> TopDocs:
+    """The `limit` best documents (of those in `allow`, if given, and not in `exclude`)
+    with the number of matches: exact, unless positions would have to be checked in
+    thousands of documents; then it is estimated from a sample."""
     bounds = node.bounds()
     if allow is not None:
         bounds = {d: bounds[d] for d in bounds.keys() & allow}
+    if exclude:
+        bounds = {d: bounds[d] for d in bounds.keys() - exclude}
     if node.exact:
         return TopDocs(_best(bounds, limit), len(bounds), True)
     queue = [(-bound, d) for d, bound in bounds.items()]

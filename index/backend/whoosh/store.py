@@ -71,7 +71,6 @@ from index.store.paths import fallback_index_dir
 from index.store.sidecar import ArticleExtras, LazyVocabulary, SidecarStore, Vocabulary
 from index.text.variants import variant_groups
 
-mapped_files.install()
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -252,6 +251,10 @@ class IndexStore:
         searcher_lock: threading.RLock | None = None,
         stop: threading.Event | None = None,
     ) -> None:
+        # whoosh's segment files read from their memory map, not copied into the heap:
+        # installed here, when the backend is created, before it opens any index (the
+        # one patch of whoosh the backend makes; fastpath/mapped_files.py)
+        mapped_files.install()
         self.articles_dir = articles_dir
         self.index_dir = index_dir
         self.stop = stop if stop is not None else threading.Event()

@@ -412,3 +412,40 @@ def test_an_exclusion_ranks_alike_with_and_without_the_fast_path(
         assert fast.total == slow.total
         for hit in fast.hits:
             assert "tuesday" not in hit.text.lower() and "wages" not in hit.text.lower()
+
+
+NAME_STORIES = {
+    "lyon.txt": "Vaccine maker grows\nThe vaccine maker, based in Lyon, France, grew.\n",
+    "orkem.txt": "Chemical bid\nOrkem, France's third-largest chemical group, made a bid.\n",
+    "bonds.txt": "Bond prices\nThe bonds were priced at 500 francs each, up from 450 francs.\n",
+    "franc.txt": "Currency\nThe franc fell against the mark as traders sold francs.\n",
+    "ops.txt": "Plant news\nThe company said its operations in the north were sold.\n",
+    "ops2.txt": "Operations review\nOperations at the plant resumed; operation costs fell.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def names_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    base = tmp_path_factory.mktemp("names")
+    for name, text in NAME_STORIES.items():
+        (base / "articles").mkdir(exist_ok=True)
+        (base / "articles" / name).write_text(text, encoding="utf-8")
+    engine = Engine(base / "articles", base / "index", today=TODAY)
+    engine.open()
+    return engine
+
+
+def test_a_name_is_not_matched_through_a_common_word_with_its_stem(names_engine: Engine) -> None:
+    """ "France" and "francs" share the Porter stem "franc": the name finds France only."""
+    found = {hit.file for hit in names_engine.search("France").hits}
+    assert found == {"lyon.txt", "orkem.txt"}
+    assert names_engine.search("France").total == 2
+    # lowercase is a word, not a name: the stem decides, as before
+    assert {"bonds.txt", "franc.txt"} <= {hit.file for hit in names_engine.search("francs").hits}
+    assert {hit.file for hit in names_engine.search("Orkem France").hits} == {"orkem.txt"}
+
+
+def test_a_capitalised_common_word_still_matches_by_its_stem(names_engine: Engine) -> None:
+    """ "Operations" typed capitalised is no name: the articles write it lowercase."""
+    found = {hit.file for hit in names_engine.search("Operations").hits}
+    assert found == {"ops.txt", "ops2.txt"}

@@ -11,6 +11,10 @@ The rules (a backend builds its own query tree from them):
   are very common (ADJACENCY_MAX_PASSAGES);
 - a word being typed expands to its most frequent completions while their article counts
   fit PREFIX_POSTINGS_BUDGET, the likelier completion weighing more;
+- a name (a query word written capitalised, that the passages found write capitalised)
+  is matched as a whole word, not by its stem, when the stem also stands for other words:
+  "France" finds "France" and "France's", not "francs" (`NameRule`); its name variants
+  count as the name. Only on Enter: while typing, the last word is a prefix anyway;
 - a word found only in the article's title lifts a passage (TITLE_LIFT) but never stands
   in for a match in the passage itself; a plain query naming a source brings up to
   SOURCE_LEADS of its articles to the top.
@@ -19,12 +23,12 @@ The rules (a backend builds its own query tree from them):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from index.search.querylang import PreparedQuery
-from index.text.words import stem
+from index.text.words import fold, stem, tokens_with_offsets
 
 Q = TypeVar("Q")
 
@@ -70,6 +74,8 @@ class Plan(Generic[Q]):
     to SOURCE_LEADS articles from a source it names come first."""
     excluded: Q | None = None
     """What takes passages out (the query's -words and NOTs), applied before ranking."""
+    names: tuple[NameRule, ...] = ()
+    """Names matched as whole words, checked on the ranked passages."""
 
 
 def excluded_words(text: str) -> set[str]:
@@ -116,3 +122,77 @@ def within_budget(words: list[tuple[int, str]]) -> list[tuple[int, str]]:
         kept.append((frequency, word))
         total += frequency
     return kept
+
+
+NAME_LOWERCASE_SHARE = 0.1
+"""A capitalised query word is a name when the passages write it lowercase at most this
+share of the time."""
+NAME_SIBLINGS = 200
+"""How many corpus words sharing a name's stem prefix are looked at for other words with
+its stem (the most frequent first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NameRule:
+    """A name of the query whose stem also stands for other words: a passage matches it
+    only through one of `forms` (folded whole words: the name and its variants)."""
+
+    stem: str
+    forms: frozenset[str]
+
+    def found_in(self, text: str) -> bool:
+        return any(fold(word) in self.forms for _, _, word in tokens_with_offsets(text))
+
+    def written_as_name(self, texts: Iterable[str]) -> bool:
+        """Whether the passages write the word as a name: capitalised nearly always
+        (NAME_LOWERCASE_SHARE), or nowhere at all. "Operations" typed capitalised is
+        no name: the articles write "operations"."""
+        upper = lower = 0
+        for text in texts:
+            for _, _, word in tokens_with_offsets(text):
+                if fold(word) in self.forms:
+                    if word[:1].isupper():
+                        upper += 1
+                    else:
+                        lower += 1
+        return lower <= NAME_LOWERCASE_SHARE * (upper + lower)
+
+
+def name_rules(
+    prepared: PreparedQuery,
+    variants_of: Callable[[str], Collection[str]],
+    words_with_prefix: Callable[[str, int], list[tuple[int, str]]],
+) -> tuple[NameRule, ...]:
+    """The rules for the names of a query of bare words (see the module's rules)."""
+    if not prepared.plain_words or len(prepared.plain_words) != len(prepared.text.split()):
+        return ()
+    excluded = excluded_words(prepared.text)
+    rules = []
+    for word in prepared.plain_words:
+        folded = fold(word)
+        word_stem = stem(word)
+        if word in excluded or not word[:1].isupper() or not word_stem:
+            continue
+        forms = frozenset({folded, *variants_of(folded)})
+        prefix = _common_prefix(word_stem, folded)
+        siblings = words_with_prefix(prefix, NAME_SIBLINGS) if prefix else []
+        if any(w not in forms and stem(w) == word_stem for _, w in siblings):
+            rules.append(NameRule(word_stem, forms))
+    return tuple(rules)
+
+
+def names_found(text: str, rules: Collection[NameRule]) -> bool:
+    """Whether `text` matches every name rule by a whole word."""
+    return all(rule.found_in(text) for rule in rules)
+
+
+def names_of(rules: Iterable[NameRule], texts: list[str]) -> tuple[NameRule, ...]:
+    """The rules whose word the ranked passages (`texts`) write as a name."""
+    return tuple(rule for rule in rules if rule.written_as_name(texts))
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]

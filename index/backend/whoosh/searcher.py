@@ -43,6 +43,8 @@ from index.text.variants import VariantTable
 from index.text.words import ENGLISH_STOP_WORDS, fold, stem
 
 WhooshPlan = Plan[wq.Query]
+NAME_FETCH_LIMIT = 2_000
+"""A query with a name stops fetching more candidates to check past this many."""
 
 
 class PassageSearcher:
@@ -155,6 +157,7 @@ class PassageSearcher:
         for term, spellings in variants:
             notes.append(f"{term}: also searched {', '.join(spellings)}")
         stems, phrases = queries.highlight_terms(widened, self._searcher.reader())
+        names = () if as_you_type else self._name_rules(prepared)
         return Plan(
             prepared,
             widened,
@@ -166,6 +169,14 @@ class PassageSearcher:
             title_only,
             queries.source_part(prepared),
             excluded,
+            names,
+        )
+
+    def _name_rules(self, prepared: PreparedQuery) -> tuple[planner.NameRule, ...]:
+        return planner.name_rules(
+            prepared,
+            self.variants.variants_of,
+            self._words.most_frequent_with_prefix,
         )
 
     # -- searching ---------------------------------------------------------------------
@@ -277,7 +288,7 @@ class PassageSearcher:
         allow = self._ranker.allowed_docs(allowed) if allowed is not None else None
         excluded = self._ranker.matching(plan.excluded) if plan.excluded is not None else set()
         fetch = max(1, limit) * (4 if group_by_article else 1) + results.DUPLICATE_SLACK
-        ranked, total, exact = self._ranker.ranked(plan.query, fetch, allow, excluded, as_you_type)
+        ranked, total, exact, names = self._ranked(plan, fetch, allow, excluded, as_you_type)
         known = anchors() if anchors else {}
         stored = self._searcher.stored_fields
         pages, seen = results.page_of(
@@ -295,7 +306,7 @@ class PassageSearcher:
         if len(hits) < limit and plan.title_only is not None:
             represented = {hit.article_id for hit in hits}
             room = limit - len(hits)
-            for fields in self._leads(plan.title_only, room, represented, allow, excluded):
+            for fields in self._leads(plan.title_only, room, represented, allow, excluded, names):
                 seen.add(fields["article_id"])
                 hits.append(self._passage(fields, 0.0, len(hits) + 1, plan, known))
                 total += 1
@@ -314,6 +325,43 @@ class PassageSearcher:
             total = len(seen) if len(hits) < limit else total
         return hits, total, exact
 
+    def _ranked(
+        self,
+        plan: WhooshPlan,
+        fetch: int,
+        allow: set[int] | None,
+        excluded: set[int],
+        as_you_type: bool,
+    ) -> tuple[list[tuple[float, int]], int, bool, tuple[planner.NameRule, ...]]:
+        """The ranking, less the passages that match a name of the query only through
+        another word with its stem (planner.NameRule): candidates are fetched in growing
+        batches until a page's worth passes or every match has been seen."""
+        ranked, total, exact = self._ranker.ranked(plan.query, fetch, allow, excluded, as_you_type)
+        if not plan.names:
+            return ranked, total, exact, ()
+        wanted, stored = fetch, self._searcher.stored_fields
+        while True:
+            bodies = [_title_and_body(stored(docnum)) for _, docnum in ranked]
+            names = planner.names_of(plan.names, bodies)
+            if not names:
+                return ranked, total, exact, ()
+            kept = [
+                hit
+                for hit, body in zip(ranked, bodies, strict=True)
+                if planner.names_found(body, names)
+            ]
+            seen_all = len(ranked) >= total
+            if len(kept) >= wanted or seen_all or fetch >= NAME_FETCH_LIMIT:
+                break
+            fetch *= 4
+            ranked, total, exact = self._ranker.ranked(
+                plan.query, fetch, allow, excluded, as_you_type
+            )
+        if seen_all:
+            return kept, len(kept), exact, names
+        estimate = max(len(kept), total * len(kept) // max(1, len(ranked)))
+        return kept, estimate, False, names
+
     def _leads(
         self,
         query: wq.Query,
@@ -321,6 +369,7 @@ class PassageSearcher:
         represented: set[str],
         allow: set[int] | None,
         excluded: set[int],
+        names: tuple[planner.NameRule, ...] = (),
     ) -> Iterator[Fields]:
         """Lead passages of articles the query finds by their title or source and that
         are not `represented` yet: an article whose title alone matches ("Port backlog
@@ -331,6 +380,8 @@ class PassageSearcher:
         for docnum in self._ranker.leads(query, room + len(represented), allow, excluded):
             fields = self._searcher.stored_fields(docnum)
             if fields["article_id"] in represented:
+                continue
+            if names and not planner.names_found(_title_and_body(fields), names):
                 continue
             yield fields
             room -= 1
@@ -404,3 +455,8 @@ class PassageSearcher:
             hits=tuple(hits),
             notes=(f"key terms: {', '.join(key_terms)}",),
         )
+
+
+def _title_and_body(fields: Fields) -> str:
+    """What a passage matches on: its own text and its article's title."""
+    return f"{fields.get('title', '')}\n{fields.get('body', '')}"

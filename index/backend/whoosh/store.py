@@ -71,7 +71,6 @@ from index.store.paths import fallback_index_dir
 from index.store.sidecar import ArticleExtras, LazyVocabulary, SidecarStore, Vocabulary
 from index.text.variants import variant_groups
 
-
 ProgressCallback = Callable[[int, int, str], None]
 
 MANIFEST = "manifest.json"

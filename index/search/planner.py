@@ -175,7 +175,9 @@ def name_rules(
             continue
         forms = frozenset({folded, *variants_of(folded)})
         prefix = _common_prefix(word_stem, folded)
-        siblings = words_with_prefix(prefix, NAME_SIBLINGS) if prefix else []
+        if len(prefix) < 3:
+            continue  # (too short to look up; such a stem is hardly shared by a name)
+        siblings = words_with_prefix(prefix, NAME_SIBLINGS)
         if any(w not in forms and stem(w) == word_stem for _, w in siblings):
             rules.append(NameRule(word_stem, forms))
     return tuple(rules)

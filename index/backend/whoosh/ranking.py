@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -39,6 +40,15 @@ Ranked = tuple[list[tuple[float, int]], int, bool]
 """((score, docnum) best first, total, exact?)"""
 
 
+@dataclass(frozen=True, slots=True)
+class Within:
+    """The passages a search may return: those in `allow` (every one if None) and not
+    in `excluded` (date and place filters; the query's exclusions)."""
+
+    allow: set[int] | None = None
+    excluded: set[int] = field(default_factory=set)
+
+
 class Ranker:
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
@@ -64,39 +74,25 @@ class Ranker:
 
     # -- ranking -------------------------------------------------------------------------
 
-    def ranked(
-        self,
-        query: wq.Query,
-        fetch: int,
-        allow: set[int] | None,
-        excluded: set[int],
-        as_you_type: bool,
-    ) -> Ranked:
-        """The best `fetch` passages of those in `allow` (all if None) and not in
-        `excluded`. Whole posting lists when they can be read in time; otherwise, and
-        for what topk cannot score, whoosh."""
+    def ranked(self, query: wq.Query, fetch: int, within: Within, as_you_type: bool) -> Ranked:
+        """The best `fetch` passages `within` the restrictions. Whole posting lists when
+        they can be read in time; otherwise, and for what topk cannot score, whoosh."""
         if not self.fast_path_on():
-            return self._by_whoosh(query, fetch, allow, excluded, as_you_type)
+            return self._by_whoosh(query, fetch, within, as_you_type)
         work = self.postings.work
         if not as_you_type or work(query, AS_YOU_TYPE_WORK) <= AS_YOU_TYPE_WORK:
             try:
                 node = compile_query(query, self.postings)
-                top = top_docs(node, fetch, allow=allow, exclude=excluded)
+                top = top_docs(node, fetch, allow=within.allow, exclude=within.excluded)
                 self.postings.trim()  # (the positions this query read)
             except Unsupported:
                 pass
             else:
                 return top.hits, top.total, top.exact_total
-        return self._by_whoosh(query, fetch, allow, excluded, as_you_type)
+        return self._by_whoosh(query, fetch, within, as_you_type)
 
-    def _by_whoosh(
-        self,
-        query: wq.Query,
-        fetch: int,
-        allow: set[int] | None,
-        excluded: set[int],
-        as_you_type: bool,
-    ) -> Ranked:
+    def _by_whoosh(self, query: wq.Query, fetch: int, within: Within, as_you_type: bool) -> Ranked:
+        allow, excluded = within.allow, within.excluded
         mask = self.article_docs | excluded if excluded else self.article_docs
         if as_you_type:
             results, complete = self._search_briefly(query, fetch, allow, mask)
@@ -109,10 +105,9 @@ class Ranker:
             total, exact = self._estimate(query, results), False
         return list(results.top_n), total, exact
 
-    def leads(
-        self, query: wq.Query, fetch: int, allow: set[int] | None, excluded: set[int]
-    ) -> list[int]:
+    def leads(self, query: wq.Query, fetch: int, within: Within) -> list[int]:
         """The best `fetch` lead passages (first of their article) the query finds."""
+        allow, excluded = within.allow, within.excluded
         leads = self.lead_docs if allow is None else self.lead_docs & allow
         leads = leads - excluded if excluded else leads
         if not leads:

@@ -25,7 +25,7 @@ from index.backend.whoosh.budget import QueryTooExpensive
 from index.backend.whoosh.expansion import QueryExpander, Variants
 from index.backend.whoosh.fastpath.postings import PostingsReader
 from index.backend.whoosh.queries import TEXT_FIELDS
-from index.backend.whoosh.ranking import Ranker
+from index.backend.whoosh.ranking import Ranker, Within
 from index.backend.whoosh.schema import PASSAGE
 from index.models import DateAnchor, Passage, SearchResult
 from index.search import planner, results, spelling
@@ -285,10 +285,12 @@ class PassageSearcher:
         anchors: AnchorsProvider | None,
         as_you_type: bool = False,
     ) -> tuple[list[Passage], int, bool]:
-        allow = self._ranker.allowed_docs(allowed) if allowed is not None else None
-        excluded = self._ranker.matching(plan.excluded) if plan.excluded is not None else set()
+        within = Within(
+            self._ranker.allowed_docs(allowed) if allowed is not None else None,
+            self._ranker.matching(plan.excluded) if plan.excluded is not None else set(),
+        )
         fetch = max(1, limit) * (4 if group_by_article else 1) + results.DUPLICATE_SLACK
-        ranked, total, exact, names = self._ranked(plan, fetch, allow, excluded, as_you_type)
+        ranked, total, exact, names = self._ranked(plan, fetch, within, as_you_type)
         known = anchors() if anchors else {}
         stored = self._searcher.stored_fields
         pages, seen = results.page_of(
@@ -306,7 +308,7 @@ class PassageSearcher:
         if len(hits) < limit and plan.title_only is not None:
             represented = {hit.article_id for hit in hits}
             room = limit - len(hits)
-            for fields in self._leads(plan.title_only, room, represented, allow, excluded, names):
+            for fields in self._leads(plan.title_only, room, represented, within, names):
                 seen.add(fields["article_id"])
                 hits.append(self._passage(fields, 0.0, len(hits) + 1, plan, known))
                 total += 1
@@ -315,7 +317,7 @@ class PassageSearcher:
             leads = [
                 self._passage(fields, 0.0, 0, plan, known)
                 for fields in self._leads(
-                    plan.source_only, planner.SOURCE_LEADS, represented, allow, excluded
+                    plan.source_only, planner.SOURCE_LEADS, represented, within
                 )
             ]
             total += len(leads)
@@ -329,14 +331,13 @@ class PassageSearcher:
         self,
         plan: WhooshPlan,
         fetch: int,
-        allow: set[int] | None,
-        excluded: set[int],
+        within: Within,
         as_you_type: bool,
     ) -> tuple[list[tuple[float, int]], int, bool, tuple[planner.NameRule, ...]]:
         """The ranking, less the passages that match a name of the query only through
         another word with its stem (planner.NameRule): candidates are fetched in growing
         batches until a page's worth passes or every match has been seen."""
-        ranked, total, exact = self._ranker.ranked(plan.query, fetch, allow, excluded, as_you_type)
+        ranked, total, exact = self._ranker.ranked(plan.query, fetch, within, as_you_type)
         if not plan.names:
             return ranked, total, exact, ()
         wanted, stored = fetch, self._searcher.stored_fields
@@ -354,9 +355,7 @@ class PassageSearcher:
             if len(kept) >= wanted or seen_all or fetch >= NAME_FETCH_LIMIT:
                 break
             fetch *= 4
-            ranked, total, exact = self._ranker.ranked(
-                plan.query, fetch, allow, excluded, as_you_type
-            )
+            ranked, total, exact = self._ranker.ranked(plan.query, fetch, within, as_you_type)
         if seen_all:
             return kept, len(kept), exact, names
         estimate = max(len(kept), total * len(kept) // max(1, len(ranked)))
@@ -367,8 +366,7 @@ class PassageSearcher:
         query: wq.Query,
         room: int,
         represented: set[str],
-        allow: set[int] | None,
-        excluded: set[int],
+        within: Within,
         names: tuple[planner.NameRule, ...] = (),
     ) -> Iterator[Fields]:
         """Lead passages of articles the query finds by their title or source and that
@@ -377,7 +375,7 @@ class PassageSearcher:
         every passage that does contain the query; a source's articles, once each, when
         its name is searched. (Every passage indexes its article's title and source, so
         the query runs over the lead passages alone.)"""
-        for docnum in self._ranker.leads(query, room + len(represented), allow, excluded):
+        for docnum in self._ranker.leads(query, room + len(represented), within):
             fields = self._searcher.stored_fields(docnum)
             if fields["article_id"] in represented:
                 continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -21,6 +21,8 @@ from index.backend.whoosh.fastpath import switch as fastpath
 from index.backend.whoosh.fastpath.postings import PostingsReader, Unsupported
 from index.backend.whoosh.fastpath.topk import compile_query, top_docs
 from index.backend.whoosh.schema import ARTICLE, PASSAGE
+from index.search import planner
+from index.search.planner import NameRule
 
 AS_YOU_TYPE_SECONDS = 0.03
 """As-you-type stops scoring after this long and shows the best hits found so far
@@ -35,6 +37,8 @@ COUNT_CAP = 1000
 past this the total is an estimate ("about N"), so a common word never costs a second
 full pass over its matches. (topk counts from the lists it has read anyway.)"""
 COUNT_SCAN_LIMIT = 4 * COUNT_CAP
+NAME_FETCH_LIMIT = 2_000
+"""A query with a name stops fetching more candidates to check past this many."""
 
 Ranked = tuple[list[tuple[float, int]], int, bool]
 """((score, docnum) best first, total, exact?)"""
@@ -104,6 +108,42 @@ class Ranker:
         else:
             total, exact = self._estimate(query, results), False
         return list(results.top_n), total, exact
+
+    def ranked_with_names(
+        self,
+        query: wq.Query,
+        names: tuple[NameRule, ...],
+        fetch: int,
+        within: Within,
+        as_you_type: bool,
+    ) -> tuple[list[tuple[float, int]], int, bool, tuple[NameRule, ...]]:
+        """The ranking, less the passages that match a name of the query only through
+        another word with its stem (planner.NameRule), and the names that applied:
+        candidates are fetched in growing batches until a page's worth passes or every
+        match has been seen."""
+        ranked, total, exact = self.ranked(query, fetch, within, as_you_type)
+        if not names:
+            return ranked, total, exact, ()
+        wanted, stored = fetch, self.searcher.stored_fields
+        while True:
+            texts = [title_and_body(stored(docnum)) for _, docnum in ranked]
+            applied = planner.names_of(names, texts)
+            if not applied:
+                return ranked, total, exact, ()
+            kept = [
+                hit
+                for hit, text in zip(ranked, texts, strict=True)
+                if planner.names_found(text, applied)
+            ]
+            seen_all = len(ranked) >= total
+            if len(kept) >= wanted or seen_all or fetch >= NAME_FETCH_LIMIT:
+                break
+            fetch *= 4
+            ranked, total, exact = self.ranked(query, fetch, within, as_you_type)
+        if seen_all:
+            return kept, len(kept), exact, applied
+        estimate = max(len(kept), total * len(kept) // max(1, len(ranked)))
+        return kept, estimate, False, applied
 
     def leads(self, query: wq.Query, fetch: int, within: Within) -> list[int]:
         """The best `fetch` lead passages (first of their article) the query finds."""
@@ -241,3 +281,8 @@ class _DeadlineCollector(FilterCollector):
             if (allow is not None and docnum not in allow) or docnum in restrict:
                 continue
             child.collect(sub_docnum)
+
+
+def title_and_body(fields: Mapping[str, Any]) -> str:
+    """What a passage matches on: its own text and its article's title."""
+    return f"{fields.get('title', '')}\n{fields.get('body', '')}"

@@ -20,13 +20,12 @@ from whoosh import query as wq
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from index.backend.whoosh import queries
+from index.backend.whoosh import queries, similar
 from index.backend.whoosh.budget import QueryTooExpensive
 from index.backend.whoosh.expansion import QueryExpander, Variants
 from index.backend.whoosh.fastpath.postings import PostingsReader
 from index.backend.whoosh.queries import TEXT_FIELDS
-from index.backend.whoosh.ranking import Ranker, Within
-from index.backend.whoosh.schema import PASSAGE
+from index.backend.whoosh.ranking import Ranker, Within, title_and_body
 from index.models import DateAnchor, Passage, SearchResult
 from index.search import planner, results, spelling
 from index.search.planner import Plan
@@ -43,8 +42,6 @@ from index.text.variants import VariantTable
 from index.text.words import ENGLISH_STOP_WORDS, fold, stem
 
 WhooshPlan = Plan[wq.Query]
-NAME_FETCH_LIMIT = 2_000
-"""A query with a name stops fetching more candidates to check past this many."""
 
 
 class PassageSearcher:
@@ -290,8 +287,11 @@ class PassageSearcher:
             self._ranker.matching(plan.excluded) if plan.excluded is not None else set(),
         )
         fetch = max(1, limit) * (4 if group_by_article else 1) + results.DUPLICATE_SLACK
-        ranked, total, exact, names = self._ranked(plan, fetch, within, as_you_type)
+        ranked, total, exact, names = self._ranker.ranked_with_names(
+            plan.query, plan.names, fetch, within, as_you_type
+        )
         known = anchors() if anchors else {}
+        marks = Marks(plan.highlight_stems, plan.highlight_folded, plan.highlight_phrases)
         stored = self._searcher.stored_fields
         pages, seen = results.page_of(
             ((score, stored(docnum)) for score, docnum in ranked),
@@ -300,7 +300,7 @@ class PassageSearcher:
         )
         hits = [
             replace(
-                self._passage(page.fields, page.score, rank, plan, known),
+                self._passage(page.fields, page.score, rank, marks, known),
                 also_in=tuple(self._also_in(copy) for copy in page.copies),
             )
             for rank, page in enumerate(pages, 1)
@@ -310,12 +310,12 @@ class PassageSearcher:
             room = limit - len(hits)
             for fields in self._leads(plan.title_only, room, represented, within, names):
                 seen.add(fields["article_id"])
-                hits.append(self._passage(fields, 0.0, len(hits) + 1, plan, known))
+                hits.append(self._passage(fields, 0.0, len(hits) + 1, marks, known))
                 total += 1
         if plan.source_only is not None and not as_you_type:  # (on Enter: keystrokes stay light)
             represented = {hit.article_id for hit in hits}
             leads = [
-                self._passage(fields, 0.0, 0, plan, known)
+                self._passage(fields, 0.0, 0, marks, known)
                 for fields in self._leads(
                     plan.source_only, planner.SOURCE_LEADS, represented, within
                 )
@@ -326,40 +326,6 @@ class PassageSearcher:
         if group_by_article:
             total = len(seen) if len(hits) < limit else total
         return hits, total, exact
-
-    def _ranked(
-        self,
-        plan: WhooshPlan,
-        fetch: int,
-        within: Within,
-        as_you_type: bool,
-    ) -> tuple[list[tuple[float, int]], int, bool, tuple[planner.NameRule, ...]]:
-        """The ranking, less the passages that match a name of the query only through
-        another word with its stem (planner.NameRule): candidates are fetched in growing
-        batches until a page's worth passes or every match has been seen."""
-        ranked, total, exact = self._ranker.ranked(plan.query, fetch, within, as_you_type)
-        if not plan.names:
-            return ranked, total, exact, ()
-        wanted, stored = fetch, self._searcher.stored_fields
-        while True:
-            bodies = [_title_and_body(stored(docnum)) for _, docnum in ranked]
-            names = planner.names_of(plan.names, bodies)
-            if not names:
-                return ranked, total, exact, ()
-            kept = [
-                hit
-                for hit, body in zip(ranked, bodies, strict=True)
-                if planner.names_found(body, names)
-            ]
-            seen_all = len(ranked) >= total
-            if len(kept) >= wanted or seen_all or fetch >= NAME_FETCH_LIMIT:
-                break
-            fetch *= 4
-            ranked, total, exact = self._ranker.ranked(plan.query, fetch, within, as_you_type)
-        if seen_all:
-            return kept, len(kept), exact, names
-        estimate = max(len(kept), total * len(kept) // max(1, len(ranked)))
-        return kept, estimate, False, names
 
     def _leads(
         self,
@@ -379,7 +345,7 @@ class PassageSearcher:
             fields = self._searcher.stored_fields(docnum)
             if fields["article_id"] in represented:
                 continue
-            if names and not planner.names_found(_title_and_body(fields), names):
+            if names and not planner.names_found(title_and_body(fields), names):
                 continue
             yield fields
             room -= 1
@@ -391,10 +357,9 @@ class PassageSearcher:
         fields: Fields,
         score: float,
         rank: int,
-        plan: WhooshPlan,
+        marks: Marks,
         anchors: Mapping[str, DateAnchor],
     ) -> Passage:
-        marks = Marks(plan.highlight_stems, plan.highlight_folded, plan.highlight_phrases)
         article_id = fields["article_id"]
         record = self._records.get(article_id)
         return results.passage(fields, score, rank, marks, record, anchors.get(article_id))
@@ -412,49 +377,11 @@ class PassageSearcher:
         anchors: AnchorsProvider | None = None,
     ) -> SearchResult:
         """Passages of other articles that share the key terms of this passage or article."""
-        # An article's key terms are those of its passages together (the same text as
-        # its whole-article document, which then need not index a body of its own).
-        conditions = [wq.Term("article_id", article_id), wq.Term("kind", PASSAGE)]
-        if paragraph is not None:
-            conditions.append(wq.NumericRange("paragraph", paragraph, paragraph))
-        docnums = list(self._searcher.docs_for_query(wq.And(conditions)))
-        label = f"{article_id}" + (f" ¶{paragraph}" if paragraph is not None else "")
-        if not docnums:
-            return SearchResult(
-                f"like:{label}",
-                "",
-                0,
-                False,
-                (),
-                (f"no passage {label}",),
-                error=f"no passage {label}",
-            )
-        key_terms = [
-            term
-            for term, _ in self._searcher.key_terms(docnums, "body", numterms=20)
-            if len(term) > 2 and not term.isdigit()
-        ][:12]
-        if not key_terms:
-            return SearchResult(f"like:{label}", "", 0, False, (), ("nothing to compare",))
-        query = wq.Or([wq.Term("body", t) for t in key_terms])
-        restriction = wq.And([wq.Term("kind", PASSAGE), wq.Not(wq.Term("article_id", article_id))])
-        found = self._searcher.search(query, limit=limit, filter=restriction)
-        plan: WhooshPlan = Plan(prepare_query(""), query, frozenset(key_terms), frozenset(), (), ())
         known = anchors() if anchors else {}
-        hits = [
-            self._passage(hit.fields(), hit.score, rank, plan, known)
-            for rank, hit in enumerate(found, 1)
-        ]
-        return SearchResult(
-            query=f"like:{label}",
-            searched=" ".join(key_terms),
-            total=len(hits),
-            total_is_estimate=False,
-            hits=tuple(hits),
-            notes=(f"key terms: {', '.join(key_terms)}",),
+        return similar.similar(
+            self._searcher,
+            article_id,
+            paragraph,
+            limit,
+            lambda fields, score, rank, marks: self._passage(fields, score, rank, marks, known),
         )
-
-
-def _title_and_body(fields: Fields) -> str:
-    """What a passage matches on: its own text and its article's title."""
-    return f"{fields.get('title', '')}\n{fields.get('body', '')}"

@@ -17,7 +17,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from index.engine import Engine
-from index.text.analysis import fold, hyphenated_with_offsets, stem, tokens_with_offsets
+from index.text.words import fold, hyphenated_with_offsets, stem, tokens_with_offsets
 
 PassageKey = tuple[str, int]
 

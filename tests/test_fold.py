@@ -1,14 +1,19 @@
-"""`fold` decomposes only the non-ASCII runs of a text: the same as decomposing it all."""
+"""`fold` decomposes only the non-ASCII runs of a text: the same as decomposing it all;
+`stem` and `folded_words` give exactly the terms the whoosh analyzers index."""
 
 from __future__ import annotations
 
+import ast
 import unicodedata
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from whoosh.analysis import STOP_WORDS
 
-from index.text.analysis import folded_words, folding_analyzer
-from index.timeline.anchors import fold
+from index.backend.whoosh.analyzers import folding_analyzer, stemming_analyzer
+from index.text import words
+from index.text.words import ENGLISH_STOP_WORDS, fold, folded_words, stem
 
 
 def _whole_text_fold(text: str) -> str:
@@ -49,3 +54,38 @@ def test_folded_words_are_the_folding_analyzers_tokens(text: str) -> None:
 
 def test_folded_words_on_names() -> None:
     assert folded_words("Éloïse met ÉLOÏSE; Goïta's") == ["eloise", "goita", "met", "s"]
+
+
+def test_stop_words_are_the_index_s() -> None:
+    assert frozenset(STOP_WORDS) == ENGLISH_STOP_WORDS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30))
+def test_stem_is_the_stemming_analyzers_first_term(text: str) -> None:
+    terms = [token.text for token in stemming_analyzer()(text)]
+    assert stem(text) == (terms[0] if terms else "")
+
+
+def test_stem_examples() -> None:
+    assert stem("Operations") == stem("operation") == "oper"
+    assert stem("the") == ""
+    assert stem("Éloïse") == "elois"
+
+
+def test_words_takes_only_the_stemmer_and_the_accent_map_from_whoosh() -> None:
+    """The one exception to "only index.backend.whoosh imports whoosh" (pyproject.toml)."""
+    source = Path(words.__file__).read_text(encoding="utf-8")
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("whoosh")
+    }
+    plain = [
+        alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name.startswith("whoosh")
+    ]
+    assert imported == {"whoosh.lang.porter", "whoosh.support.charset"} and not plain

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from index.backend.whoosh.fastpath import switch as fastpath
 from index.engine import Engine
 from index.evaluation import (
     as_graded,
@@ -102,3 +103,25 @@ def test_absent_names_are_not_replaced_in_the_timebank_articles(timebank_engine:
         if result.corrected:
             replaced[name] = result.searched
     assert replaced == {}
+
+
+def test_the_whole_graded_set_ranks_the_same_without_the_fast_path(
+    timebank_engine: Engine,
+) -> None:
+    """The fast path (index/backend/whoosh/fastpath/) is a speed-up only: with it off,
+    whoosh answers every query of the evaluation with the same passages in the same
+    order, hence the same figures."""
+    fast = evaluate_graded(GRADED_CORPUS, GRADED, timebank_engine)
+    fastpath.set_enabled(False)
+    try:
+        slow = evaluate_graded(GRADED_CORPUS, GRADED, timebank_engine)
+    finally:
+        fastpath.set_enabled(None)
+    assert fastpath.enabled() and fastpath.failure() is None  # (the self-check passed)
+    differing = {
+        f.query: (f.ranked, s.ranked)
+        for f, s in zip(fast, slow, strict=True)
+        if f.ranked != s.ranked
+    }
+    assert differing == {}
+    assert graded_summary(fast) == graded_summary(slow)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from index.backend.whoosh.searcher import same_word
+from index.backend.whoosh.fastpath import switch as fastpath
 from index.engine import Engine
 from index.evaluation import contains_any, query_forms
+from index.search.spelling import same_word
 from index.text.variants import similar_spellings, variant_groups
 from tests.conftest import TODAY
 
@@ -387,3 +388,64 @@ def test_a_source_name_finds_its_articles_once_each(tmp_path: Path) -> None:
     assert len(leads) == 3 and all(h.paragraph == 0 for h in leads)
     assert [h.rank for h in leads] == [1, 2, 3]
     assert "other.md" in [h.file for h in hits]
+
+
+@pytest.mark.parametrize(
+    "query", ["summit -Tuesday", "summit NOT Tuesday", "(deal OR port) -wages"]
+)
+def test_an_exclusion_ranks_alike_with_and_without_the_fast_path(
+    bundled_engine: Engine, fixture_engine: Engine, query: str
+) -> None:
+    """index/search/planner.py: an excluded word only takes passages out, before ranking,
+    so whoosh ranks the rest as the fast path does (whoosh's own AndNot let a passage
+    with the excluded word through, ranked first)."""
+    for engine in (bundled_engine, fixture_engine):
+        fast = engine.search(query)
+        fastpath.set_enabled(False)
+        try:
+            slow = engine.search(query)
+        finally:
+            fastpath.set_enabled(None)
+        assert [(h.article_id, h.paragraph) for h in fast.hits] == [
+            (h.article_id, h.paragraph) for h in slow.hits
+        ]
+        assert fast.total == slow.total
+        for hit in fast.hits:
+            assert "tuesday" not in hit.text.lower() and "wages" not in hit.text.lower()
+
+
+NAME_STORIES = {
+    "lyon.txt": "Vaccine maker grows\nThe vaccine maker, based in Lyon, France, grew.\n",
+    "orkem.txt": "Chemical bid\nOrkem, France's third-largest chemical group, made a bid.\n",
+    "bonds.txt": "Bond prices\nThe bonds were priced at 500 francs each, up from 450 francs.\n",
+    "franc.txt": "Currency\nThe franc fell against the mark as traders sold francs.\n",
+    "ops.txt": "Plant news\nThe company said its operations in the north were sold.\n",
+    "ops2.txt": "Operations review\nOperations at the plant resumed; operation costs fell.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def names_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    base = tmp_path_factory.mktemp("names")
+    for name, text in NAME_STORIES.items():
+        (base / "articles").mkdir(exist_ok=True)
+        (base / "articles" / name).write_text(text, encoding="utf-8")
+    engine = Engine(base / "articles", base / "index", today=TODAY)
+    engine.open()
+    return engine
+
+
+def test_a_name_is_not_matched_through_a_common_word_with_its_stem(names_engine: Engine) -> None:
+    """ "France" and "francs" share the Porter stem "franc": the name finds France only."""
+    found = {hit.file for hit in names_engine.search("France").hits}
+    assert found == {"lyon.txt", "orkem.txt"}
+    assert names_engine.search("France").total == 2
+    # lowercase is a word, not a name: the stem decides, as before
+    assert {"bonds.txt", "franc.txt"} <= {hit.file for hit in names_engine.search("francs").hits}
+    assert {hit.file for hit in names_engine.search("Orkem France").hits} == {"orkem.txt"}
+
+
+def test_a_capitalised_common_word_still_matches_by_its_stem(names_engine: Engine) -> None:
+    """ "Operations" typed capitalised is no name: the articles write it lowercase."""
+    found = {hit.file for hit in names_engine.search("Operations").hits}
+    assert found == {"ops.txt", "ops2.txt"}

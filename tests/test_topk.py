@@ -27,7 +27,7 @@ from index.backend.whoosh.fastpath.postings import PostingsReader
 from index.backend.whoosh.fastpath.topk import compile_query, in_sequence, top_docs
 from index.backend.whoosh.searcher import PassageSearcher
 from index.engine import Engine
-from index.text.analysis import fold
+from index.text.words import fold
 from tests.conftest import TODAY
 from tests.hostile import write_news_corpus
 
@@ -245,7 +245,7 @@ def test_prefix_expansion_takes_the_words_in_most_articles(tmp_path: Path) -> No
     searcher = engine._store.searcher()
     for prefix in ("co", "h", "st", "zz"):
         expected = heapq.nlargest(64, ((n, w) for w, n in counts.items() if w.startswith(prefix)))
-        assert searcher._prefix_words(prefix) == expected
+        assert searcher._expander.prefix_words(prefix) == expected
     engine.close()
 
 

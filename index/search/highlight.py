@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from functools import lru_cache
 
 from index.models import Span
-from index.text.analysis import fold, hyphenated_with_offsets, stem, tokens_with_offsets
+from index.text.words import fold, hyphenated_with_offsets, stem, tokens_with_offsets
 
 SNIPPET_CHARS = 240
 

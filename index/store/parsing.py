@@ -19,7 +19,7 @@ from index.corpus.places import proper_noun_counts
 from index.models import Article
 from index.store.manifest import ManifestRecord
 from index.store.sidecar import ArticleExtras
-from index.text.analysis import folded_words
+from index.text.words import folded_words
 
 _NAME_PAIR = re.compile(r"\b([A-Z][\w'’]*|al|el|ad|ag)[-\s]([A-Z][\w'’]+)")
 

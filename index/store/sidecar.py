@@ -29,7 +29,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from index.text.analysis import fold
+from index.text.words import fold
 
 RawExpressions = list[dict[str, Any]]
 

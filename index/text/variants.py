@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from index.text.analysis import fold, stem
+from index.text.words import fold, stem
 
 MAX_EDITS = 2
 MIN_LENGTH = 4

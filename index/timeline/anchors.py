@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
+
+from index.text.words import fold, stem
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*|[—–:]\s+)$")
@@ -29,52 +30,6 @@ _STOPWORD_TEXT = """
     recently coming ago earlier later first second
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form ("Éloïse" -> "eloise") for comparisons.
-
-    Only the non-ASCII runs are decomposed and stripped of their marks: most of
-    an article is ASCII, and this runs over every article.
-    """
-    folded = text.casefold()
-    if folded.isascii():
-        return folded
-    return _NON_ASCII.sub(_fold_match, folded).replace("’", "'")
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-@functools.lru_cache(maxsize=16384)
-def _fold_run(run: str) -> str:
-    """A run of non-ASCII characters decomposed (NFKD) and without its combining marks.
-
-    The same as decomposing the whole text, for about a third less time: an ASCII
-    character decomposes to itself and, having no combining class, bounds the
-    reordering of the marks around it. Runs repeat (the accented letters of names),
-    so most are found in the cache.
-    """
-    decomposed = unicodedata.normalize("NFKD", run)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _fold_match(m: re.Match[str]) -> str:
-    return _fold_run(m.group())
-
-
-def stem(word: str) -> str:
-    """A deliberately crude English stem: enough to equate "formed"/"formation".
-
-    Not cached itself: `_word_terms`, its only caller, is."""
-    word = word.removesuffix("'s")
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)] + ("y" if suffix in {"ied", "ies"} else "")
-    return word
-
-
-_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ied", "ies", "ed", "es", "s")
 
 
 def content_terms(text: str) -> list[str]:

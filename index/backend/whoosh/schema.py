@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from index.text.analysis import keyword_analyzer, stemming_analyzer
+from index.backend.whoosh.analyzers import keyword_analyzer, stemming_analyzer
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
+# 11: the analyzers moved to index/backend/whoosh/analyzers.py (whoosh pickles them)
 
 PASSAGE = "passage"
 ARTICLE = "article"

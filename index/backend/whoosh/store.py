@@ -52,8 +52,6 @@ from index.store.plan import list_articles, plan_sync
 from index.store.records import RecordReader
 from index.store.sidecar import LazyVocabulary
 
-mapped_files.install()
-
 __all__ = ["MANIFEST", "SIDECAR", "WHOOSH_DIR", "IndexStore"]
 
 WRITER_LIMIT_MB = 64
@@ -72,6 +70,10 @@ class IndexStore(RecordReader):
         searcher_lock: threading.RLock | None = None,
         stop: threading.Event | None = None,
     ) -> None:
+        # whoosh's segment files read from their memory map, not copied into the heap:
+        # installed here, when the backend is created, before it opens any index (the
+        # one patch of whoosh the backend makes; fastpath/mapped_files.py)
+        mapped_files.install()
         self.articles_dir = articles_dir
         self.index_dir = index_dir
         self.stop = stop if stop is not None else threading.Event()

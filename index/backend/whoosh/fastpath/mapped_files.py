@@ -75,6 +75,7 @@ class MappedBufferFile(structfile.BufferFile):
 
 def install() -> None:
     """Make whoosh's compound (segment) storage hand out MappedBufferFiles. Idempotent;
-    called by index.backend.whoosh.store before any index is opened."""
+    called explicitly by the whoosh backend (IndexStore.__init__, before it opens any
+    index), never as a side effect of an import."""
     compound.BufferFile = MappedBufferFile
     structfile.BufferFile = MappedBufferFile

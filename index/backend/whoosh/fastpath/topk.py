@@ -296,13 +296,20 @@ class _RequireAny(Node):
         self.may_reject = True
 
     def _compute(self) -> dict[int, float]:
+        # main + (the leaves found, added in leaf order): the same sums as one pass over
+        # main's documents, but each leaf visits only the documents it shares with main
+        # (a set intersection in C), not every candidate of main in Python
+        main = self._main.bounds()
         parts = [leaf.bounds() for leaf in self._leaves]
-        sums: dict[int, float] = {}
-        for docnum, score in self._main.bounds().items():
-            found = [part[docnum] for part in parts if docnum in part]
-            if found:
-                sums[docnum] = score + _add(found)
-        return sums
+        if len(parts) == 1:
+            (part,) = parts
+            return {d: main[d] + part[d] for d in main.keys() & part.keys()}
+        found: dict[int, float] = {}
+        for part in parts:
+            for docnum in main.keys() & part.keys():
+                previous = found.get(docnum)
+                found[docnum] = part[docnum] if previous is None else previous + part[docnum]
+        return {docnum: main[docnum] + leaves for docnum, leaves in found.items()}
 
     def score(self, docnum: int) -> float | None:
         if self.exact:
@@ -403,13 +410,17 @@ def _text(text: str | bytes) -> str:
 # -- the top of the ranking -----------------------------------------------------------
 
 
-def top_docs(node: Node, limit: int, *, allow: set[int] | None = None) -> TopDocs:
-    """The `limit` best documents (of those in `allow`, if given) with the number of
-    matches: exact, unless positions would have to be checked in thousands of
-    documents; then it is estimated from a sample."""
+def top_docs(
+    node: Node, limit: int, *, allow: set[int] | None = None, exclude: set[int] | None = None
+) -> TopDocs:
+    """The `limit` best documents (of those in `allow`, if given, and not in `exclude`)
+    with the number of matches: exact, unless positions would have to be checked in
+    thousands of documents; then it is estimated from a sample."""
     bounds = node.bounds()
     if allow is not None:
         bounds = {d: bounds[d] for d in bounds.keys() & allow}
+    if exclude:
+        bounds = {d: bounds[d] for d in bounds.keys() - exclude}
     if node.exact:
         return TopDocs(_best(bounds, limit), len(bounds), True)
     queue = [(-bound, d) for d, bound in bounds.items()]

@@ -1,0 +1,100 @@
+"""Typo repair, whatever holds the index: the nearest corpus word to an unknown one, and
+when that correction is clearly the same word, so that it may be searched without asking.
+
+A correction is searched automatically only when every corrected word passes
+`same_word`; otherwise the result says "did you mean" and the user accepts it with one key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from index.search.querylang import PreparedQuery
+from index.text.variants import consonant_skeleton
+from index.text.words import fold
+
+MAX_EDITS = 2
+"""A correction is at most this many edits away (one for a word of five letters or less)."""
+AUTO_CORRECT_SIMILARITY = 0.75
+"""A correction is searched without asking only this similar to the typed word (1 - edits
+/ the longer length): one slip in a five-letter word, two in an eight-letter one."""
+AUTO_CORRECT_MIN_LENGTH = 4
+SHORT_WORD = 5
+"""A word shorter than this is too easily another word one letter away ("Iran"/"Iraq",
+"Kano"/"Kane"): only a missing letter is repaired in it ("jont" -> "joint")."""
+
+
+def nearest_word(
+    word: str, vocabulary: Sequence[str], frequency: Callable[[str], int]
+) -> str | None:
+    """The corpus word nearest to `word` (fewest edits, then most frequent)."""
+    folded = fold(word)
+    max_edits = 1 if len(folded) <= 5 else MAX_EDITS
+    candidates = process.extract(
+        folded, vocabulary, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=20
+    )
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda c: (c[1], -frequency(c[0]), c[0]))
+    return str(best[0])
+
+
+def corrected_query(
+    prepared: PreparedQuery,
+    in_index: Callable[[str], bool],
+    correction: Callable[[str], str | None],
+    is_proper: Callable[[str], bool],
+) -> tuple[str | None, bool]:
+    """(the query with its unknown words corrected, or None; whether every correction
+    is clearly the same word, so that it may be searched without asking)."""
+    text = prepared.text
+    changed = False
+    automatic = True
+    for word in prepared.plain_words:
+        if in_index(word):
+            continue
+        fix = correction(word)
+        if fix and fix != fold(word):
+            text = re.sub(rf"(?<![\w]){re.escape(word)}(?![\w])", fix, text, count=1)
+            changed = True
+            automatic = automatic and same_word(word, fix, is_proper)
+    return (text, automatic) if changed else (None, False)
+
+
+def same_word(typed: str, fix: str, is_proper: Callable[[str], bool]) -> bool:
+    """Whether `fix` (a folded corpus word) is clearly `typed` mistyped, not another word:
+
+    - at least AUTO_CORRECT_MIN_LENGTH letters, the same first letter ("Kremlin" is
+      not "remain");
+    - similar enough (AUTO_CORRECT_SIMILARITY: "Nigeria" is not "niger");
+    - not a longer or shorter form of it ("Malik"/"Mali"), unless the difference is a
+      doubled last letter ("Fidell"/"Fidel");
+    - it sounds alike (`consonant_skeleton`: "Wagner" is not "Warner");
+    - a capitalised word stays a name: its correction must be a word the corpus writes
+      as a name (`is_proper`)."""
+    folded = fold(typed)
+    if len(folded) < AUTO_CORRECT_MIN_LENGTH or folded[0] != fix[:1]:
+        return False
+    edits = Levenshtein.distance(folded, fix)
+    if 1 - edits / max(len(folded), len(fix)) < AUTO_CORRECT_SIMILARITY:
+        return False
+    if len(folded) < SHORT_WORD and (edits > 1 or len(fix) != len(folded) + 1):
+        return False
+    shorter, longer = sorted((folded, fix), key=len)
+    if longer.startswith(shorter) and set(longer[len(shorter) :]) != {shorter[-1]}:
+        return False
+    if not sounds_alike(folded, fix):
+        return False
+    return not typed[:1].isupper() or is_proper(fix)
+
+
+def sounds_alike(a: str, b: str) -> bool:
+    """The same skeleton, or one consonant apart in a long one ("Schwartzkopf")."""
+    first, second = consonant_skeleton(a), consonant_skeleton(b)
+    if first == second:
+        return True
+    return min(len(first), len(second)) >= 6 and Levenshtein.distance(first, second) <= 1

@@ -12,12 +12,13 @@ import argparse
 import datetime as dt
 import functools
 import importlib.metadata
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from index.engine import Engine
+from index.engine import DATABASE_ENV, Engine
 from index.errors import SummitError
 from index.models import SearchResult, Timeline, UpdateReport
 from tui import output, serve_options
@@ -54,6 +55,13 @@ def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         metavar="DIR",
         default=default,
         help="where the index lives (default: one per folder in the user cache dir)",
+    )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        default=default,
+        help="search a PostgreSQL database (postgresql://user@host/db) instead of a local "
+        "index; default: $SUMMIT_DATABASE_URL",
     )
     parser.add_argument(
         "--debug",
@@ -259,7 +267,7 @@ def _engine(args: argparse.Namespace) -> Engine:
         if len(configured) > 1:
             output.warn("the config names several article folders; this version opens the first")
         articles = configured[0] if configured else None
-    return Engine(articles, args.index_dir)
+    return Engine(articles, args.index_dir, database=args.database)
 
 
 @functools.cache
@@ -518,6 +526,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         args = parser.parse_args(argv)
+        if args.database:  # `summit serve`'s sessions and child processes use it too
+            os.environ[DATABASE_ENV] = args.database
         return COMMANDS[args.command](args)
     except UsageError as exc:
         output.error(str(exc))

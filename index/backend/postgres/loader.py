@@ -101,8 +101,8 @@ def load_folder(
         _lock(conn, name)
         collection, created = _collection(conn, name, folder, rebuild)
         report.rebuilt = created or rebuild
-        if rebuild:
-            report.reason = "rebuild requested"
+        if created or rebuild:
+            report.reason = f"new collection {name}" if created else "rebuild requested"
         known = _known(conn, collection)
         load = _Load()
         jobs, removed = _plan(folder, known, report, warnings)

@@ -14,7 +14,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -23,7 +23,7 @@ from platformdirs import user_cache_dir
 from index.backend.postgres.connection import DatabaseError, connect, redact, scrub
 from index.backend.postgres.schema import ensure_schema
 from index.errors import ArticleNotFound, CorpusError, SummitError
-from index.models import Article, Paragraph, UpdateReport
+from index.models import Article, Paragraph, SearchResult, UpdateReport
 from index.store.manifest import ManifestRecord
 from index.store.paths import APP_NAME
 
@@ -314,7 +314,7 @@ class PgIndex:
         finally:
             conn.close()
 
-    def searcher(self) -> PgSearcher:
+    def searcher(self) -> _GuardedSearch:
         from index.backend.postgres.searcher import PgSearcher
 
         self._require_open()
@@ -328,7 +328,7 @@ class PgIndex:
                 self._records,
                 self._variant_groups,
             )
-        return self._searcher
+        return _GuardedSearch(self._searcher, self._guarded)
 
     def _follow_loads(self) -> None:
         """Another process loaded the collection: read its new state."""
@@ -341,6 +341,29 @@ class PgIndex:
         )
         if row is not None and row[0] != self._version:
             self._guarded(self._load_state)
+
+
+class _GuardedSearch:
+    """The searcher, its database failures said in one line without credentials."""
+
+    def __init__(self, searcher: PgSearcher, guarded: Callable[[Any], Any]) -> None:
+        self._searcher, self._guarded = searcher, guarded
+
+    def search(self, text: str, limit: int = 20, **options: Any) -> SearchResult:
+        return cast(
+            SearchResult, self._guarded(lambda: self._searcher.search(text, limit, **options))
+        )
+
+    def similar(
+        self, article_id: str, paragraph: int | None, limit: int, anchors: Any = None
+    ) -> SearchResult:
+        return cast(
+            SearchResult,
+            self._guarded(lambda: self._searcher.similar(article_id, paragraph, limit, anchors)),
+        )
+
+    def close(self) -> None:
+        self._searcher.close()
 
 
 def _record(row: tuple[Any, ...]) -> ManifestRecord:

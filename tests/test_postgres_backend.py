@@ -107,6 +107,41 @@ def test_matches_agree_with_whoosh(
         }
 
 
+def test_graded_figures_side_by_side_on_the_timebank_articles(
+    shared_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The graded set (read from ../shared at run time): the database's nDCG@10 within
+    0.03 of the whoosh backend's and above the suite's floors."""
+    from index.evaluation import evaluate_graded, graded_summary, load_graded
+    from tests.test_search_eval import FLOORS, TIMEBANK
+
+    if not TIMEBANK.is_dir():
+        pytest.skip(f"no {TIMEBANK}")
+    corpus, graded = load_graded(Path(__file__).parent / "eval" / "timebank_queries.json")
+    pg = Engine(TIMEBANK, tmp_path_factory.mktemp("pg-tb"), today=TODAY, database=shared_url)
+    pg._store.name = corpus  # type: ignore[attr-defined]  # (beside "articles", the bundled)
+    pg.open()
+    whoosh = Engine(TIMEBANK, tmp_path_factory.mktemp("whoosh-tb"), today=TODAY)
+    whoosh.open()
+    figures = {
+        name: graded_summary(evaluate_graded(corpus, graded, engine))
+        for name, engine in (("postgres", pg), ("whoosh", whoosh))
+    }
+    print(f"\ngraded  {figures}")
+    assert figures["postgres"]["ndcg@10"] >= figures["whoosh"]["ndcg@10"] - 0.03, figures
+    for name, floor in FLOORS.items():
+        assert figures["postgres"][name] >= floor, (name, figures)
+
+
+def test_two_folders_of_one_name_do_not_replace_each_other(pg_url: str, tmp_path: Path) -> None:
+    first = _copy(FIXTURE_CORPUS, tmp_path / "a" / "corpus")
+    second = _copy(FIXTURE_CORPUS, tmp_path / "b" / "corpus")
+    env = _env(XDG_CACHE_HOME=str(tmp_path / "cache"))
+    assert _cli("--database", pg_url, "index", "--articles", str(first), env=env).returncode == 0
+    clash = _cli("--database", pg_url, "index", "--articles", str(second), env=env)
+    assert clash.returncode == 2 and "same name" in clash.stderr and str(first) in clash.stderr
+
+
 def test_highlights_typos_variants_and_similar(pg_engines: dict[str, Engine]) -> None:
     engine = pg_engines["bundled"]
     hit = engine.search("alliance", 1).hits[0]

@@ -38,7 +38,7 @@ from index.corpus.articles import (
     place_key,
     printable_name,
 )
-from index.errors import IndexBusyError, IndexCancelled
+from index.errors import CorpusError, IndexBusyError, IndexCancelled
 from index.models import UpdateReport
 from index.store.sidecar import ArticleExtras
 from index.text.analysis import fold, stem
@@ -195,9 +195,17 @@ def _collection(
     ).fetchone()
     if row:
         return int(row[0]), True
-    found = conn.execute("SELECT id FROM summit_collections WHERE name = %s", (name,)).fetchone()
+    found = conn.execute(
+        "SELECT id, folder FROM summit_collections WHERE name = %s", (name,)
+    ).fetchone()
     assert found is not None
-    collection = int(found[0])
+    collection, loaded_from = int(found[0]), str(found[1])
+    if loaded_from != str(folder) and not rebuild and _has_articles(conn, collection):
+        # two folders of the same name would replace each other's articles at every load
+        raise CollectionClash(
+            f"collection {name!r} holds the articles of {loaded_from}; {folder} has the same "
+            "name: rename this folder, or load it with --rebuild to replace the collection"
+        )
     if rebuild:
         conn.execute("DELETE FROM summit_articles WHERE collection = %s", (collection,))
         conn.execute("DELETE FROM summit_vocabulary WHERE collection = %s", (collection,))
@@ -206,6 +214,17 @@ def _collection(
             (secrets.token_hex(6), collection),
         )
     return collection, False
+
+
+def _has_articles(conn: psycopg.Connection, collection: int) -> bool:
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM summit_articles WHERE collection = %s)", (collection,)
+    ).fetchone()
+    return bool(row and row[0])
+
+
+class CollectionClash(CorpusError):
+    """Another folder of the same name is loaded as this collection."""
 
 
 def _known(conn: psycopg.Connection, collection: int) -> dict[str, _Known]:

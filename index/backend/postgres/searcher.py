@@ -59,10 +59,9 @@ FUZZY_EXPANSION_LIMIT = 32
 TITLE_WEIGHT = 0.6
 """A title word's weight against a body word's 1.0 (whoosh: title boost 2 x lift 0.3)."""
 ADJACENCY_BOOST = 1.5
-AS_YOU_TYPE_CANDIDATES = 5_000
+AS_YOU_TYPE_CANDIDATES = 1_500
 """While typing, at most this many matching passages are ranked (the best of them
 shown, the total an estimate); Enter ranks every match."""
-COUNT_CAP = 1_000
 SOURCE_LEADS = 3
 DUPLICATE_SLACK = 10
 STATEMENT_TIMEOUT_MS = 20_000
@@ -438,38 +437,49 @@ class PgSearcher:
     ) -> tuple[list[Passage], int, bool]:
         params: list[Any] = [self._collection]
         where = ["p.collection = %s"]
-        if plan.tree is not None:
-            condition = self._condition(plan.tree, plan, as_you_type, params)
-            if condition is None:
+        body = " | ".join(plan.body_queries)
+        if plan.tree is not None and not _has_source(plan.tree):
+            # one tsquery, one index probe: the query, and a word of it in the passage
+            query = self._tsquery(plan.tree, plan, as_you_type)
+            if query is None:
                 return [], 0, True
-            where.append(f"({condition})")
-        if plan.body_queries:
             where.append("p.tsv @@ %s::tsquery")
-            params.append(" | ".join(plan.body_queries))
+            params.append(f"{query} & ({body})" if body else query)
+        else:
+            if plan.tree is not None:
+                condition = self._condition(plan.tree, plan, as_you_type, params)
+                if condition is None:
+                    return [], 0, True
+                where.append(f"({condition})")
+            if body:
+                where.append("p.tsv @@ %s::tsquery")
+                params.append(body)
         if allowed is not None:
             where.append("p.article_id = ANY(%s)")
             params.append(sorted(allowed))
         score, score_params = self._score(plan)
         fetch = max(1, limit) * (4 if group_by_article else 1) + DUPLICATE_SLACK
         condition = " AND ".join(where)
+        # (the total comes with the page: the matches are read once)
+        columns = f"article_id, paragraph, start_char, end_char, body, {score} AS score"
         if as_you_type:
-            sql = (
-                f"SELECT article_id, paragraph, start_char, end_char, body, {score} AS score "
-                f"FROM (SELECT * FROM summit_passages p WHERE {condition} "
-                f"LIMIT {AS_YOU_TYPE_CANDIDATES}) p "
-                f"ORDER BY score DESC, article_id, paragraph LIMIT {fetch}"
+            source = (
+                f"(SELECT * FROM summit_passages p WHERE {condition} "
+                f"LIMIT {AS_YOU_TYPE_CANDIDATES}) p"
             )
         else:
-            sql = (
-                f"SELECT article_id, paragraph, start_char, end_char, body, {score} AS score "
-                f"FROM summit_passages p WHERE {condition} "
-                f"ORDER BY score DESC, article_id, paragraph LIMIT {fetch}"
-            )
+            source = f"summit_passages p WHERE {condition}"
+        sql = (
+            f"SELECT {columns}, count(*) OVER () FROM {source} "
+            f"ORDER BY score DESC, article_id, paragraph LIMIT {fetch}"
+        )
         known = anchors() if anchors else {}
         with self._conn.transaction():
             self._conn.execute(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
-            rows = self._rows(sql, (*score_params, *params))
-            total, exact = self._count(condition, params, as_you_type)
+            found = self._rows(sql, (*score_params, *params))
+            total = int(found[0][-1]) if found else 0
+            exact = not as_you_type or total < AS_YOU_TYPE_CANDIDATES
+            rows = [row[:-1] for row in found]
             leads = self._leads(plan, limit, rows, allowed, as_you_type)
         hits: list[Passage] = []
         seen: set[str] = set()
@@ -503,20 +513,6 @@ class PgSearcher:
             terms.append(f"%s * ts_rank({weights}, p.tsv, %s::tsquery, 1)")
             params.extend([ADJACENCY_BOOST, plan.adjacency])
         return (" + ".join(terms) or "0"), params
-
-    def _count(self, condition: str, params: list[Any], as_you_type: bool) -> tuple[int, bool]:
-        if as_you_type:
-            rows = self._rows(
-                f"SELECT count(*) FROM (SELECT 1 FROM summit_passages p WHERE {condition} "
-                f"LIMIT {COUNT_CAP + 1}) c",
-                tuple(params),
-            )
-            count = int(rows[0][0])
-            return count, count <= COUNT_CAP
-        rows = self._rows(
-            f"SELECT count(*) FROM summit_passages p WHERE {condition}", tuple(params)
-        )
-        return int(rows[0][0]), True
 
     def _leads(
         self,

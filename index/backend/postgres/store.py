@@ -179,6 +179,8 @@ class PgIndex:
                     f"no folder {self.articles_dir} here and no collection {self.name!r} in "
                     f"{redact(self.url)} (load it with summit index --articles FOLDER)"
                 )
+            # said by `summit index` (verify), not before every search of a collection
+            # loaded on another machine
             why = f"no folder {self.articles_dir} here: collection {self.name!r} searched as it is"
             return UpdateReport(
                 reason="collection only",

@@ -17,9 +17,8 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +39,7 @@ from index.corpus.articles import (
 )
 from index.errors import CorpusError, IndexBusyError, IndexCancelled
 from index.models import UpdateReport
+from index.store.processes import exit_with_parent, process_pool, spawning
 from index.store.sidecar import ArticleExtras
 from index.text.analysis import fold, stem
 from index.text.variants import variant_groups
@@ -283,23 +283,33 @@ def _parsed(jobs: list[IndexJob], cancel: threading.Event | None) -> Iterator[Ar
             yield rows_for(job)
         return
     chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    with spawning() as context:
+        # started through index.store.processes (stderr care), and ending with this
+        # process: a killed `summit index` leaves no workers behind
+        pool = process_pool(context, workers, exit_with_parent, (os.getpid(),))
+    with pool:
         pending: set[Future[list[ArticleRows]]] = set()
         queue = iter(chunks)
+
+        def submit(chunk: list[IndexJob]) -> None:
+            with spawning():  # the workers start as work is submitted
+                pending.add(pool.submit(rows_for_chunk, chunk))
+
         try:
             for chunk in queue:
-                pending.add(pool.submit(rows_for_chunk, chunk))
+                submit(chunk)
                 if len(pending) >= workers * 2:
                     break
             while pending:
-                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 if cancel is not None and cancel.is_set():
                     raise IndexCancelled("the load was stopped; the collection is as it was")
                 for future in done:
+                    pending.discard(future)
                     yield from future.result()
                     following = next(queue, None)
                     if following is not None:
-                        pending.add(pool.submit(rows_for_chunk, following))
+                        submit(following)
         finally:
             for future in pending:
                 future.cancel()

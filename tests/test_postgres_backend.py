@@ -423,3 +423,26 @@ def test_without_postgresql_the_tests_skip_locally_and_fail_in_ci(
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="must run in CI"):
         pg_cluster._unavailable("no initdb")
+
+
+def test_name_variants_follow_incremental_loads_as_in_whoosh(pg_url: str, tmp_path: Path) -> None:
+    """Variant spellings are worked out again only when a load changes names: an added
+    spelling widens the search, a changed file that drops it narrows it again."""
+    folder = _copy(FIXTURE_CORPUS, tmp_path / "corpus")
+    engine = _engine(folder, pg_url, tmp_path / "cache")
+    engine.open()
+    first, second = folder / "names-1.txt", folder / "names-2.txt"
+    first.write_text("Talks\n\nPresident Abdelmadjid Tebboune met envoys.\n", encoding="utf-8")
+    second.write_text("Visit\n\nPresident Abdelmajid Tebboune spoke.\n", encoding="utf-8")
+
+    def both(query: str) -> tuple[object, object]:
+        engine.open()
+        whoosh = Engine(folder, tmp_path / f"whoosh-{time.monotonic_ns()}", today=TODAY)
+        whoosh.open()
+        return engine.search(query).variants, whoosh.search(query).variants
+
+    pg, whoosh = both("Abdelmadjid")
+    assert pg == whoosh and pg, "the added spelling is a variant, as in whoosh"
+    second.write_text("Visit\n\nThe delegation spoke.\n", encoding="utf-8")
+    pg, whoosh = both("Abdelmadjid")
+    assert pg == whoosh == ()

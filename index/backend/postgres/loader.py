@@ -78,6 +78,10 @@ class _Load:
     """(size, mtime_ns, id) of files touched but identical."""
     words: Counter[str] = field(default_factory=Counter)
     """Vocabulary delta: article counts added (and, for gone articles, taken away)."""
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """(name pairs, proper nouns) of the articles written, by id."""
+    names_changed: bool = False
+    """Whether the collection's names changed (its name variants must be worked out again)."""
 
 
 def collection_lock_key(name: str) -> int:
@@ -132,11 +136,17 @@ def load_folder(
         _update_vocabulary(conn, collection, load.words)
         if report.touched or created or rebuild:
             _infer_places(conn, collection)
-            groups = _variant_groups(conn, collection)
+            if load.names_changed or created or rebuild:
+                # (reads every article's names: O(collection), so only when they changed)
+                groups = _variant_groups(conn, collection)
+                conn.execute(
+                    "UPDATE summit_collections SET variant_groups = %s WHERE id = %s",
+                    (json.dumps([sorted(g) for g in groups]), collection),
+                )
             conn.execute(
-                "UPDATE summit_collections SET generation = generation + 1, variant_groups = %s,"
-                " folder = %s, updated = now() WHERE id = %s",
-                (json.dumps([sorted(g) for g in groups]), str(folder), collection),
+                "UPDATE summit_collections SET generation = generation + 1, folder = %s,"
+                " updated = now() WHERE id = %s",
+                (str(folder), collection),
             )
         if cancel is not None and cancel.is_set():
             raise IndexCancelled("the load was stopped; the collection is as it was")
@@ -165,11 +175,14 @@ def _delete(conn: psycopg.Connection, collection: int, load: _Load) -> None:
     if not load.gone:
         return
     rows = conn.execute(
-        "DELETE FROM summit_articles WHERE collection = %s AND id = ANY(%s) RETURNING words",
+        "DELETE FROM summit_articles WHERE collection = %s AND id = ANY(%s) "
+        "RETURNING id, words, name_pairs, proper_nouns",
         (collection, load.gone),
     ).fetchall()
-    for (words,) in rows:
+    for article_id, words, pairs, nouns in rows:
         load.words.subtract(words.split())
+        if load.names.get(article_id) != (pairs, nouns):  # removed, or its names changed
+            load.names_changed = True
 
 
 def _lock(conn: psycopg.Connection, name: str) -> None:
@@ -343,6 +356,9 @@ def _take(
     else:
         report.added += 1
     load.words.update(parsed.words.split())
+    load.names[record.id] = (parsed.name_pairs, parsed.proper_nouns)
+    if old is None and (parsed.name_pairs or parsed.proper_nouns not in ("{}", "")):
+        load.names_changed = True
     return True
 
 

@@ -55,7 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timebank", type=Path, default=TIMEBANK, help="the articles folder")
     parser.add_argument("--quiet", action="store_true", help="only the overall figures")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="also evaluate the PostgreSQL backend (collections loaded into this database) "
+        "and print its figures beside the whoosh backend's",
+    )
     args = parser.parse_args(argv)
+    if args.database:
+        return _side_by_side(args.timebank, args.database)
     if not args.timebank.is_dir():
         print(f"search_eval: no folder {args.timebank}", file=sys.stderr)
         return 2
@@ -122,6 +130,36 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     (REPO / "bench" / "search_eval.json").write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+def _side_by_side(timebank: Path, database: str) -> int:
+    """The overall figures of both backends on the same corpora, in one run."""
+    corpus, graded_queries = load_graded(REPO / "tests" / "eval" / "timebank_queries.json")
+    must_queries = load_queries(REPO / "tests" / "eval" / "search_queries.json")
+    folders = {**CORPORA, corpus: timebank}
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="summit-eval-") as tmp:
+        for backend, url in (("whoosh", None), ("postgres", database)):
+            engines = {
+                name: Engine(folder, Path(tmp) / backend / name, today=TODAY, database=url)
+                for name, folder in folders.items()
+            }
+            if url:  # two folders named "articles": the timebank one is its own collection
+                engines[corpus]._store.name = corpus  # type: ignore[attr-defined]
+            for engine in engines.values():
+                engine.open()
+            graded = graded_summary(evaluate_graded(corpus, graded_queries, engines[corpus]))
+            must = evaluate(must_queries, {n: engines[n] for n in CORPORA})
+            must_figures = {**graded_summary(as_graded(must, engines)), **summary(must)}
+            results[backend] = {"graded": graded, "must_find": must_figures}
+            print(f"{backend:8} " + _figures(f"graded set ({corpus})", graded))
+            print(
+                f"{backend:8} "
+                + _figures("must-find set", must_figures)
+                + f", recall@5 {must_figures['recall@5']:.3f}, MRR {must_figures['mrr']:.3f}"
+            )
+    (REPO / "bench" / "search_eval_backends.json").write_text(json.dumps(results, indent=2) + "\n")
     return 0
 
 

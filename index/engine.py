@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,6 +36,9 @@ from index.user.data import Mark, UserData
 
 if TYPE_CHECKING:
     from index.backend.base import PassageIndex, ProgressCallback
+
+DATABASE_ENV = "SUMMIT_DATABASE_URL"
+"""The environment variable naming the database, as --database does."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +69,16 @@ class Engine:
         index_dir: Path | str | None = None,
         *,
         today: dt.date | None = None,
+        database: str | None = None,
     ) -> None:
-        self.articles_dir: Path = resolve_articles_dir(articles_dir)
+        self.database = database or os.environ.get(DATABASE_ENV) or None
+        """A PostgreSQL URL: the collection named after the articles folder is searched
+        there (index.backend.postgres) instead of a whoosh index of the folder."""
+        self.articles_dir: Path = (
+            _collection_folder(articles_dir)
+            if self.database and articles_dir is not None
+            else resolve_articles_dir(articles_dir)
+        )
         requested = (
             Path(index_dir).expanduser().resolve()
             if index_dir is not None
@@ -75,6 +87,7 @@ class Engine:
         self.today = today
         self.is_bundled = self.articles_dir == bundled_articles_dir()
         self._requested_index_dir = requested
+        self._index_dir_given = index_dir is not None
         self._store_instance: PassageIndex | None = None
         self._lock = threading.RLock()
         # one search at a time: a whoosh searcher and its caches are not made for
@@ -88,6 +101,11 @@ class Engine:
     def _store(self) -> PassageIndex:
         """Created on first use: the whoosh backend imports whoosh (~50–70 ms), which the app
         must not pay before its first frame (it opens the engine in a worker)."""
+        if self._store_instance is None and self.database:
+            from index.backend.postgres.store import PgIndex
+
+            cache = self._requested_index_dir if self._index_dir_given else None
+            self._store_instance = PgIndex(self.database, self.articles_dir, cache, self._closing)
         if self._store_instance is None:
             from index.backend.whoosh.store import IndexStore
 
@@ -321,7 +339,8 @@ class Engine:
             self.today,
             self._lock,
             self._closing,
-            _build_timeline_cache,
+            # the child opens the same backend: the database too, when there is one
+            functools.partial(_build_timeline_cache, database=self.database),
         )
 
     def anchors(self, cancel: Cancel | None = None) -> dict[str, DateAnchor]:
@@ -374,11 +393,22 @@ class Engine:
 
 
 def _build_timeline_cache(
-    articles_dir: str, index_dir: str, today: dt.date | None, key: str
+    articles_dir: str,
+    index_dir: str,
+    today: dt.date | None,
+    key: str,
+    database: str | None = None,
 ) -> None:
     """In a child process: build the timeline of the index as it is and cache it. Exits
     with 3 when the index is no longer the one the parent asked about."""
-    engine = Engine(articles_dir, index_dir, today=today)
+    engine = Engine(articles_dir, index_dir, today=today, database=database)
     if not engine.open_existing():
         raise SystemExit(3)
     engine._timelines.build_for_child(key)
+
+
+def _collection_folder(articles_dir: Path | str) -> Path:
+    """With a database, --articles names a folder to load, or (on a machine without it)
+    just the collection loaded from a folder of that name."""
+    path = Path(articles_dir).expanduser()
+    return path.resolve() if path.is_dir() else path

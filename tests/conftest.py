@@ -42,3 +42,4 @@ def corpus_copy(tmp_path: Path) -> Path:
     target = tmp_path / "articles"
     shutil.copytree(FIXTURE_CORPUS, target)
     return target
+from tests.pg_cluster import pg_cluster, pg_url  # noqa: E402, F401 (PostgreSQL fixtures)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 
-from index.engine import Engine
+from index.engine import DATABASE_ENV, Engine
 from index.errors import SummitError
 from index.models import SearchResult, Timeline, UpdateReport
 from tui import shapes
@@ -36,7 +37,7 @@ def _engine(args: argparse.Namespace) -> Engine:
         if len(configured) > 1:
             output.warn("the config names several article folders; this version opens the first")
         articles = configured[0] if configured else None
-    return Engine(articles, args.index_dir)
+    return Engine(articles, args.index_dir, database=args.database)
 
 
 @functools.cache
@@ -301,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         args = parser.parse_args(argv)
+        if args.database:  # `summit serve`'s sessions and child processes use it too
+            os.environ[DATABASE_ENV] = args.database
         return COMMANDS[args.command](args)
     except UsageError as exc:
         output.error(str(exc))

@@ -40,6 +40,13 @@ def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         help="where the index lives (default: one per folder in the user cache dir)",
     )
     parser.add_argument(
+        "--database",
+        metavar="URL",
+        default=default,
+        help="search a PostgreSQL database (postgresql://user@host/db) instead of a local "
+        "index; default: $SUMMIT_DATABASE_URL",
+    )
+    parser.add_argument(
         "--debug",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,

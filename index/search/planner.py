@@ -23,11 +23,13 @@ The rules (a backend builds its own query tree from them):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from index.models import DateAnchor
 from index.search.querylang import PreparedQuery
+from index.store.manifest import ManifestRecord
 from index.text.words import fold, stem, tokens_with_offsets
 
 Q = TypeVar("Q")
@@ -198,3 +200,28 @@ def _common_prefix(a: str, b: str) -> str:
     while n < min(len(a), len(b)) and a[n] == b[n]:
         n += 1
     return a[:n]
+
+
+def allowed_articles(
+    prepared: PreparedQuery,
+    anchors: Callable[[], Mapping[str, DateAnchor]] | None,
+    records: Mapping[str, ManifestRecord],
+) -> set[str] | None:
+    """Articles allowed by `date:` and `place:` (None: every article). Both use the
+    given or inferred values (known only once the corpus is read as a whole), not
+    indexed fields, so every backend filters the same way."""
+    allowed: set[str] | None = None
+    if prepared.date_range is not None:
+        known = anchors() if anchors else {}
+        allowed = {
+            aid for aid, anchor in known.items() if prepared.date_range.contains(anchor.date)
+        }
+    if prepared.places:
+        wanted = [fold(word) for place in prepared.places for word in place.split()]
+        placed = {
+            aid
+            for aid, record in records.items()
+            if record.place and all(w in fold(record.place) for w in wanted)
+        }
+        allowed = placed if allowed is None else allowed & placed
+    return allowed

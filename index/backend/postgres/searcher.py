@@ -34,6 +34,7 @@ from index.backend.postgres.query import (
 from index.backend.whoosh.analyzers import keyword_analyzer, stemming_analyzer
 from index.models import DateAnchor, Passage, SearchResult
 from index.search.highlight import make_snippet, match_spans, phrase_spans
+from index.search.planner import allowed_articles, within_budget
 from index.search.querylang import (
     PreparedQuery,
     is_empty,
@@ -52,9 +53,6 @@ if TYPE_CHECKING:
 AnchorsProvider = Callable[[], Mapping[str, DateAnchor]]
 
 PREFIX_EXPANSION_LIMIT = 64
-PREFIX_POSTINGS_BUDGET = 1_000
-"""As-you-type keeps the most frequent completions while their article counts add up to
-this (as the whoosh backend does): a keystroke reads a bounded share of the index."""
 FUZZY_MAX_EDITS = 2
 FUZZY_EXPANSION_LIMIT = 32
 TITLE_WEIGHT = 0.6
@@ -268,7 +266,7 @@ class PgSearcher:
         folded = fold(text)
         words = self._prefix_words(folded)
         if as_you_type:
-            words = _within_budget(words)
+            words = within_budget(words)
         stems = sorted({s for _, word in words for s in stems_of(word)})
         if record:
             plan.highlight_stems.update(stems)
@@ -357,7 +355,7 @@ class PgSearcher:
             return SearchResult(
                 text, "", 0, False, (), tuple(plan.notes), error=plan.prepared.error
             )
-        allowed = self._allowed(plan.prepared, anchors)
+        allowed = allowed_articles(plan.prepared, anchors, self._records)
         notes = list(plan.notes)
         if allowed is not None and not allowed:
             notes.append("no article matches that date or place")
@@ -408,24 +406,6 @@ class PgSearcher:
                 changed = True
                 automatic = automatic and same_word(word, fix, self._proper_words.__contains__)
         return (text, automatic) if changed else (None, False)
-
-    def _allowed(self, prepared: PreparedQuery, anchors: AnchorsProvider | None) -> set[str] | None:
-        """Articles allowed by `date:` (given or inferred dates) and `place:`."""
-        allowed: set[str] | None = None
-        if prepared.date_range is not None:
-            known = anchors() if anchors else {}
-            allowed = {
-                a for a, anchor in known.items() if prepared.date_range.contains(anchor.date)
-            }
-        if prepared.places:
-            wanted = [fold(word) for place in prepared.places for word in place.split()]
-            placed = {
-                aid
-                for aid, record in self._records.items()
-                if record.place and all(w in fold(record.place) for w in wanted)
-            }
-            allowed = placed if allowed is None else allowed & placed
-        return allowed
 
     def _run(
         self,
@@ -680,14 +660,3 @@ def _source_query(prepared: PreparedQuery) -> str | None:
         return None
     terms = [t.text for w in words for t in keyword_analyzer()(w)]
     return " & ".join(lexeme(t) for t in terms) if terms else None
-
-
-def _within_budget(words: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    kept: list[tuple[int, str]] = []
-    total = 0
-    for frequency, word in words:
-        if kept and total + frequency > PREFIX_POSTINGS_BUDGET:
-            break
-        kept.append((frequency, word))
-        total += frequency
-    return kept

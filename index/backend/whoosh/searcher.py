@@ -28,7 +28,7 @@ from index.backend.whoosh.queries import TEXT_FIELDS
 from index.backend.whoosh.ranking import Ranker, Within, title_and_body
 from index.models import DateAnchor, Passage, SearchResult
 from index.search import planner, results, spelling
-from index.search.planner import Plan
+from index.search.planner import Plan, allowed_articles
 from index.search.querylang import (
     PreparedQuery,
     is_empty,
@@ -39,7 +39,7 @@ from index.search.querylang import (
 from index.search.results import AnchorsProvider, Fields, Marks
 from index.store.sidecar import LazyVocabulary
 from index.text.variants import VariantTable
-from index.text.words import ENGLISH_STOP_WORDS, fold, stem
+from index.text.words import ENGLISH_STOP_WORDS, stem
 
 WhooshPlan = Plan[wq.Query]
 
@@ -208,7 +208,7 @@ class PassageSearcher:
                 notes=plan.notes,
                 error=plan.prepared.error,
             )
-        allowed = self._date_filter(plan.prepared, anchors)
+        allowed = allowed_articles(plan.prepared, anchors, self._records)
         notes = list(plan.notes)
         if allowed is not None and not allowed:
             notes.append("no article matches that date or place")
@@ -251,27 +251,6 @@ class PassageSearcher:
             variants=plan.variants,
             error=plan.prepared.error,
         )
-
-    def _date_filter(
-        self, prepared: PreparedQuery, anchors: AnchorsProvider | None
-    ) -> set[str] | None:
-        """Articles allowed by `date:` and `place:`, which use the given or inferred
-        values (known only after the corpus is read as a whole), not indexed fields."""
-        allowed: set[str] | None = None
-        if prepared.date_range is not None:
-            known = anchors() if anchors else {}
-            allowed = {
-                aid for aid, anchor in known.items() if prepared.date_range.contains(anchor.date)
-            }
-        if prepared.places:
-            wanted = [fold(word) for place in prepared.places for word in place.split()]
-            placed = {
-                aid
-                for aid, record in self._records.items()
-                if record.place and all(w in fold(record.place) for w in wanted)
-            }
-            allowed = placed if allowed is None else allowed & placed
-        return allowed
 
     def _run(
         self,

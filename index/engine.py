@@ -299,7 +299,7 @@ class Engine:
 
         def copy(article_id: str) -> Counted | None:
             found = summaries.get(article_id)
-            return Counted(found.source_label, found.place, found.date) if found else None
+            return Counted(found.source, found.place, found.date) if found else None
 
         passages = passages_of(result.hits, copy)
         return count_facets(passages, complete=len(result.hits) < FACET_HITS)

@@ -69,7 +69,7 @@ def test_each_facet_value_filters_to_exactly_its_count(engine: Engine) -> None:
             assert _passages(narrowed) == value.count, value.clause
 
 
-def test_values_without_a_place_or_date_are_not_offered() -> None:
+def test_values_without_a_named_source_place_or_date_are_not_offered() -> None:
     hit = Passage(
         article_id="a",
         file="a.txt",
@@ -85,8 +85,11 @@ def test_values_without_a_place_or_date_are_not_offered() -> None:
     )
     again = dataclasses.replace(hit, paragraph=1)
     facets = count_facets(passages_of([hit, again, hit], lambda _: None), complete=True)
-    assert [(v.value, v.count) for v in facets.source] == [("a.txt", 2)]  # each once
-    assert facets.place == () and facets.month == ()
+    assert facets.counted == 2  # each passage once
+    assert facets.source == () and facets.place == () and facets.month == ()
+    named = dataclasses.replace(hit, source="Valley Post")
+    facets = count_facets(passages_of([named, again], lambda _: None), complete=True)
+    assert [(v.value, v.count) for v in facets.source] == [("Valley Post", 1)]
 
 
 def test_cli_prints_facets_and_their_filters(folder: Path, tmp_path: Path) -> None:

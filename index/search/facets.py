@@ -47,7 +47,8 @@ class FacetValue:
 class Counted:
     """What facets know of one passage."""
 
-    source: str
+    source: str | None
+    """The source the article names; None when it names none (its file is no source)."""
     place: str | None
     date: dt.date | None
 
@@ -76,7 +77,7 @@ def passages_of(
     for hit in hits:
         if (hit.article_id, hit.paragraph) not in seen:
             seen.add((hit.article_id, hit.paragraph))
-            yield Counted(hit.source_label, hit.place, hit.date)
+            yield Counted(hit.source, hit.place, hit.date)
         for copy in hit.also_in:
             if (copy.article_id, copy.paragraph) in seen:
                 continue
@@ -88,13 +89,15 @@ def passages_of(
 
 def count_facets(passages: Iterable[Counted], complete: bool, top: int = TOP_VALUES) -> Facets:
     """The most common values of each facet, most passages first (ties by value, so
-    the order is stable). Passages without a place or a date are left out of that
-    facet rather than shown as a value nobody can filter on."""
+    the order is stable). Passages without a named source, a place or a date are left
+    out of that facet: a file name is no source (one value per article), and an unknown
+    is no value anybody can filter on."""
     counters: dict[FacetKind, Counter[str]] = {kind: Counter() for kind in FACET_KINDS}
     counted = 0
     for passage in passages:
         counted += 1
-        counters["source"][passage.source] += 1
+        if passage.source:
+            counters["source"][passage.source] += 1
         if passage.place:
             counters["place"][passage.place] += 1
         if passage.date:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from index.backend.whoosh.fastpath import mapped_files, switch
-from index.backend.whoosh.fastpath.topk import _Term
+from index.backend.whoosh.fastpath.nodes import TermNode
 from index.engine import Engine
 from tests.conftest import TODAY
 from tests.hostile import write_news_corpus
@@ -78,9 +78,9 @@ def test_a_fast_path_that_misreads_the_format_is_switched_off_and_whoosh_answers
     finally:
         reference.close()
     # scores read wrong (as a changed posting format would): every term's weight halved
-    original = _Term._compute
+    original = TermNode._compute
     monkeypatch.setattr(
-        _Term, "_compute", lambda self: {d: s / 2 for d, s in original(self).items()}
+        TermNode, "_compute", lambda self: {d: s / 2 for d, s in original(self).items()}
     )
     engine = _engine(corpus, tmp_path / "b")
     try:

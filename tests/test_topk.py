@@ -23,8 +23,10 @@ from whoosh.analysis import RegexTokenizer
 from whoosh.filedb.filestore import RamStorage
 
 from index.backend.whoosh.fastpath.blocks import _ids_and_weights
+from index.backend.whoosh.fastpath.compiler import compile_query
+from index.backend.whoosh.fastpath.nodes import in_sequence
 from index.backend.whoosh.fastpath.postings import PostingsReader
-from index.backend.whoosh.fastpath.topk import compile_query, in_sequence, top_docs
+from index.backend.whoosh.fastpath.topk import top_docs
 from index.backend.whoosh.searcher import PassageSearcher
 from index.engine import Engine
 from index.text.words import fold

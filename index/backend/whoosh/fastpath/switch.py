@@ -22,8 +22,9 @@ from collections.abc import Callable
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from index.backend.whoosh.fastpath.compiler import compile_query
 from index.backend.whoosh.fastpath.postings import PostingsReader
-from index.backend.whoosh.fastpath.topk import compile_query, top_docs
+from index.backend.whoosh.fastpath.topk import top_docs
 
 PINNED = "2.7.5"
 """The whoosh-reloaded version whose on-disk posting format the fast path reads."""

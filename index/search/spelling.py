@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from index.models import Passage
 from index.search.querylang import PreparedQuery
 from index.text.variants import consonant_skeleton
 from index.text.words import fold
@@ -98,3 +101,52 @@ def sounds_alike(a: str, b: str) -> bool:
     if first == second:
         return True
     return min(len(first), len(second)) >= 6 and Levenshtein.distance(first, second) <= 1
+
+
+Ranked = tuple[list[Passage], int, bool]
+"""(hits, total, exact?): what a backend's ranking step returns."""
+PlanT = TypeVar("PlanT", bound="HasPrepared")
+
+
+class HasPrepared(Protocol):
+    @property
+    def prepared(self) -> PreparedQuery: ...
+
+    @property
+    def notes(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Corrected(Generic[PlanT]):
+    """What a search answers after the spelling step: the plan and ranking it shows."""
+
+    plan: PlanT
+    ranked: Ranked
+    suggestion: str | None
+    corrected: bool
+    searched: str
+
+
+def with_correction(
+    plan: PlanT,
+    ranked: Ranked,
+    notes: list[str],
+    fix: tuple[str | None, bool],
+    rerun: Callable[[str], tuple[PlanT, Ranked]],
+) -> Corrected[PlanT]:
+    """The spelling step both backends take after ranking the query as typed: a query
+    that found nothing and whose correction is clearly the same word is searched
+    corrected (said in `notes`); otherwise the correction is only suggested.
+    `fix` is corrected_query()'s answer; `rerun(text)` plans and ranks `text`."""
+    fixed, automatic = fix
+    searched = plan.prepared.text
+    if fixed is None:
+        return Corrected(plan, ranked, None, False, searched)
+    if ranked[1] == 0 and automatic:
+        retry, retry_ranked = rerun(fixed)
+        if retry_ranked[1] > 0:
+            notes.append(f'no results for "{searched}"; searched "{fixed}" instead')
+            notes.extend(n for n in retry.notes if n not in notes)
+            return Corrected(retry, retry_ranked, fixed, True, fixed)
+    notes.append(f"did you mean: {fixed}?")
+    return Corrected(plan, ranked, fixed, False, searched)

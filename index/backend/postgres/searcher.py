@@ -14,21 +14,20 @@ tsquery text and SQL conditions), ranking.py (the candidate SQL and its scores),
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from index.backend.postgres.ranking import Ranker
 from index.backend.postgres.similar import SimilarPassages
+from index.backend.postgres.tsquery import PgPlan
 from index.models import SearchResult
 from index.search.planner import allowed_articles
-from index.search.querylang import PreparedQuery, is_empty, well_formed
+from index.search.querylang import is_empty, well_formed
 from index.search.results import AnchorsProvider
-from index.search.spelling import same_word
+from index.search.spelling import Ranked, corrected_query, with_correction
 from index.store.manifest import ManifestRecord
 from index.text.variants import VariantTable
-from index.text.words import fold
 
 if TYPE_CHECKING:
     import psycopg
@@ -83,22 +82,17 @@ class PgSearcher(Ranker, SimilarPassages):
         result = self._run(plan, limit, allowed, group_by_article, shown, as_you_type)
         suggestion, corrected, searched = None, False, plan.prepared.text
         if not as_you_type:
-            fixed, automatic = self._corrected_query(plan.prepared)
-            if fixed is not None:
-                suggestion = fixed
-                if result[1] == 0 and automatic:
-                    retry = self._plan(fixed, as_you_type=False)
-                    retry_result = self._run(retry, limit, allowed, group_by_article, shown, False)
-                    if retry_result[1] > 0:
-                        notes.append(
-                            f'no results for "{plan.prepared.text}"; searched "{fixed}" instead'
-                        )
-                        notes.extend(n for n in retry.notes if n not in notes)
-                        plan, result, corrected, searched = retry, retry_result, True, fixed
-                    else:
-                        notes.append(f"did you mean: {fixed}?")
-                else:
-                    notes.append(f"did you mean: {fixed}?")
+
+            def rerun(fixed: str) -> tuple[PgPlan, Ranked]:
+                retry = self._plan(fixed, as_you_type=False)
+                return retry, self._run(retry, limit, allowed, group_by_article, shown, False)
+
+            fix = corrected_query(
+                plan.prepared, self._in_index, self.correction, self._proper_words.__contains__
+            )
+            step = with_correction(plan, result, notes, fix, rerun)
+            plan, result = step.plan, step.ranked
+            suggestion, corrected, searched = step.suggestion, step.corrected, step.searched
         hits, total, exact = result
         return SearchResult(
             query=text,
@@ -112,15 +106,3 @@ class PgSearcher(Ranker, SimilarPassages):
             variants=tuple(plan.variants.items()),
             error=plan.prepared.error,
         )
-
-    def _corrected_query(self, prepared: PreparedQuery) -> tuple[str | None, bool]:
-        text, changed, automatic = prepared.text, False, True
-        for word in prepared.plain_words:
-            if self._in_index(word):
-                continue
-            fix = self.correction(word)
-            if fix and fix != fold(word):
-                text = re.sub(rf"(?<![\w]){re.escape(word)}(?![\w])", fix, text, count=1)
-                changed = True
-                automatic = automatic and same_word(word, fix, self._proper_words.__contains__)
-        return (text, automatic) if changed else (None, False)

@@ -216,28 +216,19 @@ class PassageSearcher:
                 text, plan.prepared.text, 0, False, (), tuple(notes), error=plan.prepared.error
             )
         result = self._run(plan, limit, allowed, group_by_article, shown, as_you_type)
-        suggestion = None
-        corrected = False
-        searched = plan.prepared.text
+        suggestion, corrected, searched = None, False, plan.prepared.text
         if not as_you_type:
-            fixed, automatic = spelling.corrected_query(
+
+            def rerun(fixed: str) -> tuple[WhooshPlan, spelling.Ranked]:
+                retry = self._plan(fixed, as_you_type=False)
+                return retry, self._run(retry, limit, allowed, group_by_article, shown)
+
+            fix = spelling.corrected_query(
                 plan.prepared, self._in_index, self.correction, self._is_proper
             )
-            if fixed is not None:
-                suggestion = fixed
-                if result[1] == 0 and automatic:
-                    retry = self._plan(fixed, as_you_type=False)
-                    retry_result = self._run(retry, limit, allowed, group_by_article, shown)
-                    if retry_result[1] > 0:
-                        notes.append(
-                            f'no results for "{plan.prepared.text}"; searched "{fixed}" instead'
-                        )
-                        notes.extend(n for n in retry.notes if n not in notes)
-                        plan, result, corrected, searched = retry, retry_result, True, fixed
-                    else:
-                        notes.append(f"did you mean: {fixed}?")
-                else:
-                    notes.append(f"did you mean: {fixed}?")
+            step = spelling.with_correction(plan, result, notes, fix, rerun)
+            plan, result = step.plan, step.ranked
+            suggestion, corrected, searched = step.suggestion, step.corrected, step.searched
         hits, total, exact = result
         return SearchResult(
             query=text,

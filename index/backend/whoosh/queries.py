@@ -8,7 +8,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from index.backend.whoosh.analyzers import keyword_analyzer
-from index.backend.whoosh.fastpath.topk import RequireAny
+from index.backend.whoosh.fastpath.compiler import RequireAny
 from index.search import planner
 from index.search.querylang import PreparedQuery
 

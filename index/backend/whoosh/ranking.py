@@ -18,8 +18,9 @@ from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.searching import Searcher, TimeLimit
 
 from index.backend.whoosh.fastpath import switch as fastpath
+from index.backend.whoosh.fastpath.compiler import compile_query
 from index.backend.whoosh.fastpath.postings import PostingsReader, Unsupported
-from index.backend.whoosh.fastpath.topk import compile_query, top_docs
+from index.backend.whoosh.fastpath.topk import top_docs
 from index.backend.whoosh.schema import ARTICLE, PASSAGE
 from index.search import planner
 from index.search.planner import NameRule

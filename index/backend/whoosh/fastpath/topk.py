@@ -13,12 +13,7 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# compile_query and RequireAny live in compiler.py; imported here too because the
-# whoosh backend (ranking.py, queries.py) takes the fast path's entry points from topk
-from index.backend.whoosh.fastpath.compiler import RequireAny, compile_query
 from index.backend.whoosh.fastpath.nodes import Node
-
-__all__ = ["COUNT_RUN", "COUNT_RUNS", "RequireAny", "TopDocs", "compile_query", "top_docs"]
 
 COUNT_RUNS, COUNT_RUN = 40, 5
 """After the top is settled, the total counts the remaining candidates when no more

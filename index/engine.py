@@ -11,12 +11,14 @@ import datetime as dt
 import functools
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from index.cancel import Cancel
 from index.corpus.files import bundled_articles_dir, resolve_articles_dir
+from index.corpus.folders import Folders
 from index.errors import SummitError
 from index.models import (
     Article,
@@ -36,6 +38,9 @@ from index.user.data import Mark, UserData
 
 if TYPE_CHECKING:
     from index.backend.base import PassageIndex, ProgressCallback
+
+Folder = Path | str
+"""An articles folder as callers give it."""
 
 DATABASE_ENV = "SUMMIT_DATABASE_URL"
 """The environment variable naming the database, as --database does."""
@@ -65,7 +70,7 @@ class Engine:
 
     def __init__(
         self,
-        articles_dir: Path | str | None = None,
+        articles_dir: Folder | Sequence[Folder] | None = None,
         index_dir: Path | str | None = None,
         *,
         today: dt.date | None = None,
@@ -74,18 +79,17 @@ class Engine:
         self.database = database or os.environ.get(DATABASE_ENV) or None
         """A PostgreSQL URL: the collection named after the articles folder is searched
         there (index.backend.postgres) instead of a whoosh index of the folder."""
-        self.articles_dir: Path = (
-            _collection_folder(articles_dir)
-            if self.database and articles_dir is not None
-            else resolve_articles_dir(articles_dir)
-        )
+        self.folders = _folders(articles_dir, database=bool(self.database))
+        """The articles folder, or the folders searched together (index.corpus.folders)."""
+        self.articles_dir: Path = self.folders.first
+        """The articles folder (the first of several)."""
         requested = (
             Path(index_dir).expanduser().resolve()
             if index_dir is not None
-            else default_index_dir(self.articles_dir)
+            else default_index_dir(self.folders)
         )
         self.today = today
-        self.is_bundled = self.articles_dir == bundled_articles_dir()
+        self.is_bundled = self.folders.paths == (bundled_articles_dir(),)
         self._requested_index_dir = requested
         self._index_dir_given = index_dir is not None
         self._store_instance: PassageIndex | None = None
@@ -110,14 +114,14 @@ class Engine:
             from index.backend.whoosh.store import IndexStore
 
             self._store_instance = IndexStore(
-                self.articles_dir, self._requested_index_dir, self._search_lock, self._closing
+                self.folders, self._requested_index_dir, self._search_lock, self._closing
             )
         return self._store_instance
 
     @property
     def user_data(self) -> UserData:
         """Saved searches and marks of this corpus (kept apart from the index)."""
-        return UserData(corpus_data_dir(self.articles_dir))
+        return UserData(corpus_data_dir(self.folders))
 
     @property
     def index_dir(self) -> Path:
@@ -210,6 +214,15 @@ class Engine:
             )
         return summaries
 
+    def folder_of(self, file: str) -> str | None:
+        """Which folder a file (as results name it) is in, by its label; None when the
+        corpus is one folder."""
+        return self.folders.label_of(file)
+
+    def path_of(self, file: str) -> Path:
+        """The path of a file as results name it (for an editor or a pager)."""
+        return self.folders.full(file)
+
     def resolve_id(self, article_id: str) -> str:
         """Exact id, else file name, else a unique id prefix (so `000` finds `000_…`)."""
         return self._store.resolve_id(article_id)
@@ -285,6 +298,7 @@ class Engine:
                     as_you_type=prefix_last,
                     anchors=self.anchors,
                     shown_anchors=self._anchors_so_far,
+                    collection_of=self.folders.collection_of,
                 )
 
             # when the query as typed finds nothing: an unfinished last word, a
@@ -292,16 +306,19 @@ class Engine:
             return fallback.answer(run, query, as_you_type=as_you_type)
 
     def facets(self, query: str) -> Facets:
-        """How the query's best hits (up to FACET_HITS) spread over sources, places
-        and months; each value carries the clause that filters on it."""
+        """How the query's best hits (up to FACET_HITS) spread over collections (when
+        several folders are searched together), sources, places and months; each value
+        carries the clause that filters on it."""
         result = self.search(query, FACET_HITS)
         summaries = {s.id: s for s in self.articles(wait_for_dates=False)}
 
         def copy(article_id: str) -> Counted | None:
             found = summaries.get(article_id)
-            return Counted(found.source, found.place, found.date) if found else None
+            if found is None:
+                return None
+            return Counted(found.source, found.place, found.date, self.folder_of(found.file))
 
-        passages = passages_of(result.hits, copy)
+        passages = passages_of(result.hits, copy, self.folder_of)
         return count_facets(passages, complete=len(result.hits) < FACET_HITS)
 
     def similar(
@@ -334,8 +351,8 @@ class Engine:
         """The timeline and dates of this index (index.timeline.service)."""
         return TimelineService(
             lambda: self._store,
-            self.articles_dir,
-            corpus_data_dir(self.articles_dir),
+            self.folders,
+            corpus_data_dir(self.folders),
             self.today,
             self._lock,
             self._closing,
@@ -393,7 +410,7 @@ class Engine:
 
 
 def _build_timeline_cache(
-    articles_dir: str,
+    articles: tuple[str, ...],
     index_dir: str,
     today: dt.date | None,
     key: str,
@@ -401,10 +418,24 @@ def _build_timeline_cache(
 ) -> None:
     """In a child process: build the timeline of the index as it is and cache it. Exits
     with 3 when the index is no longer the one the parent asked about."""
-    engine = Engine(articles_dir, index_dir, today=today, database=database)
+    engine = Engine(articles, index_dir, today=today, database=database)
     if not engine.open_existing():
         raise SystemExit(3)
     engine._timelines.build_for_child(key)
+
+
+def _folders(given: Folder | Sequence[Folder] | None, *, database: bool) -> Folders:
+    """The corpus's folders, checked: the bundled articles when none is given."""
+    items = [given] if isinstance(given, str | Path) else list(given or ())
+    if not items:
+        return Folders.of([bundled_articles_dir()])
+    if database and len(items) > 1:
+        raise SummitError(
+            "several articles folders with --database: load each with `summit index "
+            "--database URL --articles DIR` and search them one collection at a time"
+        )
+    check = _collection_folder if database else resolve_articles_dir
+    return Folders.of(check(item) for item in items)
 
 
 def _collection_folder(articles_dir: Path | str) -> Path:

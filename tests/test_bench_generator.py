@@ -31,7 +31,7 @@ def test_articles_parse_with_title_place_and_paragraphs(tmp_path: Path) -> None:
     folder = generate(COUNT, tmp_path / "corpus", seed=7)
     files = sorted(folder.iterdir())
     assert len(files) == COUNT
-    articles = [parse_file(path, folder) for path in files]
+    articles = [parse_file(path, path.name) for path in files]
     for article in articles:
         assert article.title and not article.title_derived, article.file
         assert len(article.paragraphs) >= 3, article.file

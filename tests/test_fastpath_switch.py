@@ -108,8 +108,9 @@ def test_the_mapped_files_patch_is_installed_by_the_backend_not_by_an_import(
         "import sys, pathlib\n"
         "from whoosh.filedb import compound\n"
         "import index.backend.whoosh.store as store\n"
+        "from index.corpus.folders import Folders\n"
         "print(compound.BufferFile.__name__)\n"
-        "store.IndexStore(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))\n"
+        "store.IndexStore(Folders.of([pathlib.Path(sys.argv[1])]), pathlib.Path(sys.argv[2]))\n"
         "print(compound.BufferFile.__name__)\n"
     )
     done = subprocess.run(

@@ -14,6 +14,7 @@ import index.backend.whoosh.store as store_module
 import index.store.extras as extras_store
 from index.backend.whoosh.schema import SCHEMA_VERSION
 from index.backend.whoosh.store import MANIFEST, SIDECAR, WHOOSH_DIR
+from index.corpus.folders import Folders
 from index.engine import Engine
 from index.errors import CorpusError
 from index.store.paths import default_index_dir
@@ -108,9 +109,9 @@ def test_index_dir_inside_the_articles_folder_is_refused(corpus_copy: Path) -> N
 
 
 def test_default_index_dir_is_per_folder_in_the_user_cache(tmp_path: Path) -> None:
-    first = default_index_dir(BUNDLED)
+    first = default_index_dir(Folders.of([BUNDLED]))
     assert "summit-explorer" in str(first) and first.name.startswith("articles-")
-    assert default_index_dir(tmp_path) != first
+    assert default_index_dir(Folders.of([tmp_path])) != first
 
 
 # -- indexing on both cores ------------------------------------------------------------

@@ -232,7 +232,7 @@ def test_unreadable_file_and_folder_with_real_permissions() -> None:
             warnings: list[str] = []
             found = [p.name for p in corpus.discover_files(base, warnings)]
             try:
-                parse_file(base / "secret.txt", base)
+                parse_file(base / "secret.txt", "secret.txt")
                 secret = "read"
             except SkippedFile as exc:
                 secret = str(exc)

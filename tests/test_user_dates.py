@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from index.corpus.folders import Folders
 from index.engine import Engine
 from index.store.paths import corpus_data_dir
 from index.user.dates import USER_DATES, carry_over, load_user_dates, set_user_date
@@ -67,7 +68,7 @@ def test_the_engine_reads_dates_an_earlier_version_kept_in_the_index(
     anchor = next(a for a in again.anchors().values() if a.file == file)
     assert (anchor.date, anchor.date_source) == (dt.date(2001, 9, 10), "user")
     assert not (again.index_dir / USER_DATES).exists()
-    assert load_user_dates(corpus_data_dir(articles)) == {file: dt.date(2001, 9, 10)}
+    assert load_user_dates(corpus_data_dir(Folders.of([articles]))) == {file: dt.date(2001, 9, 10)}
 
 
 def _run(*args: str, index_dir: Path, data: Path) -> subprocess.CompletedProcess[str]:

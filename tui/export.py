@@ -20,7 +20,7 @@ from typing import Any
 from index.engine import ArticleSummary
 from index.models import Passage, SearchResult, Timeline, TimelineEvent
 from index.timeline.output import event_to_json
-from tui.shapes import event_dates, hit_json, json_text
+from tui.shapes import FolderOf, event_dates, hit_json, json_text
 from tui.textsafe import clean
 
 SEARCH_FORMATS = ("md", "csv", "jsonl")
@@ -29,12 +29,21 @@ TIMELINE_FORMATS = ("md", "csv", "jsonl", "timelinejs")
 Summaries = Mapping[str, ArticleSummary]
 
 
-def export_search(result: SearchResult, fmt: str, *, heading: str | None = None) -> str:
-    """`heading` titles a Markdown export (default: "Search: QUERY")."""
+def export_search(
+    result: SearchResult,
+    fmt: str,
+    *,
+    heading: str | None = None,
+    folder_of: FolderOf | None = None,
+) -> str:
+    """`heading` titles a Markdown export (default: "Search: QUERY"); `folder_of` names
+    each hit's folder in JSON Lines (as `--json` does)."""
     exporters: dict[str, Callable[[], str]] = {
         "md": lambda: _search_markdown(result, heading),
         "csv": lambda: _search_csv(result.hits),
-        "jsonl": lambda: _jsonl(hit_json(hit) for hit in result.hits),
+        "jsonl": lambda: _jsonl(
+            hit_json(hit, folder_of) if folder_of else hit_json(hit) for hit in result.hits
+        ),
     }
     return exporters[fmt]()
 

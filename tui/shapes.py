@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from index.engine import ArticleSummary
@@ -47,10 +48,22 @@ def document(**parts: Any) -> dict[str, Any]:
     return {"schema": SCHEMA, **parts}
 
 
-def article_json(article: Article, anchor: DateAnchor | None) -> dict[str, Any]:
+FolderOf = Callable[[str], str | None]
+"""The label of the folder holding a file (`Engine.folder_of`): results say which folder
+they come from when several are searched together; null for one folder."""
+
+
+def _one_folder(_file: str) -> None:
+    return None
+
+
+def article_json(
+    article: Article, anchor: DateAnchor | None, folder_of: FolderOf = _one_folder
+) -> dict[str, Any]:
     return {
         "article": article.id,
         "file": article.file,
+        "folder": folder_of(article.file),
         "title": article.title,
         "title_derived": article.title_derived,
         "place": article.place,
@@ -66,7 +79,9 @@ def article_json(article: Article, anchor: DateAnchor | None) -> dict[str, Any]:
     }
 
 
-def search_json(result: SearchResult, facets: Facets | None = None) -> dict[str, Any]:
+def search_json(
+    result: SearchResult, facets: Facets | None = None, folder_of: FolderOf = _one_folder
+) -> dict[str, Any]:
     extra = {"facets": facets_json(facets)} if facets is not None else {}
     return document(
         query=result.query,
@@ -79,7 +94,7 @@ def search_json(result: SearchResult, facets: Facets | None = None) -> dict[str,
         notes=list(result.notes),
         error=result.error,
         variants={term: list(spellings) for term, spellings in result.variants},
-        hits=[hit_json(hit) for hit in result.hits],
+        hits=[hit_json(hit, folder_of) for hit in result.hits],
         **extra,
     )
 
@@ -98,12 +113,13 @@ def facets_json(facets: Facets) -> dict[str, Any]:
     }
 
 
-def hit_json(hit: Passage) -> dict[str, Any]:
+def hit_json(hit: Passage, folder_of: FolderOf = _one_folder) -> dict[str, Any]:
     """One hit as `--json` and `--format jsonl` print it."""
     return {
         "rank": hit.rank,
         "article": hit.article_id,
         "file": hit.file,
+        "folder": folder_of(hit.file),
         "title": hit.title,
         "paragraph": hit.paragraph,
         "start": hit.start,
@@ -116,16 +132,23 @@ def hit_json(hit: Passage) -> dict[str, Any]:
         "date": hit.date.isoformat() if hit.date else None,
         "source": hit.source,
         "also_in": [
-            {"article": c.article_id, "file": c.file, "paragraph": c.paragraph, "source": c.source}
+            {
+                "article": c.article_id,
+                "file": c.file,
+                "folder": folder_of(c.file),
+                "paragraph": c.paragraph,
+                "source": c.source,
+            }
             for c in hit.also_in
         ],
     }
 
 
-def summary_json(summary: ArticleSummary) -> dict[str, Any]:
+def summary_json(summary: ArticleSummary, folder_of: FolderOf = _one_folder) -> dict[str, Any]:
     return {
         "article": summary.id,
         "file": summary.file,
+        "folder": folder_of(summary.file),
         "title": summary.title,
         "title_derived": summary.title_derived,
         "place": summary.place,

@@ -41,7 +41,11 @@ class PassageSearch(Protocol):
         as_you_type: bool = False,
         anchors: AnchorsProvider | None = None,
         shown_anchors: AnchorsProvider | None = None,
-    ) -> SearchResult: ...
+        collection_of: Callable[[str], str] | None = None,
+    ) -> SearchResult:
+        """`collection_of` names the collection (folder label) of a file, for the
+        `collection:` filter."""
+        ...
 
     def similar(
         self,

@@ -30,9 +30,10 @@ class LoadResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def parse_file(path: Path, folder: Path) -> Article:
-    """Read and parse one file; raises SkippedFile when it cannot be used."""
-    file = relative_name(path, folder)
+def parse_file(path: Path, file: str) -> Article:
+    """Read and parse the file at `path`, named `file` in its corpus (its path relative
+    to the articles folder: index.corpus.folders); raises SkippedFile when it cannot be
+    used."""
     if printable_name(file) != file:
         # the name would be the article's id, stored in the index and JSON as UTF-8
         raise SkippedFile("the file name is not valid UTF-8; rename the file to index it")
@@ -56,10 +57,11 @@ def load_folder(folder: Path) -> LoadResult:
     result = LoadResult()
     seen_ids: set[str] = set()
     for path in discover_files(folder):
+        file = relative_name(path, folder)
         try:
-            article = parse_file(path, folder)
+            article = parse_file(path, file)
         except SkippedFile as exc:
-            result.warnings.append(f"skipped {printable_name(relative_name(path, folder))}: {exc}")
+            result.warnings.append(f"skipped {printable_name(file)}: {exc}")
             continue
         article = unique_id(article, seen_ids)
         result.warnings.extend(article.warnings)

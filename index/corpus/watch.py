@@ -1,7 +1,7 @@
-"""Following the articles folder while the explorer is open (watchfiles: inotify on
+"""Following the articles folders while the explorer is open (watchfiles: inotify on
 Linux, FSEvents on macOS, polling elsewhere).
 
-`watch_folder` yields once per burst of changes to article files (a copy of 200 files is
+`watch_folders` yields once per burst of changes to article files (a copy of 200 files is
 one burst, thanks to the debounce); the caller then runs the ordinary incremental sync,
 which decides what really changed by size, time and content hash.
 """
@@ -9,7 +9,7 @@ which decides what really changed by size, time and content hash.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from index.corpus.files import ARTICLE_SUFFIXES
@@ -31,13 +31,13 @@ def is_article_path(path: str | Path, folder: Path) -> bool:
     return candidate.suffix.lower() in ARTICLE_SUFFIXES
 
 
-def watch_folder(folder: Path, stop: threading.Event) -> Iterator[set[Path]]:
-    """The article files changed in each burst, until `stop` is set."""
+def watch_folders(folders: Sequence[Path], stop: threading.Event) -> Iterator[set[Path]]:
+    """The article files changed in each burst (in any of `folders`), until `stop` is set."""
     from watchfiles import watch  # (a compiled extension: imported only when watching)
 
     for changes in watch(
-        folder,
-        watch_filter=lambda _change, path: is_article_path(path, folder),
+        *folders,
+        watch_filter=lambda _change, path: any(is_article_path(path, f) for f in folders),
         stop_event=stop,
         debounce=DEBOUNCE_MS,
         recursive=True,

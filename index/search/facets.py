@@ -1,11 +1,12 @@
-"""Facets: how a query's hits spread over sources, places and months, each value a filter.
+"""Facets: how a query's hits spread over collections (the folders searched together),
+sources, places and months, each value a filter.
 
 Counted over the best `FACET_HITS` hits of the query, each near-duplicate grouped
 under a hit (`also_in`, a syndicated copy) counted as the passage it is, in its own
 article: so facets cost one search with a larger limit on either backend, and a
 filter finds as many passages as its value counted. Each
 value carries the query clause that narrows the search to it (`source:"…"`,
-`place:"…"`, `date:YYYY-MM`), so applying a facet is just searching again.
+`place:"…"`, `date:YYYY-MM`, `collection:"…"`), so applying a facet is just searching again.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ FACET_HITS = 1000
 TOP_VALUES = 9
 """Values kept per facet: one key (1–9) each in the app."""
 
-FacetKind = Literal["source", "place", "month"]
-FACET_KINDS: tuple[FacetKind, ...] = ("source", "place", "month")
+FacetKind = Literal["collection", "source", "place", "month"]
+FACET_KINDS: tuple[FacetKind, ...] = ("collection", "source", "place", "month")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,8 @@ class Counted:
     """The source the article names; None when it names none (its file is no source)."""
     place: str | None
     date: dt.date | None
+    collection: str | None = None
+    """The folder's label when several are searched together (else no facet)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,22 +65,27 @@ class Facets:
     source: tuple[FacetValue, ...] = ()
     place: tuple[FacetValue, ...] = ()
     month: tuple[FacetValue, ...] = ()
+    collection: tuple[FacetValue, ...] = ()
 
     def of(self, kind: FacetKind) -> tuple[FacetValue, ...]:
-        return {"source": self.source, "place": self.place, "month": self.month}[kind]
+        values = {"source": self.source, "place": self.place, "month": self.month}
+        return self.collection if kind == "collection" else values[kind]
 
 
 def passages_of(
-    hits: Iterable[Passage], copies: Callable[[str], Counted | None]
+    hits: Iterable[Passage],
+    copies: Callable[[str], Counted | None],
+    collection_of: Callable[[str], str | None] = lambda _file: None,
 ) -> Iterator[Counted]:
     """Each passage once: the hits, and the copies grouped under them as their own
     article reads (`copies(article_id)`: None when that article is gone). A passage
-    both shown and grouped under another hit is counted once."""
+    both shown and grouped under another hit is counted once. `collection_of` gives a
+    file's folder label (None: one folder, no collection facet)."""
     seen: set[tuple[str, int]] = set()
     for hit in hits:
         if (hit.article_id, hit.paragraph) not in seen:
             seen.add((hit.article_id, hit.paragraph))
-            yield Counted(hit.source, hit.place, hit.date)
+            yield Counted(hit.source, hit.place, hit.date, collection_of(hit.file))
         for copy in hit.also_in:
             if (copy.article_id, copy.paragraph) in seen:
                 continue
@@ -102,6 +110,8 @@ def count_facets(passages: Iterable[Counted], complete: bool, top: int = TOP_VAL
             counters["place"][passage.place] += 1
         if passage.date:
             counters["month"][f"{passage.date:%Y-%m}"] += 1
+        if passage.collection:
+            counters["collection"][passage.collection] += 1
 
     def values(kind: FacetKind) -> tuple[FacetValue, ...]:
         ranked = sorted(counters[kind].items(), key=lambda item: (-item[1], item[0]))
@@ -113,4 +123,5 @@ def count_facets(passages: Iterable[Counted], complete: bool, top: int = TOP_VAL
         source=values("source"),
         place=values("place"),
         month=values("month"),
+        collection=values("collection"),
     )

@@ -202,15 +202,28 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
+NONE_ALLOWED = "no article matches that date, place or collection"
+"""The note of a search whose filters leave no article."""
+
+
 def allowed_articles(
     prepared: PreparedQuery,
     anchors: Callable[[], Mapping[str, DateAnchor]] | None,
     records: Mapping[str, ManifestRecord],
+    collection_of: Callable[[str], str] | None = None,
 ) -> set[str] | None:
-    """Articles allowed by `date:` and `place:` (None: every article). Both use the
-    given or inferred values (known only once the corpus is read as a whole), not
-    indexed fields, so every backend filters the same way."""
+    """Articles allowed by `date:`, `place:` and `collection:` (None: every article).
+    Dates and places use the given or inferred values (known only once the corpus is
+    read as a whole), not indexed fields, so every backend filters the same way; a
+    file's collection is what `collection_of` says (its folder's label)."""
     allowed: set[str] | None = None
+    if prepared.collections:
+        wanted_collections = {fold(name) for name in prepared.collections}
+        allowed = {
+            aid
+            for aid, record in records.items()
+            if collection_of is not None and fold(collection_of(record.file)) in wanted_collections
+        }
     if prepared.date_range is not None:
         known = anchors() if anchors else {}
         allowed = {

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 500
 FIELD_ALIASES = {"title": "title", "source": "source", "file": "source"}
-KNOWN_FIELDS = (*FIELD_ALIASES, "place", "date")
+COLLECTION_FIELDS = ("collection", "folder")
+"""Which articles folder (its label: index.corpus.folders) or database collection."""
+KNOWN_FIELDS = (*FIELD_ALIASES, "place", "date", *COLLECTION_FIELDS)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DATE_RANGE = re.compile(r"\bdate:\s*\[([^\]]*)\]?", re.IGNORECASE)
@@ -48,6 +50,8 @@ class PreparedQuery:
     """Set when something had to be repaired or ignored: the first problem, for the user."""
     places: list[str] = field(default_factory=list)
     """`place:` values: matched against each article's dateline or inferred place."""
+    collections: list[str] = field(default_factory=list)
+    """`collection:` (or `folder:`) values: the folders (collections) searched."""
     plain_words: list[str] = field(default_factory=list)
     """Words outside quotes, fields and operators: candidates for spelling correction."""
 
@@ -169,6 +173,9 @@ def _map_fields(text: str, prepared: PreparedQuery) -> str:
         if name == "place":
             prepared.places.append(match.group(2).strip('"'))
             return " "
+        if name in COLLECTION_FIELDS:
+            prepared.collections.append(match.group(2).strip('"'))
+            return " "
         if name in FIELD_ALIASES:
             return FIELD_ALIASES[name] + ":" + match.group(2)
         prepared.problem(
@@ -235,7 +242,12 @@ def _sub_outside_quotes(pattern: re.Pattern[str], repl: object, text: str) -> st
 
 
 def is_empty(prepared: PreparedQuery) -> bool:
-    return not prepared.text.strip() and prepared.date_range is None and not prepared.places
+    return (
+        not prepared.text.strip()
+        and prepared.date_range is None
+        and not prepared.places
+        and not prepared.collections
+    )
 
 
 def prefix_last_word(text: str) -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from index.corpus.articles import parse_file
-from index.corpus.files import SkippedFile, printable_name, relative_name
+from index.corpus.files import SkippedFile, printable_name
+from index.corpus.folders import Folders
 from index.corpus.places import proper_noun_counts
 from index.models import Article
 from index.store.manifest import ManifestRecord
@@ -29,7 +30,8 @@ class IndexJob:
     """One file to (re-)index, with the id the parent chose for it."""
 
     path: str
-    folder: str
+    file: str
+    """Its name in the corpus (index.corpus.folders)."""
     article_id: str
     old_hash: str | None = None
     """The hash of the indexed version: a file that was only touched is not re-indexed."""
@@ -62,12 +64,11 @@ def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
     only when its documents must be (re-)written."""
     from index.text.temporal import extract_raw
 
-    path, folder = Path(job.path), Path(job.folder)
-    file = relative_name(path, folder)
+    path, file = Path(job.path), job.file
     name = printable_name(file)
     try:
         stat = path.stat()
-        article = parse_file(path, folder)
+        article = parse_file(path, file)
         unchanged = article.content_hash == job.old_hash
         raw_expressions = "[]" if unchanged else encode_expressions(extract_raw(article.text))
     except SkippedFile as exc:
@@ -110,14 +111,14 @@ def parse_for_index(job: IndexJob) -> tuple[ParsedFile, Article | None]:
 
 
 def extras_from_articles(
-    articles_dir: Path, records: Iterable[ManifestRecord]
+    folders: Folders, records: Iterable[ManifestRecord]
 ) -> Iterator[tuple[str, ArticleExtras]]:
     """Each record's sidecar rows parsed again from its file (a damaged sidecar is
     rebuilt this way: parsed, not indexed, a fraction of a rebuild). A file that is gone
     or unreadable now gets empty rows until the update that follows drops it."""
-    folder = str(articles_dir)
     for record in records:
-        parsed, _ = parse_for_index(IndexJob(str(articles_dir / record.file), folder, record.id))
+        job = IndexJob(str(folders.full(record.file)), record.file, record.id)
+        parsed, _ = parse_for_index(job)
         yield record.id, parsed.extras
 
 

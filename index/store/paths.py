@@ -2,43 +2,36 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import tempfile
 from pathlib import Path
 
 from platformdirs import user_cache_dir, user_data_dir
 
+from index.corpus.folders import Folders
 from index.errors import CorpusError, IndexWriteError
 
 APP_NAME = "summit-explorer"
 
 
-def corpus_key(articles_dir: Path) -> str:
-    """The one name of a corpus folder on disk: readable slug + digest of its full path."""
-    digest = hashlib.sha256(str(articles_dir.resolve()).encode()).hexdigest()[:12]
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", articles_dir.name)[:40] or "articles"
-    return f"{slug}-{digest}"
+def default_index_dir(folders: Folders) -> Path:
+    """One index per corpus (its folder or folders), in the user cache dir, named after
+    the folders."""
+    return Path(user_cache_dir(APP_NAME)) / "indexes" / folders.key
 
 
-def default_index_dir(articles_dir: Path) -> Path:
-    """One index per corpus folder, in the user cache dir, named after the folder."""
-    return Path(user_cache_dir(APP_NAME)) / "indexes" / corpus_key(articles_dir)
-
-
-def corpus_data_dir(articles_dir: Path) -> Path:
+def corpus_data_dir(folders: Folders) -> Path:
     """What the user keeps about a corpus (saved searches, marks): the user *data* dir,
     because the index is a cache that may be deleted."""
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / "corpora" / corpus_key(articles_dir)
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "corpora" / folders.key
 
 
-def fallback_index_dir(articles_dir: Path, index_dir: Path) -> Path:
-    """Where the index of `articles_dir` goes when `index_dir` cannot be written: its
+def fallback_index_dir(folders: Folders, index_dir: Path) -> Path:
+    """Where the index of `folders` goes when `index_dir` cannot be written: its
     default place in the user cache, or when that is the place that failed, one folder
     per user and articles folder under the system's temporary folder. The same place
     every run, so a fallback index is updated, never built again."""
-    default = default_index_dir(articles_dir)
+    default = default_index_dir(folders)
     if default.resolve() != index_dir.resolve():
         return default
     return Path(tempfile.gettempdir()) / f"summit-index-{os.getuid()}" / default.name
@@ -69,24 +62,24 @@ def owned_by_user(folder: Path) -> bool:
         return False
 
 
-def check_not_inside(index_dir: Path, articles_dir: Path) -> None:
-    """CorpusError when the index would be written into the articles folder."""
-    articles = articles_dir.resolve()
+def check_not_inside(index_dir: Path, folders: Folders) -> None:
+    """CorpusError when the index would be written into an articles folder."""
     index = index_dir.resolve()
-    if index == articles or articles in index.parents:
-        raise CorpusError(
-            f"the index folder {index_dir} is inside the articles folder; "
-            "choose another --index-dir (the articles folder is never written to)"
-        )
+    for articles in folders.paths:
+        if index == articles or articles in index.parents:
+            raise CorpusError(
+                f"the index folder {index_dir} is inside the articles folder {articles}; "
+                "choose another --index-dir (an articles folder is never written to)"
+            )
 
 
 def usable_fallback(
-    articles_dir: Path, index_dir: Path, why: str, must_write: tuple[str, ...]
+    folders: Folders, index_dir: Path, why: str, must_write: tuple[str, ...]
 ) -> Path:
     """The fallback folder for an index that cannot be written where it is (see
     fallback_index_dir), when this user can write it; IndexWriteError (saying `why`)
     otherwise."""
-    fallback = fallback_index_dir(articles_dir, index_dir)
+    fallback = fallback_index_dir(folders, index_dir)
     if not (writable_folder(fallback, must_write) and owned_by_user(fallback)):
         raise IndexWriteError(f"{why}, nor at {fallback}; choose another --index-dir")
     return fallback

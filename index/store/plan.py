@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.corpus.files import discover_names, printable_name
+from index.corpus.files import printable_name
+from index.corpus.folders import Folders
 from index.corpus.ids import new_article_id
 from index.store.manifest import ManifestRecord
 from index.store.parsing import IndexJob
@@ -23,16 +24,16 @@ from index.store.parsing import IndexJob
 class ListedFile:
     full: str
     file: str
-    """The path relative to the articles folder."""
+    """Its name in the corpus (index.corpus.folders)."""
     size: int | None
     mtime_ns: int | None
     """None when the file could not be looked at (it is present, but skipped)."""
 
 
-def list_articles(folder: Path, warnings: list[str]) -> Iterator[ListedFile]:
+def list_articles(folders: Folders, warnings: list[str]) -> Iterator[ListedFile]:
     """Every article file with its size and mtime; what cannot be listed or looked at
     is a warning appended to `warnings`."""
-    for full, file in discover_names(folder, warnings):
+    for full, file in folders.names(warnings):
         try:
             stat = os.stat(full)
         except OSError as exc:
@@ -54,9 +55,7 @@ class SyncPlan:
     """The records by file, as they were when planned."""
 
 
-def plan_sync(
-    records: Mapping[str, ManifestRecord], listed: Iterable[ListedFile], folder: Path
-) -> SyncPlan:
+def plan_sync(records: Mapping[str, ManifestRecord], listed: Iterable[ListedFile]) -> SyncPlan:
     """The plan for bringing `records` (by id) in line with the `listed` files."""
     plan = SyncPlan(by_file={r.file: r for r in records.values()})
     present: set[str] = set()
@@ -71,7 +70,7 @@ def plan_sync(
         else:
             to_parse.append(item)
     plan.removed = [r for r in records.values() if r.file not in present]
-    plan.jobs = _jobs(to_parse, records, plan.by_file, plan.removed, str(folder))
+    plan.jobs = _jobs(to_parse, records, plan.by_file, plan.removed)
     return plan
 
 
@@ -80,7 +79,6 @@ def _jobs(
     records: Mapping[str, ManifestRecord],
     by_file: dict[str, ManifestRecord],
     removed: list[ManifestRecord],
-    folder: str,
 ) -> list[IndexJob]:
     """One job per file, with its id chosen here (workers parse in parallel, so ids
     cannot be settled as files arrive): a file keeps the id it had; a new one gets one
@@ -91,8 +89,8 @@ def _jobs(
     for item in to_parse:
         old = by_file.get(item.file)
         if old is not None:
-            jobs.append(IndexJob(str(Path(item.full)), folder, old.id, old.hash))
+            jobs.append(IndexJob(str(Path(item.full)), item.file, old.id, old.hash))
             continue
         article_id = new_article_id(item.file, taken)
-        jobs.append(IndexJob(str(Path(item.full)), folder, article_id))
+        jobs.append(IndexJob(str(Path(item.full)), item.file, article_id))
     return jobs

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, cast
 
 from index.corpus.articles import parse_file
+from index.corpus.folders import Folders
 from index.errors import ArticleNotFound
 from index.models import Article, PlaceSource
 from index.store.extras import ExtrasStore
@@ -42,21 +42,21 @@ def resolve_id(records: Mapping[str, ManifestRecord], article_id: str) -> str:
     raise ArticleNotFound(f"no article with id {article_id!r} (see `summit list`)")
 
 
-def read_article(articles_dir: Path, record: ManifestRecord) -> Article:
+def read_article(folders: Folders, record: ManifestRecord) -> Article:
     """The article as it is on disk now, with what the index settled (id, place): a
     folder with a.md and a.txt, each keeps its own id, never the other's."""
-    article = parse_file(articles_dir / record.file, articles_dir)
+    article = parse_file(folders.full(record.file), record.file)
     place_source = cast(PlaceSource, record.place_source)
     return replace(article, id=record.id, place=record.place, place_source=place_source)
 
 
-def readable_articles(articles_dir: Path, records: Iterable[ManifestRecord]) -> Iterator[Article]:
+def readable_articles(folders: Folders, records: Iterable[ManifestRecord]) -> Iterator[Article]:
     """Each record's article, parsed afresh, one at a time; one that changed since it
     was indexed into something unreadable or unparsable is left out (the next sync
     reports it)."""
     for record in records:
         try:
-            article = read_article(articles_dir, record)
+            article = read_article(folders, record)
         except Exception:
             continue
         yield article
@@ -66,7 +66,7 @@ class RecordReader:
     """The reading half of a PassageIndex, over `_records` (by id) and `_extras`; the
     subclass opens them and says when they are not (`_require_open`)."""
 
-    articles_dir: Path
+    folders: Folders
     _records: dict[str, ManifestRecord]
     _extras: ExtrasStore
 
@@ -101,7 +101,7 @@ class RecordReader:
         if found is not None:
             return found
         try:
-            article = read_article(self.articles_dir, record)
+            article = read_article(self.folders, record)
             return cast(list[dict[str, Any]], extract_raw(article.text))
         except Exception:
             return []
@@ -111,12 +111,12 @@ class RecordReader:
         timeline built from them, and holding every article would cost hundreds of MB at
         10k (so would a list of them)."""
         self._require_open()
-        return readable_articles(self.articles_dir, self.manifest_records())
+        return readable_articles(self.folders, self.manifest_records())
 
     def article(self, article_id: str) -> Article:
         """The article as it is on disk now, under the id and place the index gave it."""
         record = self.record(article_id)
         try:
-            return read_article(self.articles_dir, record)
+            return read_article(self.folders, record)
         except OSError as exc:
             raise ArticleNotFound(f"cannot read {record.file}: {exc.strerror or exc}") from exc

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import index.user.dates as user_dates
 from index.cancel import Cancel, either
+from index.corpus.folders import Folders
 from index.errors import SummitError, TimelineCancelled
 from index.models import Article, DateAnchor, TimeExpression, Timeline
 from index.store.paths import fallback_index_dir
@@ -37,7 +38,7 @@ _TIMELINE_MODULES = ("timeline/*.py", "text/*.py", "corpus/frontmatter.py", "mod
 """The code a cached timeline depends on (globs under index/): any change rebuilds it."""
 
 ChildBuild = Callable[[str, str, "dt.date | None", str], None]
-"""Builds and caches the timeline of (articles folder, index folder, today, key) in a
+"""Builds and caches the timeline of (articles folders, index folder, today, key) in a
 child process: the engine's, as only the engine knows how to open its index there."""
 
 
@@ -47,7 +48,7 @@ class TimelineService:
     def __init__(
         self,
         store: Callable[[], PassageIndex],
-        articles_dir: Path,
+        folders: Folders,
         data_dir: Path,
         today: dt.date | None,
         lock: threading.RLock,
@@ -56,7 +57,7 @@ class TimelineService:
     ) -> None:
         self._store = store
         """The index (made on first use by the engine: it imports its backend)."""
-        self._articles_dir = articles_dir
+        self._folders = folders
         self._data_dir = data_dir
         """The corpus's user data folder: the dates the user set are kept there."""
         self._carried = False
@@ -154,13 +155,13 @@ class TimelineService:
 
     @property
     def cache_dir(self) -> Path:
-        """Where the timeline is cached: beside the index, or in this articles folder's
+        """Where the timeline is cached: beside the index, or in this corpus's
         fallback folder when the index folder is read-only (its index searched as it is),
         so the timeline is still built once, not on every run."""
         index_dir = self._store().index_dir
         if os.access(index_dir, os.W_OK):
             return index_dir
-        return fallback_index_dir(self._articles_dir, index_dir)
+        return fallback_index_dir(self._folders, index_dir)
 
     def key(self) -> str:
         """Index version (build and generation) + today's date + the user's dates + the
@@ -206,8 +207,8 @@ class TimelineService:
         store = self._store()
         if len(store.manifest_records()) < TIMELINE_PROCESS_THRESHOLD:
             return False
-        folders = (str(self._articles_dir), str(store.index_dir))
-        code = run_spawned(self._child, (*folders, self._today, key), stop)
+        articles = tuple(str(path) for path in self._folders.paths)
+        code = run_spawned(self._child, (articles, str(store.index_dir), self._today, key), stop)
         if code is None:
             raise TimelineCancelled("the timeline was not built: it was stopped")
         return code == 0

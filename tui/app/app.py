@@ -76,7 +76,9 @@ class SummitApp(App[int]):
         self.session = Session(engine)
         """The engine, the work run against it and its state (tui.app.session)."""
         self.corpus_name = (
-            "bundled articles" if engine.is_bundled else engine.articles_dir.name or "articles"
+            "bundled articles"
+            if engine.is_bundled
+            else " + ".join(path.name or "articles" for path in engine.folders.paths)
         )
         self.sub_title = self.corpus_name
         if self.config.keymap:

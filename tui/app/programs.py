@@ -49,12 +49,11 @@ def run_pager(
 def run_editor(
     app: App[Any],
     configured: str | None,
-    articles_dir: Path,
+    path: Path,
     article: Article,
     paragraph: Paragraph | None,
 ) -> None:
-    """The article's file in the user's editor, at the paragraph's line."""
-    path = articles_dir / article.file
+    """The article's file (at `path`) in the user's editor, at the paragraph's line."""
     argv = editor_argv(editor_command(configured, os.environ), path,
                        file_line(article, paragraph))
     try:

@@ -145,7 +145,7 @@ class Session:
             report = engine.open(lambda done, total, what: self._post(
                 OpenProgress(done, total, what)))
             if not engine.article_count():
-                raise SummitError(no_articles_message(engine.articles_dir))
+                raise SummitError(no_articles_message(engine.folders))
         except Exception as exc:  # engine errors become a notification, never a crash
             self._post(EngineOpened(None, error_text(exc)))
             return
@@ -181,11 +181,11 @@ class Session:
                          name="summit-watch", daemon=True).start()
 
     def _watch_folder(self, stop: threading.Event) -> None:
-        from index.corpus.watch import watch_folder
+        from index.corpus.watch import watch_folders
 
         engine = self.engine
         try:
-            for _changed in watch_folder(engine.articles_dir, stop):
+            for _changed in watch_folders(engine.folders.paths, stop):
                 try:
                     report = engine.open()
                     summaries = engine.articles(wait_for_dates=False)

@@ -31,12 +31,7 @@ EXIT_OK, EXIT_NO_RESULTS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    articles = args.articles
-    if articles is None:
-        configured = _config().articles
-        if len(configured) > 1:
-            output.warn("the config names several article folders; this version opens the first")
-        articles = configured[0] if configured else None
+    articles = args.articles or list(_config().articles) or None
     return Engine(articles, args.index_dir, database=args.database)
 
 
@@ -64,7 +59,7 @@ def _open_with_report(
     for warning in report.warnings:
         output.warn(warning)
     if not engine.article_count():
-        raise SummitError(shapes.no_articles_message(engine.articles_dir))
+        raise SummitError(shapes.no_articles_message(engine.folders))
     return engine, report
 
 
@@ -128,12 +123,12 @@ def cmd_search(args: argparse.Namespace) -> int:
                 raise UsageError("--facets goes with plain or --json output, not --format/--jsonl")
             facets = engine.facets(query)
             if args.json:
-                output.print_json(shapes.search_json(result, facets))
+                output.print_json(shapes.search_json(result, facets, engine.folder_of))
             else:
                 output.print_search(result, group_by_article=args.group_by == "article")
                 output.print_facets(facets)
             return EXIT_OK if result.hits else EXIT_NO_RESULTS
-    _print_hits(result, args)
+    _print_hits(result, args, engine.folder_of)
     return EXIT_OK if result.hits else EXIT_NO_RESULTS
 
 
@@ -142,7 +137,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     article = engine.get_article(args.id)
     anchor = engine.anchors().get(article.id)
     if args.json:
-        output.print_json(shapes.document(**shapes.article_json(article, anchor)))
+        output.print_json(shapes.document(**shapes.article_json(article, anchor, engine.folder_of)))
     else:
         output.print_article(article, anchor)
     return EXIT_OK
@@ -152,9 +147,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     engine = _opened(args, quiet=args.json or args.jsonl)
     summaries = engine.articles()
     if args.jsonl:
-        output.print_jsonl(shapes.summary_json(s) for s in summaries)
+        output.print_jsonl(shapes.summary_json(s, engine.folder_of) for s in summaries)
     elif args.json:
-        output.print_json(shapes.document(articles=[shapes.summary_json(s) for s in summaries]))
+        listed = [shapes.summary_json(s, engine.folder_of) for s in summaries]
+        output.print_json(shapes.document(articles=listed))
     else:
         output.print_list(summaries)
     return EXIT_OK
@@ -182,16 +178,20 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def _print_hits(
-    result: SearchResult, args: argparse.Namespace, *, heading: str | None = None
+    result: SearchResult,
+    args: argparse.Namespace,
+    folder_of: shapes.FolderOf,
+    *,
+    heading: str | None = None,
 ) -> None:
     if getattr(args, "format", None):
         from tui.export import export_search
 
-        sys.stdout.write(export_search(result, args.format, heading=heading))
+        sys.stdout.write(export_search(result, args.format, heading=heading, folder_of=folder_of))
     elif getattr(args, "jsonl", False):
-        output.print_jsonl(shapes.hit_json(hit) for hit in result.hits)
+        output.print_jsonl(shapes.hit_json(hit, folder_of) for hit in result.hits)
     elif args.json:
-        output.print_json(shapes.search_json(result))
+        output.print_json(shapes.search_json(result, folder_of=folder_of))
     else:
         output.print_search(result, group_by_article=getattr(args, "group_by", "") == "article")
 
@@ -210,7 +210,7 @@ def cmd_saved(args: argparse.Namespace) -> int:
         engine = _opened(args, quiet=args.json or bool(args.format))
         engine.anchors()
         result = engine.search(entry.query, args.limit)
-        _print_hits(result, args)
+        _print_hits(result, args, engine.folder_of)
         return EXIT_OK if result.hits else EXIT_NO_RESULTS
     elif args.json:
         saved = [{"name": s.name, "query": s.query, "saved": s.saved}
@@ -243,7 +243,7 @@ def cmd_marks(args: argparse.Namespace) -> int:
     marked = engine.marked_passages()
     result = SearchResult("marks", "marks", len(marked), False, tuple(p for _, p in marked))
     if args.format or args.json:
-        _print_hits(result, args, heading="Marked passages")
+        _print_hits(result, args, engine.folder_of, heading="Marked passages")
     else:
         for mark, passage in marked:
             where = "whole article" if mark.paragraph is None else f"¶{passage.paragraph + 1}"

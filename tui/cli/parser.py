@@ -29,9 +29,11 @@ def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     parser.add_argument(
         "--articles",
         metavar="DIR",
+        action="append",
         default=default,
-        help="folder of articles (*.txt, *.md, *.html; searched recursively); "
-        "default: the bundled articles",
+        help="folder of articles (*.txt, *.md, *.html; searched recursively); give it "
+        "again to search several folders together; default: the config's, else the "
+        "bundled articles",
     )
     parser.add_argument(
         "--index-dir",
@@ -84,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         "search",
         help="print ranked passages for a query",
         description='Query syntax: words (all must match), "exact phrase", OR, NOT/-word, '
-        "prefix*, word~ (fuzzy), title: source: file: place: fields, "
+        "prefix*, word~ (fuzzy), title: source: file: place: collection: fields, "
         "date:2024-06 or date:[2024-06-01 to 2024-06-30].",
     )
     search.add_argument("query", nargs="*", help="the query (quote it in the shell)")

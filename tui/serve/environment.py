@@ -54,8 +54,8 @@ def explorer_command(options: ServeOptions) -> list[str]:
         [summit] if summit
         else [sys.executable, "-c", "import sys; from tui.cli.main import main; sys.exit(main())"]
     )
-    if options.articles:
-        command += ["--articles", options.articles]
+    for folder in options.articles:
+        command += ["--articles", folder]
     if options.index_dir:
         command += ["--index-dir", options.index_dir]
     return command

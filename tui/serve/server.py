@@ -164,7 +164,7 @@ def prepare_index(options: ServeOptions, err: TextIO) -> Path | bool:
     except ImportError:
         return True
     try:
-        engine = Engine(options.articles, options.index_dir)
+        engine = Engine(options.articles or None, options.index_dir)
         engine.open()
         where = engine.index_dir
         engine.close()

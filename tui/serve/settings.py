@@ -29,7 +29,8 @@ class ServeOptions:
     host_key: Path | None
     max_sessions: int
     idle_timeout: float
-    articles: str | None
+    articles: tuple[str, ...]
+    """The articles folders the sessions explore (none: the bundled articles)."""
     index_dir: str | None
     debug: bool = False
     state_dir: Path | None = None
@@ -50,7 +51,9 @@ class ServeOptions:
             host_key=Path(host_key).expanduser() if host_key else None,
             max_sessions=getattr(args, "max_sessions", default_max_sessions()),
             idle_timeout=getattr(args, "idle_timeout", DEFAULT_IDLE_TIMEOUT),
-            articles=_absolute(getattr(args, "articles", None)),
+            articles=tuple(
+                _absolute(folder) or folder for folder in getattr(args, "articles", None) or ()
+            ),
             index_dir=_absolute(getattr(args, "index_dir", None)),
             debug=bool(getattr(args, "debug", False)),
             state_dir=(Path(state_dir).expanduser().resolve()

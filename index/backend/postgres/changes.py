@@ -91,9 +91,9 @@ def plan(
     for path, file in to_parse:
         old = by_file.get(file)
         if old is not None:
-            jobs.append(job_for(path, folder, old.id, old.hash))
+            jobs.append(job_for(path, file, old.id, old.hash))
             continue
-        jobs.append(job_for(path, folder, new_article_id(file, taken), None))
+        jobs.append(job_for(path, file, new_article_id(file, taken), None))
     report.removed = len(removed)
     return jobs, [k.id for k in removed]
 

@@ -130,5 +130,5 @@ def rows_for_chunk(jobs: list[IndexJob]) -> list[ArticleRows]:
     return [rows_for(job) for job in jobs]
 
 
-def job_for(path: Path, folder: Path, article_id: str, old_hash: str | None) -> IndexJob:
-    return IndexJob(str(path), str(folder), article_id, old_hash)
+def job_for(path: Path, file: str, article_id: str, old_hash: str | None) -> IndexJob:
+    return IndexJob(str(path), file, article_id, old_hash)

@@ -15,14 +15,14 @@ tsquery text and SQL conditions), ranking.py (the candidate SQL and its scores),
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from index.backend.postgres.ranking import Ranker
 from index.backend.postgres.similar import SimilarPassages
 from index.backend.postgres.tsquery import PgPlan
 from index.models import SearchResult
-from index.search.planner import allowed_articles
+from index.search.planner import NONE_ALLOWED, allowed_articles
 from index.search.querylang import is_empty, well_formed
 from index.search.results import AnchorsProvider
 from index.search.spelling import Ranked, corrected_query, with_correction
@@ -64,6 +64,7 @@ class PgSearcher(Ranker, SimilarPassages):
         as_you_type: bool = False,
         anchors: AnchorsProvider | None = None,
         shown_anchors: AnchorsProvider | None = None,
+        collection_of: Callable[[str], str] | None = None,
     ) -> SearchResult:
         text = well_formed(text)
         shown = shown_anchors or anchors
@@ -72,10 +73,10 @@ class PgSearcher(Ranker, SimilarPassages):
             return SearchResult(
                 text, "", 0, False, (), tuple(plan.notes), error=plan.prepared.error
             )
-        allowed = allowed_articles(plan.prepared, anchors, self._records)
+        allowed = allowed_articles(plan.prepared, anchors, self._records, collection_of)
         notes = list(plan.notes)
         if allowed is not None and not allowed:
-            notes.append("no article matches that date or place")
+            notes.append(NONE_ALLOWED)
             return SearchResult(
                 text, plan.prepared.text, 0, False, (), tuple(notes), error=plan.prepared.error
             )

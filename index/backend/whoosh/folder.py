@@ -19,6 +19,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from index.backend.whoosh.schema import SCHEMA_VERSION, build_schema
+from index.corpus.folders import Folders
 from index.store.integrity import checksums, file_checksum, size_mismatches, whoosh_files
 from index.store.manifest import (
     MANIFEST,
@@ -92,7 +93,7 @@ def save_manifest(
     index_dir: Path,
     ix: Index,
     build_id: str,
-    articles_dir: Path,
+    folders: Folders,
     records: list[ManifestRecord],
     checksums: dict[str, str],
 ) -> None:
@@ -100,7 +101,7 @@ def save_manifest(
     manifest = ManifestFile(
         schema=SCHEMA_VERSION,
         build=build_id,
-        articles_dir=str(articles_dir),
+        articles_dir=str(folders),
         generation=ix.latest_generation(),
         records=records,
         checksums=checksums,

@@ -10,7 +10,7 @@ the page (copies grouped, snippets); spelling.py proposes or searches a correcti
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from functools import cached_property
 from typing import Any
@@ -28,7 +28,7 @@ from index.backend.whoosh.queries import TEXT_FIELDS
 from index.backend.whoosh.ranking import Ranker, Within, title_and_body
 from index.models import DateAnchor, Passage, SearchResult
 from index.search import planner, results, spelling
-from index.search.planner import Plan, allowed_articles
+from index.search.planner import NONE_ALLOWED, Plan, allowed_articles
 from index.search.querylang import (
     PreparedQuery,
     is_empty,
@@ -187,6 +187,7 @@ class PassageSearcher:
         as_you_type: bool = False,
         anchors: AnchorsProvider | None = None,
         shown_anchors: AnchorsProvider | None = None,
+        collection_of: Callable[[str], str] | None = None,
     ) -> SearchResult:
         """`anchors` gives the articles' dates for `date:` filters (and, unless
         `shown_anchors` is given, for the dates shown); `shown_anchors` may be a cheap
@@ -208,10 +209,10 @@ class PassageSearcher:
                 notes=plan.notes,
                 error=plan.prepared.error,
             )
-        allowed = allowed_articles(plan.prepared, anchors, self._records)
+        allowed = allowed_articles(plan.prepared, anchors, self._records, collection_of)
         notes = list(plan.notes)
         if allowed is not None and not allowed:
-            notes.append("no article matches that date or place")
+            notes.append(NONE_ALLOWED)
             return SearchResult(
                 text, plan.prepared.text, 0, False, (), tuple(notes), error=plan.prepared.error
             )

@@ -38,6 +38,7 @@ from index.backend.whoosh.folder import (
 )
 from index.backend.whoosh.indexing import index_chunk, remove_stale_parts, use_block_pool
 from index.cancel import Cancel, either
+from index.corpus.folders import Folders
 from index.errors import IndexBusyError, IndexWriteError, SummitError
 from index.models import Article, UpdateReport
 from index.store.extras import ExtrasStore
@@ -61,11 +62,11 @@ _REBUILT = "rebuilt"
 
 
 class IndexStore(RecordReader):
-    """Owns the index directory for one corpus folder."""
+    """Owns the index directory of one corpus (its folder or folders)."""
 
     def __init__(
         self,
-        articles_dir: Path,
+        folders: Folders,
         index_dir: Path,
         searcher_lock: threading.RLock | None = None,
         stop: threading.Event | None = None,
@@ -74,7 +75,7 @@ class IndexStore(RecordReader):
         # installed here, when the backend is created, before it opens any index (the
         # one patch of whoosh the backend makes; fastpath/mapped_files.py)
         mapped_files.install()
-        self.articles_dir = articles_dir
+        self.folders = folders
         self.index_dir = index_dir
         self.stop = stop if stop is not None else threading.Event()
         """Set when the owner closes: an update in progress is abandoned (IndexCancelled)."""
@@ -126,7 +127,7 @@ class IndexStore(RecordReader):
         """Open the index as it was left, without looking at the articles, so searches
         can start while sync() brings it up to date. False when there is no whole,
         current index here (sync() then builds or repairs it)."""
-        check_not_inside(self.index_dir, self.articles_dir)
+        check_not_inside(self.index_dir, self.folders)
         if not self._load_existing():  # a read-only folder's index is searched as it is
             return False
         self._refresh_searcher()
@@ -147,7 +148,7 @@ class IndexStore(RecordReader):
         started = time.perf_counter()
         self._cancel = either(self.stop, cancel)
         self.warnings = []
-        check_not_inside(self.index_dir, self.articles_dir)
+        check_not_inside(self.index_dir, self.folders)
         report = None
         if not writable_folder(self.index_dir, (SIDECAR,)):
             report = self._as_it_is(rebuild=rebuild, verify=verify)
@@ -168,7 +169,7 @@ class IndexStore(RecordReader):
         if usable and not (verify and self.damage()):
             self.warnings.append(f"{why}: searching it as it is, without updating it")
             return UpdateReport(reason="index folder read-only", not_updated=why)
-        fallback = usable_fallback(self.articles_dir, self.index_dir, why, (SIDECAR,))
+        fallback = usable_fallback(self.folders, self.index_dir, why, (SIDECAR,))
         self.warnings.append(f"{why}; using the index at {fallback}")
         self.index_dir = fallback
         return None
@@ -223,7 +224,7 @@ class IndexStore(RecordReader):
     def check(self) -> list[str]:
         """Check the index as it is on disk without writing to it: the problems found,
         none when it is whole (`summit index --check`)."""
-        check_not_inside(self.index_dir, self.articles_dir)
+        check_not_inside(self.index_dir, self.folders)
         try:
             if not has_valid_self_checksum((self.index_dir / MANIFEST).read_bytes()):
                 return [f"{MANIFEST} is damaged (checksum differs)"]
@@ -274,7 +275,7 @@ class IndexStore(RecordReader):
         with self._searcher_lock:
             self._extras.start_over(self.index_dir / SIDECAR)
             self._searcher_version = ""  # its vocabulary was read from the old file
-        self._extras.refill(extras_from_articles(self.articles_dir, self._records.values()))
+        self._extras.refill(extras_from_articles(self.folders, self._records.values()))
         self._checksums[SIDECAR] = _REBUILT
 
     # -- updating --------------------------------------------------------------------
@@ -284,8 +285,8 @@ class IndexStore(RecordReader):
         (see index.store.parallel); the manifest changes only once the whoosh commit
         succeeded."""
         assert self._ix is not None
-        listed = list_articles(self.articles_dir, self.warnings)
-        plan = plan_sync(self._records, listed, self.articles_dir)
+        listed = list_articles(self.folders, self.warnings)
+        plan = plan_sync(self._records, listed)
         report = UpdateReport(unchanged=plan.unchanged)
         jobs = plan.jobs
         batch = WriteBatch(
@@ -379,7 +380,7 @@ class IndexStore(RecordReader):
             self.index_dir,
             self._ix,
             self._build_id,
-            self.articles_dir,
+            self.folders,
             list(self._records.values()),
             self._checksums,
         )

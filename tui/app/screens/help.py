@@ -23,6 +23,7 @@ QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
     ("summit NOT ecowas", "leave out passages with the word"),
     ("battal*", "words starting with battal"),
     ("title:… source:… place:…", "only in that field (file: is the file name)"),
+    ("collection:…", "only that folder, when several are searched together"),
     ("date:2025-12  date:[2025-12-01 to 2025-12-31]", "articles of that day, month or range"),
     ("(a OR b) c", "group with parentheses"),
     ("typos", "a misspelt query is corrected and the status line says so"),

@@ -123,6 +123,8 @@ class PaneLayout(Screen[None]):
             query_input.take_early_key(key)
         self.header.show_loading("opening the index…")
         self._share_marks()
+        # with several folders searched together, each hit says which one it is from
+        self.search_pane.results.folder_of = self.session.engine.folder_of
         # after the first frame: opening holds the GIL for a while (JSON, whoosh) and
         # the user should see the UI at once
         self.call_after_refresh(self.session.open)

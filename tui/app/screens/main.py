@@ -278,8 +278,8 @@ class MainScreen(DialogActions):
     @on(Reader.EditorRequested)
     def _editor(self, event: Reader.EditorRequested) -> None:
         if self.policy.allows("run_external"):  # else the gate already said why
-            run_editor(self.app, self.config.editor, self.session.engine.articles_dir,
-                       event.article, event.paragraph)
+            path = self.session.engine.path_of(event.article.file)
+            run_editor(self.app, self.config.editor, path, event.article, event.paragraph)
 
     @on(DateChanged)
     def _date_changed(self, message: DateChanged) -> None:

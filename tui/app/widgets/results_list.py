@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import ClassVar
 
@@ -40,6 +40,8 @@ class ResultsList(OptionList):
         self.hits: tuple[Passage, ...] = ()
         self.result: SearchResult | None = None
         self.marks: set[tuple[str, int | None]] = set()
+        self.folder_of: Callable[[str], str | None] = _one_folder
+        """The label of a hit's folder, shown first when several are searched together."""
         """(article id, paragraph index) of the marked passages (the screen keeps it)."""
 
     def is_marked(self, passage: Passage) -> bool:
@@ -69,6 +71,8 @@ class ResultsList(OptionList):
             row.stylize(title_style)
             row.append_text(title)
         meta = [passage.source_label]
+        if passage.source and (folder := self.folder_of(passage.file)):
+            meta.insert(0, folder)  # (without a source, the file name shown starts with it)
         meta.append(passage.date.strftime("%-d %b %Y") if passage.date else "undated")
         if passage.place:
             meta.append(passage.place)
@@ -138,3 +142,7 @@ class ResultsList(OptionList):
         event.stop()
         if event.option.id is not None:
             self.post_message(self.PassageChosen(self.hits[int(event.option.id)]))
+
+
+def _one_folder(_file: str) -> None:
+    return None

@@ -162,7 +162,8 @@ def test_cli_repeated_articles_and_json_folder_field(
     two_news: tuple[Path, Path], tmp_path: Path
 ) -> None:
     desk, wire = two_news
-    done = _summit("search", "dockers", "--json", "--articles", str(desk),
+    # one folder before the command, one after: both are searched
+    done = _summit("--articles", str(desk), "search", "dockers", "--json",
                    "--articles", str(wire), home=tmp_path)
     assert done.returncode == 0, done.stderr
     hits = json.loads(done.stdout)["hits"]

@@ -176,3 +176,30 @@ def test_a_5000_paragraph_article_scrolls_at_once_in_a_real_terminal(tmp_path: P
         assert opened < 5 and max(waits) < 1.0, (opened, waits)
         term.send("C-q")
         assert "[exit 0]" in term.wait_for("[exit ", timeout=30)
+
+
+def test_two_new_folders_are_searched_together_and_apart(tmp_path: Path) -> None:
+    """Two folders of 200 generated articles each, no index yet: hits name their folder,
+    `collection:` keeps one, and the facets (Ctrl+F) count each folder."""
+    desk = generate(200, tmp_path / "desk", seed=7)
+    wire = generate(200, tmp_path / "wire", seed=11)
+    command = [summit(), "--articles", str(desk), "--articles", str(wire)]
+    with Terminal(command, env=fresh_home(tmp_path), cwd=tmp_path) as term:
+        term.wait_for("desk + wire", timeout=30)  # the header names both
+        term.type(f"{WORD} collection:wire")
+        screen = term.wait_for(
+            lambda s: "passages in" in s or "[exit" in s, timeout=BUILD_SECONDS
+        )
+        assert "passages in" in screen and "wire" in screen, screen
+        hit_lines = [line for line in screen.splitlines() if " · ¶" in line]
+        assert hit_lines and not any("desk" in line for line in hit_lines), screen
+        term.send("C-u")
+        term.type(WORD)
+        term.wait_for(lambda s: "collection:" not in s and "passages in" in s)
+        term.send("C-f")
+        screen = term.wait_for("Narrow")
+        assert "collection: desk" in screen and "collection: wire" in screen, screen
+        term.send("Escape")
+        term.send("C-q")
+        screen = term.wait_for("[exit ", timeout=30)
+        assert "[exit 0]" in screen and "Traceback" not in screen

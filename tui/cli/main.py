@@ -20,7 +20,7 @@ from index.errors import SummitError
 from index.models import SearchResult, Timeline, UpdateReport
 from tui import shapes
 from tui.cli import output
-from tui.cli.parser import UsageError, build_parser
+from tui.cli.parser import UsageError, build_parser, joined_articles
 from tui.config import Config, load_config
 from tui.textsafe import clean
 
@@ -302,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         args = parser.parse_args(argv)
+        joined_articles(args)
         if args.database:  # `summit serve`'s sessions and child processes use it too
             os.environ[DATABASE_ENV] = args.database
         return COMMANDS[args.command](args)

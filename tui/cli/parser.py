@@ -30,6 +30,9 @@ def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         "--articles",
         metavar="DIR",
         action="append",
+        # after the subcommand, its own list: argparse would otherwise replace the
+        # folders given before it (joined again by joined_articles)
+        dest="articles_after" if suppress else "articles",
         default=default,
         help="folder of articles (*.txt, *.md, *.html; searched recursively); give it "
         "again to search several folders together; default: the config's, else the "
@@ -54,6 +57,16 @@ def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         default=argparse.SUPPRESS if suppress else False,
         help="show tracebacks (for bug reports)",
     )
+
+
+def joined_articles(args: argparse.Namespace) -> None:
+    """`summit --articles A search x --articles B` searches A and B: the folders given
+    before and after the subcommand, in that order, as `args.articles` (None: none)."""
+    before = getattr(args, "articles", None) or []
+    after = getattr(args, "articles_after", None) or []
+    args.articles = [*before, *after] or None
+    if hasattr(args, "articles_after"):
+        del args.articles_after
 
 
 def _version() -> str:

@@ -116,7 +116,8 @@ def test_collection_filter_keeps_one_folder(engine: Engine) -> None:
     also = engine.search("strike folder:NEWS-2", 20)  # the alias, any case
     assert [h.article_id for h in also.hits] == [h.article_id for h in only_wire.hits]
     none = engine.search("strike collection:sports", 20)
-    assert not none.hits and "collection" in " ".join(none.notes)
+    assert not none.hits
+    assert "no collection 'sports' here (collections: news, news-2)" in none.notes
 
 
 def test_collection_facet_counts_each_folder_and_filters_to_its_count(engine: Engine) -> None:
@@ -230,3 +231,16 @@ def test_dates_in_both_folders_are_their_own(engine: Engine) -> None:
     anchors = {a.file: a.date for a in engine.anchors().values()}
     assert anchors["news/story.md"] == anchors["news-2/story.md"] == dt.date(2024, 3, 9)
     assert anchors["news/inland/rail.md"] != anchors["news/story.md"]
+
+
+def test_serve_hands_every_folder_to_its_sessions(two_news: tuple[Path, Path]) -> None:
+    """`summit --articles A serve --articles B`: each session explores A and B."""
+    from tui.cli.parser import build_parser, joined_articles
+    from tui.serve.environment import explorer_command
+    from tui.serve.settings import ServeOptions
+
+    desk, wire = two_news
+    args = build_parser().parse_args(["--articles", str(desk), "serve", "--articles", str(wire)])
+    joined_articles(args)
+    command = explorer_command(ServeOptions.from_args(args))
+    assert command[-4:] == ["--articles", str(desk), "--articles", str(wire)]

@@ -206,6 +206,21 @@ NONE_ALLOWED = "no article matches that date, place or collection"
 """The note of a search whose filters leave no article."""
 
 
+def none_allowed(
+    prepared: PreparedQuery,
+    records: Mapping[str, ManifestRecord],
+    collection_of: Callable[[str], str] | None,
+) -> str:
+    """Why the filters leave no article: a `collection:` naming none of the corpus's
+    collections says which there are; anything else, NONE_ALLOWED."""
+    if prepared.collections and collection_of is not None:
+        known = sorted({collection_of(record.file) for record in records.values()})
+        unknown = [c for c in prepared.collections if fold(c) not in {fold(k) for k in known}]
+        if unknown:
+            return f"no collection {unknown[0]!r} here (collections: {', '.join(known)})"
+    return NONE_ALLOWED
+
+
 def allowed_articles(
     prepared: PreparedQuery,
     anchors: Callable[[], Mapping[str, DateAnchor]] | None,

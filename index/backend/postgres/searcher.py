@@ -22,7 +22,7 @@ from index.backend.postgres.ranking import Ranker
 from index.backend.postgres.similar import SimilarPassages
 from index.backend.postgres.tsquery import PgPlan
 from index.models import SearchResult
-from index.search.planner import NONE_ALLOWED, allowed_articles
+from index.search.planner import allowed_articles, none_allowed
 from index.search.querylang import is_empty, well_formed
 from index.search.results import AnchorsProvider
 from index.search.spelling import Ranked, corrected_query, with_correction
@@ -76,7 +76,7 @@ class PgSearcher(Ranker, SimilarPassages):
         allowed = allowed_articles(plan.prepared, anchors, self._records, collection_of)
         notes = list(plan.notes)
         if allowed is not None and not allowed:
-            notes.append(NONE_ALLOWED)
+            notes.append(none_allowed(plan.prepared, self._records, collection_of))
             return SearchResult(
                 text, plan.prepared.text, 0, False, (), tuple(notes), error=plan.prepared.error
             )

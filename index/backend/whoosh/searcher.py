@@ -28,7 +28,7 @@ from index.backend.whoosh.queries import TEXT_FIELDS
 from index.backend.whoosh.ranking import Ranker, Within, title_and_body
 from index.models import DateAnchor, Passage, SearchResult
 from index.search import planner, results, spelling
-from index.search.planner import NONE_ALLOWED, Plan, allowed_articles
+from index.search.planner import Plan, allowed_articles, none_allowed
 from index.search.querylang import (
     PreparedQuery,
     is_empty,
@@ -212,7 +212,7 @@ class PassageSearcher:
         allowed = allowed_articles(plan.prepared, anchors, self._records, collection_of)
         notes = list(plan.notes)
         if allowed is not None and not allowed:
-            notes.append(NONE_ALLOWED)
+            notes.append(none_allowed(plan.prepared, self._records, collection_of))
             return SearchResult(
                 text, plan.prepared.text, 0, False, (), tuple(notes), error=plan.prepared.error
             )

@@ -77,8 +77,8 @@ class Engine:
         database: str | None = None,
     ) -> None:
         self.database = database or os.environ.get(DATABASE_ENV) or None
-        """A PostgreSQL URL: the collection named after the articles folder is searched
-        there (index.backend.postgres) instead of a whoosh index of the folder."""
+        """A PostgreSQL URL: the collection named after the articles folder(s) is searched
+        there (index.backend.postgres) instead of a whoosh index of the folder(s)."""
         self.folders = _folders(articles_dir, database=bool(self.database))
         """The articles folder, or the folders searched together (index.corpus.folders)."""
         self.articles_dir: Path = self.folders.first
@@ -109,7 +109,7 @@ class Engine:
             from index.backend.postgres.store import PgIndex
 
             cache = self._requested_index_dir if self._index_dir_given else None
-            self._store_instance = PgIndex(self.database, self.articles_dir, cache, self._closing)
+            self._store_instance = PgIndex(self.database, self.folders, cache, self._closing)
         if self._store_instance is None:
             from index.backend.whoosh.store import IndexStore
 
@@ -429,11 +429,6 @@ def _folders(given: Folder | Sequence[Folder] | None, *, database: bool) -> Fold
     items = [given] if isinstance(given, str | Path) else list(given or ())
     if not items:
         return Folders.of([bundled_articles_dir()])
-    if database and len(items) > 1:
-        raise SummitError(
-            "several articles folders with --database: load each with `summit index "
-            "--database URL --articles DIR` and search them one collection at a time"
-        )
     check = _collection_folder if database else resolve_articles_dir
     return Folders.of(check(item) for item in items)
 

@@ -244,3 +244,30 @@ def test_serve_hands_every_folder_to_its_sessions(two_news: tuple[Path, Path]) -
     joined_articles(args)
     command = explorer_command(ServeOptions.from_args(args))
     assert command[-4:] == ["--articles", str(desk), "--articles", str(wire)]
+
+
+def test_a_database_searches_several_folders_together_and_apart(
+    two_news: tuple[Path, Path], pg_url: str, tmp_path: Path
+) -> None:
+    """With --database the folders are one collection ("news+news-2"), their files named
+    as in the whoosh index: the same hits say the same folders, and `collection:` keeps
+    one. A folder loaded alone is its own collection beside it."""
+    desk, wire = two_news
+    together = Engine([desk, wire], tmp_path / "pg", today=TODAY, database=pg_url)
+    assert together.open().added == 4
+    local = Engine([desk, wire], tmp_path / "ix", today=TODAY)
+    local.open()
+    for query in ("dockers", "strike collection:news-2", "grain folder:news-2"):
+        in_db = together.search(query, 20)
+        assert in_db.hits, query
+        assert {h.article_id for h in in_db.hits} == {
+            h.article_id for h in local.search(query, 20).hits
+        }, query
+    assert {together.folder_of(h.file) for h in together.search("strike", 20).hits} == {
+        "news", "news-2"}
+    alone = Engine(desk, tmp_path / "pg-desk", today=TODAY, database=pg_url)
+    assert alone.open().added == 2
+    assert {h.article_id for h in alone.search("dockers", 20).hits} == {"story", "inland/rail"}
+    # the combined collection is untouched by loading one of its folders alone
+    again = Engine([wire, desk], tmp_path / "pg2", today=TODAY, database=pg_url)
+    assert again.open_existing() and again.article_count() == 4

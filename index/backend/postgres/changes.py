@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.backend.postgres.documents import ArticleRows, job_for, rows_for, rows_for_chunk
-from index.corpus.files import discover_names, printable_name
+from index.corpus.files import printable_name
+from index.corpus.folders import Folders
 from index.corpus.ids import new_article_id
 from index.errors import IndexCancelled
 from index.models import UpdateReport
@@ -65,7 +66,7 @@ def known_files(conn: psycopg.Connection, collection: int) -> dict[str, Known]:
 
 
 def plan(
-    folder: Path, known: dict[str, Known], report: UpdateReport, warnings: list[str]
+    folders: Folders, known: dict[str, Known], report: UpdateReport, warnings: list[str]
 ) -> tuple[list[IndexJob], list[str]]:
     """(jobs, ids of files gone): one job per new or changed file, its id chosen here as
     the whoosh backend does (a file keeps its id; a new one gets its path without
@@ -73,7 +74,7 @@ def plan(
     by_file = {k.file: k for k in known.values()}
     present: set[str] = set()
     to_parse: list[tuple[Path, str]] = []
-    for full, file in discover_names(folder, warnings):
+    for full, file in folders.names(warnings):
         present.add(file)
         old = by_file.get(file)
         try:

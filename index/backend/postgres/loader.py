@@ -19,11 +19,11 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.backend.postgres import changes, derived, writes
 from index.backend.postgres.documents import ArticleRows
+from index.corpus.folders import Folders
 from index.errors import CorpusError, IndexBusyError, IndexCancelled
 from index.models import UpdateReport
 
@@ -44,24 +44,24 @@ def collection_lock_key(name: str) -> int:
 def load_folder(
     conn: psycopg.Connection,
     name: str,
-    folder: Path,
+    folders: Folders,
     *,
     rebuild: bool = False,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     warnings: list[str],
 ) -> UpdateReport:
-    """Bring collection `name` in line with `folder` in one transaction (see module)."""
+    """Bring collection `name` in line with its folder(s) in one transaction (see module)."""
     report = UpdateReport()
     with conn.transaction():
         _lock(conn, name)
-        collection, created = _collection(conn, name, folder, rebuild)
+        collection, created = _collection(conn, name, str(folders), rebuild)
         report.rebuilt = created or rebuild
         if created or rebuild:
             report.reason = f"new collection {name}" if created else "rebuild requested"
         known = changes.known_files(conn, collection)
         load = changes.Load()
-        jobs, removed = changes.plan(folder, known, report, warnings)
+        jobs, removed = changes.plan(folders, known, report, warnings)
         load.gone.extend(removed)
         by_file = {k.file: k for k in known.values()}
         fresh: list[ArticleRows] = []
@@ -98,7 +98,7 @@ def load_folder(
             conn.execute(
                 "UPDATE summit_collections SET generation = generation + 1, folder = %s,"
                 " updated = now() WHERE id = %s",
-                (str(folder), collection),
+                (str(folders), collection),
             )
         if cancel is not None and cancel.is_set():
             raise IndexCancelled("the load was stopped; the collection is as it was")
@@ -119,12 +119,14 @@ def _lock(conn: psycopg.Connection, name: str) -> None:
 
 
 def _collection(
-    conn: psycopg.Connection, name: str, folder: Path, rebuild: bool
+    conn: psycopg.Connection, name: str, folder: str, rebuild: bool
 ) -> tuple[int, bool]:
+    """The collection's id and whether it is new; `folder` names the folder(s) it is
+    loaded from (two folders of the same name must not take turns replacing it)."""
     row = conn.execute(
         "INSERT INTO summit_collections (name, folder, build) VALUES (%s, %s, %s) "
         "ON CONFLICT (name) DO NOTHING RETURNING id",
-        (name, str(folder), secrets.token_hex(6)),
+        (name, folder, secrets.token_hex(6)),
     ).fetchone()
     if row:
         return int(row[0]), True
@@ -133,7 +135,7 @@ def _collection(
     ).fetchone()
     assert found is not None
     collection, loaded_from = int(found[0]), str(found[1])
-    if loaded_from != str(folder) and not rebuild and _has_articles(conn, collection):
+    if loaded_from != folder and not rebuild and _has_articles(conn, collection):
         # two folders of the same name would replace each other's articles at every load
         raise CollectionClash(
             f"collection {name!r} holds the articles of {loaded_from}; {folder} has the same "

@@ -1,6 +1,8 @@
 """One collection of a PostgreSQL database, as the engine's PassageIndex.
 
-The collection is named after its articles folder ("articles" for …/articles).
+The collection is named after its articles folder ("articles" for …/articles); several
+folders searched together are one collection named after their labels ("desk+wire"),
+their files named as index.corpus.folders names them, as in the whoosh backend.
 `sync()` loads the folder (index.backend.postgres.loader); everything else reads the
 database, so a collection loaded on one machine is searched, read and put on a timeline
 from any other, without the folder.
@@ -22,6 +24,7 @@ from platformdirs import user_cache_dir
 
 from index.backend.postgres.connection import DatabaseError, connect, redact, scrub
 from index.backend.postgres.schema import ensure_schema
+from index.corpus.folders import Folders
 from index.errors import ArticleNotFound, CorpusError, SummitError
 from index.models import Article, Paragraph, SearchResult, UpdateReport
 from index.store.manifest import ManifestRecord
@@ -42,8 +45,10 @@ _RECORD_COLUMNS = (
 )
 
 
-def collection_name(articles_dir: Path) -> str:
-    return articles_dir.name or "articles"
+def collection_name(folders: Folders) -> str:
+    if folders.several:
+        return "+".join(folders.labels)
+    return folders.first.name or "articles"
 
 
 def database_cache_dir(url: str, collection: str) -> Path:
@@ -60,13 +65,13 @@ class PgIndex:
     def __init__(
         self,
         url: str,
-        articles_dir: Path,
+        folders: Folders,
         cache_dir: Path | None = None,
         stop: threading.Event | None = None,
     ) -> None:
         self.url = url
-        self.articles_dir = articles_dir
-        self.name = collection_name(articles_dir)
+        self.folders = folders
+        self.name = collection_name(folders)
         self._cache_dir = cache_dir or database_cache_dir(url, self.name)
         self.stop = stop or threading.Event()
         self.warnings: list[str] = []
@@ -174,15 +179,16 @@ class PgIndex:
 
         started = time.perf_counter()
         self.warnings = []
-        if not self.articles_dir.is_dir():
+        missing = [path for path in self.folders.paths if not path.is_dir()]
+        if missing:
             if not self.open_existing():
                 raise CorpusError(
-                    f"no folder {self.articles_dir} here and no collection {self.name!r} in "
+                    f"no folder {missing[0]} here and no collection {self.name!r} in "
                     f"{redact(self.url)} (load it with summit index --articles FOLDER)"
                 )
             # said by `summit index` (verify), not before every search of a collection
             # loaded on another machine
-            why = f"no folder {self.articles_dir} here: collection {self.name!r} searched as it is"
+            why = f"no folder {missing[0]} here: collection {self.name!r} searched as it is"
             return UpdateReport(
                 reason="collection only",
                 seconds=time.perf_counter() - started,
@@ -200,7 +206,7 @@ class PgIndex:
                     return load_folder(
                         conn,
                         self.name,
-                        self.articles_dir,
+                        self.folders,
                         rebuild=rebuild,
                         progress=progress,
                         cancel=stop,

@@ -120,3 +120,27 @@ def test_a_place_filter_written_without_its_letters_finds_it(tmp_path: Path) -> 
     for query in ("strike place:lodz", "strike place:Łódź", "strike place:LODZ"):
         assert [hit.article_id for hit in engine.search(query).hits] == ["one"], query
     assert [hit.article_id for hit in engine.search("strike place:gdansk").hits] == ["two"]
+
+
+def test_thorn_and_sharp_s_are_spelt_out_so_every_spelling_finds_each_other(
+    tmp_path: Path,
+) -> None:
+    """Þórsson, Thórsson and Thorsson are one word in the index (whoosh's own map cut
+    Þ to T, so "Thorsson" missed "Þórsson" unless a variant joined them)."""
+    from index.engine import Engine
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    stories = (
+        ("one", "Minister Þórsson said the fishing quota would stay."),
+        ("two", "Thorsson, a trawler owner, called the decision a relief for the fleet."),
+        ("three", "Critics of Mr Thórsson gathered outside the harbour office on Friday."),
+    )
+    for name, story in stories:
+        (folder / f"{name}.txt").write_text(f"Quota\nREYKJAVIK — {story}\n", encoding="utf-8")
+    (folder / "four.txt").write_text("Streets\nBERLIN — The Straße was closed.\n", "utf-8")
+    engine = Engine(folder, tmp_path / "index")
+    engine.open()
+    for query in ("Thorsson", "Þórsson", "THORSSON"):
+        assert {h.article_id for h in engine.search(query).hits} == {"one", "two", "three"}
+    assert [h.article_id for h in engine.search("strasse").hits] == ["four"]

@@ -12,6 +12,7 @@ from index.engine import Engine
 from index.evaluation import contains_any, query_forms
 from index.search.spelling import same_word
 from index.text.variants import similar_spellings, variant_groups
+from index.text.words import fold
 from tests.conftest import TODAY
 
 FILLER = [
@@ -261,11 +262,13 @@ def test_transliterations_and_first_names_are_joined() -> None:
         ("Alexander", "Lukashenko"),
     ]
     groups = set(variant_groups(pairs))
+    # Þ is spelt Th by the fold itself: one word, no variant needed
+    assert fold("Þórsson") == fold("Thórsson") == "thorsson"
+    assert not any("thorsson" in group for group in groups)
     for group in [
         {"khodorkovsky", "hodorkovsky"},
         {"djokovic", "jokovic"},
         {"ivanov", "ivanoff"},
-        {"þorsson", "thorsson"},
         {"oumarou", "umarou"},
         {"mohammed", "muhammad"},
         {"aleksandr", "alexander"},
@@ -353,7 +356,7 @@ def test_the_cli_json_lists_the_copies(syndicated: Path, tmp_path: Path) -> None
     hits = json.loads(run.stdout)["hits"]
     copies = [c for hit in hits for c in hit["also_in"]]
     assert len(copies) == 2
-    assert {"article", "file", "paragraph", "source"} == set(copies[0])
+    assert {"article", "file", "folder", "paragraph", "source"} == set(copies[0])
 
 
 async def test_the_results_list_says_where_else_a_passage_appears(

@@ -8,7 +8,8 @@ variants of one name when
 - or before the same surname, a small edit apart: first names spelt differently
   ("Mohammed Morsi" / "Muhammad Morsi");
 - or they are one spelling after folding how transliterations differ (`translit_key`:
-  Kh/H, Dj/J, Ou/U, -off/-ov, x/ks, Þ/Th, ø/o, æ/ae, ß/ss, accents dropped).
+  Kh/H, Dj/J, Ou/U, -off/-ov, x/ks; letters such as Þ, ø, æ, ß are already spelt
+  Th, o, ae, ss by the one fold, and accents dropped).
 
 Edits are counted between those keys ("Aleksandr" / "Alexander" is one). Possessives
 are stripped first, and a word that only extends another ("Africa" / "African",
@@ -72,9 +73,6 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-_LETTERS = str.maketrans(
-    {"þ": "th", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ı": "i"}
-)
 _SOUNDS = (("kh", "h"), ("dj", "j"), ("ou", "u"), ("x", "ks"))
 _POSSESSIVE = ("'s", "’s", "'", "’")
 
@@ -90,7 +88,8 @@ def plain_name(word: str) -> str:
 
 def translit_key(folded: str) -> str:
     """One spelling for the ways transliterations of a name differ."""
-    key = folded.translate(_LETTERS)
+    # (letters such as þ, ø, ł are already spelt as the index spells them: fold)
+    key = folded
     for written, said in _SOUNDS:
         key = key.replace(written, said)
     return key[:-2] + "v" if key.endswith("ff") else key

@@ -36,8 +36,17 @@ ENGLISH_STOP_WORDS = frozenset(
 STOP_WORDS = ENGLISH_STOP_WORDS | frozenset(string.ascii_lowercase)
 """Stop words and single letters ("s" of "Chad’s"), but not single digits: "Dec. 7" must
 find the 7th."""
-ACCENTS: dict[int, str] = dict(accent_map)
-"""The character map the index folds its terms with (lowercase first)."""
+_SPELT_OUT = {"þ": "th", "æ": "ae", "œ": "oe", "ß": "ss"}
+"""Letters whoosh's map cuts to one (þ -> t, ß -> s) or keeps (æ, œ), written as their
+languages transliterate them: "Þórsson" is "Thorsson" and "Straße" is "Strasse" in the
+index, with no variant needed to join them."""
+ACCENTS: dict[int, str] = {
+    **dict(accent_map),
+    **{ord(letter): spelt for letter, spelt in _SPELT_OUT.items()},
+    **{ord(letter.upper()): spelt for letter, spelt in _SPELT_OUT.items() if letter != "ß"},
+}
+"""The character map the index folds its terms with (lowercase first): whoosh's accent
+map, with the letters above spelt out."""
 
 TOKEN = re.compile(TOKEN_PATTERN)
 _HYPHENATED = re.compile(r"\w+(?:[-\u2010\u2011]\w+)+")

@@ -7,8 +7,9 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from index.backend.whoosh.analyzers import keyword_analyzer, stemming_analyzer
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 # 11: the analyzers moved to index/backend/whoosh/analyzers.py (whoosh pickles them)
+# 12: þ, æ, œ, ß fold to th, ae, oe, ss (index.text.words.ACCENTS)
 
 PASSAGE = "passage"
 ARTICLE = "article"

@@ -195,9 +195,10 @@ def test_two_new_folders_are_searched_together_and_apart(tmp_path: Path) -> None
         assert hit_lines and not any("desk" in line for line in hit_lines), screen
         term.send("C-u")
         term.type(WORD)
-        term.wait_for(lambda s: "collection:" not in s and "passages in" in s)
+        # (generous: the whole suite runs beside this on two cores)
+        term.wait_for(lambda s: "collection:" not in s and "passages in" in s, timeout=90)
         term.send("C-f")
-        screen = term.wait_for("Narrow")
+        screen = term.wait_for("Narrow", timeout=90)
         assert "collection: desk" in screen and "collection: wire" in screen, screen
         term.send("Escape")
         term.send("C-q")

@@ -12,7 +12,7 @@ import functools
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -22,6 +22,7 @@ from index.corpus.folders import Folders
 from index.errors import SummitError
 from index.models import (
     Article,
+    ArticleSummary,
     DateAnchor,
     DateSource,
     Passage,
@@ -44,25 +45,6 @@ Folder = Path | str
 
 DATABASE_ENV = "SUMMIT_DATABASE_URL"
 """The environment variable naming the database, as --database does."""
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleSummary:
-    """What lists show about an article, read from the index without opening its file."""
-
-    id: str
-    file: str
-    title: str
-    title_derived: bool
-    place: str | None
-    date: dt.date | None
-    date_source: DateSource
-    source: str | None
-    paragraphs: int
-
-    @property
-    def source_label(self) -> str:
-        return self.source or self.file
 
 
 class Engine:

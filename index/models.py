@@ -234,3 +234,22 @@ class UpdateReport:
     @property
     def touched(self) -> int:
         return self.added + self.changed + self.removed
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """What lists show about an article, read from the index without opening its file."""
+
+    id: str
+    file: str
+    title: str
+    title_derived: bool
+    place: str | None
+    date: dt.date | None
+    date_source: DateSource
+    source: str | None
+    paragraphs: int
+
+    @property
+    def source_label(self) -> str:
+        return self.source or self.file

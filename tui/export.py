@@ -17,8 +17,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from index.engine import ArticleSummary
-from index.models import Passage, SearchResult, Timeline, TimelineEvent
+from index.models import ArticleSummary, Passage, SearchResult, Timeline, TimelineEvent
 from index.timeline.output import event_to_json
 from tui.shapes import FolderOf, event_dates, hit_json, json_text
 from tui.textsafe import clean

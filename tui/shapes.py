@@ -9,8 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from index.engine import ArticleSummary
-from index.models import Article, DateAnchor, Passage, SearchResult
+from index.models import Article, ArticleSummary, DateAnchor, Passage, SearchResult
 from index.search.facets import FACET_KINDS, Facets
 from index.text.temporal import span_label
 

@@ -21,7 +21,8 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Input
 
-from index.engine import ArticleSummary, Engine
+from index.engine import Engine
+from index.models import ArticleSummary
 from tui.app.commands import COMMANDS, Command, bindings_for, command_by_id
 from tui.app.history import HISTORY_FILE, QueryHistory
 from tui.app.providers import ArticleCommands, SummitCommands

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from textual.message import Message
 from textual.notifications import SeverityLevel
 
-from index.engine import ArticleSummary
 from index.models import (
+    ArticleSummary,
     DateAnchor,
     Passage,
     SearchResult,

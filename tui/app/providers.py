@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.markup import escape
 
-from index.engine import ArticleSummary
+from index.models import ArticleSummary
 from tui.app.commands import Command, offered
 from tui.config import Config
 from tui.serve.policy import SessionPolicy

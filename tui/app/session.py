@@ -22,9 +22,16 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from index.engine import ArticleSummary, Engine
+from index.engine import Engine
 from index.errors import SummitError
-from index.models import DateAnchor, Passage, SearchResult, TimeExpression, TimelineEvent
+from index.models import (
+    ArticleSummary,
+    DateAnchor,
+    Passage,
+    SearchResult,
+    TimeExpression,
+    TimelineEvent,
+)
 from tui.app.messages import (
     ArticleLoaded,
     DateChanged,

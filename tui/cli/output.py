@@ -16,9 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsed
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
-from index.engine import ArticleSummary, Engine
+from index.engine import Engine
 from index.models import (
     Article,
+    ArticleSummary,
     DateAnchor,
     SearchResult,
     Span,

@@ -10,8 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from index.engine import ArticleSummary
-from index.models import Article, EventSource, TimelineEvent
+from index.models import Article, ArticleSummary, EventSource, TimelineEvent
 from index.text.temporal import LONG_SPANS, span_label
 from tui.textsafe import clean
 

@@ -14,7 +14,27 @@ from collections.abc import Sequence
 from dateutil.relativedelta import relativedelta
 
 from index.models import Article, DateAnchor, Granularity, TimeExpression
-from index.text.temporal import RawExpr
+from index.text.temporal_record import (
+    Century,
+    ClockTime,
+    Date,
+    DayRange,
+    Decade,
+    Direction,
+    Month,
+    MonthRange,
+    Period,
+    PeriodUnit,
+    Present,
+    RawExpr,
+    Relative,
+    Season,
+    Vague,
+    Weekday,
+    Year,
+    YearEnd,
+    YearRange,
+)
 from index.timeline.clues import RD_WEEKDAYS
 from index.timeline.sentences import context_spans
 
@@ -68,17 +88,16 @@ def nearest_year(
     )
 
 
-def _nearest_month(month: int, anchor: dt.date, raw: RawExpr) -> int:
+def _nearest_month(month: int, anchor: dt.date, raw: RawExpr, direction: Direction | None) -> int:
     """Year for a bare month: "last June" / "next June" / nearest to the anchor."""
-    direction = raw.get("direction")
     if direction == "past":
         return anchor.year if month < anchor.month else anchor.year - 1
     if direction == "future":
         return anchor.year if month > anchor.month else anchor.year + 1
-    if raw.get("future_cue") and direction is None:
+    if raw.future_cue and direction is None:
         # "is to expire at the end of November", written on 2 November: this November
         return anchor.year if month >= anchor.month else anchor.year + 1
-    if raw.get("past_cue") and direction is None:
+    if raw.past_cue and direction is None:
         # "sales fell in March", written in November: the March before, not the next
         return anchor.year if month <= anchor.month else anchor.year - 1
     if direction == "this":
@@ -97,13 +116,13 @@ def date_order(article_raw: Sequence[RawExpr]) -> str:
     Unambiguous numeric dates ("12/23/2025") decide first, then written ones
     ("23 December" vs "December 23").
     """
-    numeric = [r["order"] for r in article_raw if r.get("order") in ("dmy", "mdy")]
+    dates = [(r.text, r.meaning) for r in article_raw if isinstance(r.meaning, Date)]
+    numeric: list[str] = [d.order for _, d in dates if d.order in ("dmy", "mdy")]
     if numeric:
         return max(("mdy", "dmy"), key=numeric.count)
     dmy = mdy = 0
-    for r in article_raw:
-        text = r.get("text", "")
-        if r.get("kind") == "date" and any(c.isalpha() for c in text):
+    for text, _ in dates:
+        if any(c.isalpha() for c in text):
             if text.lstrip("the ")[:1].isdigit():
                 dmy += 1
             else:
@@ -111,63 +130,67 @@ def date_order(article_raw: Sequence[RawExpr]) -> str:
     return "dmy" if dmy > mdy else "mdy"
 
 
-def _resolve_date(raw: RawExpr, anchor: dt.date | None, order: str) -> Resolved:
-    month, day = raw["month"], raw["day"]
-    if raw.get("order") == "ambiguous" and order == "dmy":
+def _resolve_date(raw: RawExpr, d: Date, anchor: dt.date | None, order: str) -> Resolved:
+    month, day = d.month, d.day
+    if d.order == "ambiguous" and order == "dmy":
         month, day = day, month
-    if raw.get("year") is not None:
-        return "day", (d := dt.date(raw["year"], month, day)), d
+    if d.year is not None:
+        return "day", (found := dt.date(d.year, month, day)), found
     if anchor is None:
         return VAGUE
-    found = nearest_year(month, day, anchor, bool(raw.get("future_cue")), bool(raw.get("ended")))
-    return ("day", found, found) if found else VAGUE
+    near = nearest_year(month, day, anchor, raw.future_cue, d.ended)
+    return ("day", near, near) if near else VAGUE
 
 
-def _resolve_range(raw: RawExpr, anchor: dt.date | None) -> Resolved:
-    a, b, unit = raw["from"], raw["to"], raw["unit"]
-    if unit == "year":
-        return "year", dt.date(a["year"], 1, 1), dt.date(b["year"], 12, 31)
-    end_year = b.get("year")
-    if unit == "month":
-        if end_year is None:
-            if anchor is None:
-                return VAGUE
-            end_year = _nearest_month(b["month"], anchor, raw)
-        start_year = a.get("year") or (end_year if a["month"] <= b["month"] else end_year - 1)
-        first = dt.date(start_year, a["month"], 1)
-        return "month", first, _month_last(dt.date(end_year, b["month"], 1))
+def _resolve_year_range(r: YearRange) -> Resolved:
+    return "year", dt.date(r.first, 1, 1), dt.date(r.last, 12, 31)
+
+
+def _resolve_month_range(raw: RawExpr, r: MonthRange, anchor: dt.date | None) -> Resolved:
+    a, b = r.first, r.last
+    end_year = b.year
     if end_year is None:
         if anchor is None:
             return VAGUE
-        last = nearest_year(b["month"], b["day"], anchor, bool(raw.get("future_cue")))
+        end_year = _nearest_month(b.month, anchor, raw, None)
+    start_year = a.year or (end_year if a.month <= b.month else end_year - 1)
+    first = dt.date(start_year, a.month, 1)
+    return "month", first, _month_last(dt.date(end_year, b.month, 1))
+
+
+def _resolve_day_range(raw: RawExpr, r: DayRange, anchor: dt.date | None) -> Resolved:
+    a, b = r.first, r.last
+    if b.year is None:
+        if anchor is None:
+            return VAGUE
+        last = nearest_year(b.month, b.day, anchor, raw.future_cue)
         if last is None:
             return VAGUE
     else:
-        last = dt.date(end_year, b["month"], b["day"])
-    first = dt.date(a.get("year") or last.year, a["month"], a["day"])
-    if first > last and a.get("year") is None:
+        last = dt.date(b.year, b.month, b.day)
+    first = dt.date(a.year or last.year, a.month, a.day)
+    if first > last and a.year is None:
         first = first - relativedelta(years=1)
     return "days", first, last
 
 
-def _resolve_weekday(raw: RawExpr, anchor: dt.date) -> Resolved:
+def _resolve_weekday(raw: RawExpr, w: Weekday, anchor: dt.date) -> Resolved:
     """Most recent such weekday on or before the anchor, unless context points ahead."""
-    rd = RD_WEEKDAYS[raw["weekday"]]
-    direction = raw.get("direction")
-    if direction == "future":
+    rd = RD_WEEKDAYS[w.weekday]
+    if w.direction == "future":
         d = anchor + relativedelta(days=1, weekday=rd(+1))
-    elif direction == "past":
+    elif w.direction == "past":
         d = anchor - relativedelta(days=1) + relativedelta(weekday=rd(-1))
-    elif raw.get("future_cue"):
+    elif raw.future_cue:
         d = anchor + relativedelta(weekday=rd(+1))
     else:
         d = anchor + relativedelta(weekday=rd(-1))
     # "Tuesday evening" is a time of day: it sorts within its day
-    return ("time" if raw.get("part") else "day"), d, d
+    return ("time" if w.part else "day"), d, d
 
 
-def _resolve_relative(raw: RawExpr, anchor: dt.date) -> Resolved:
-    unit, offset = raw["unit"], int(raw["offset"])
+def _resolve_relative(raw: RawExpr, r: Relative, anchor: dt.date) -> Resolved:
+    unit, offset = r.unit, r.offset
     if unit == "day":
         d = anchor + relativedelta(days=offset)
         return "day", d, d
@@ -175,7 +198,7 @@ def _resolve_relative(raw: RawExpr, anchor: dt.date) -> Resolved:
         monday = anchor + relativedelta(weeks=offset, weekday=RD_WEEKDAYS[0](-1))
         return "week", monday, monday + relativedelta(days=6)
     if unit == "weekend":
-        return _resolve_weekend(offset, bool(raw.get("future_cue")), anchor)
+        return _resolve_weekend(offset, raw.future_cue, anchor)
     if unit == "month":
         first = anchor + relativedelta(months=offset, day=1)
         return "month", first, _month_last(first)
@@ -196,33 +219,32 @@ def _resolve_weekend(offset: int, future: bool, anchor: dt.date) -> Resolved:
     return "days", start, start + relativedelta(days=1)
 
 
-def _period_span(unit: str, year: int, n: int) -> Resolved:
+def _period_span(unit: PeriodUnit, year: int, n: int) -> Resolved:
     months = 3 if unit == "quarter" else 6
     first = dt.date(year, (n - 1) * months + 1, 1)
-    return unit, first, _month_last(first + relativedelta(months=months - 1))  # type: ignore[return-value]
+    return unit, first, _month_last(first + relativedelta(months=months - 1))
 
 
-def _resolve_period(raw: RawExpr, anchor: dt.date | None) -> Resolved:
+def _resolve_period(p: Period, anchor: dt.date | None) -> Resolved:
     """A quarter or half: its number (or the one last named), in the year written or
     the article's; "the latest quarter" is the last one finished before the article."""
-    unit = raw["unit"]
-    size = 3 if unit == "quarter" else 6
-    n = raw.get("n") or raw.get("ctx_n")
-    year = raw.get("year")
+    size = 3 if p.unit == "quarter" else 6
+    n = p.n or p.ctx_n
+    year = p.year
     if year is None and anchor is None:
         return VAGUE
     if n is None:
         if anchor is None:
             return VAGUE
         current = (anchor.month - 1) // size + 1
-        step = 1 if raw.get("rel") == "following" else (0 if raw.get("rel") == "this" else -1)
+        step = 1 if p.rel == "following" else (0 if p.rel == "this" else -1)
         index = anchor.year * (12 // size) + current - 1 + step
         year, n = divmod(index, 12 // size)
         n += 1
     elif year is None:
         assert anchor is not None
         year = anchor.year
-    return _period_span(unit, int(year) + int(raw.get("shift") or 0), int(n))
+    return _period_span(p.unit, year + p.shift, n)
 
 
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
@@ -233,25 +255,75 @@ def _season_span(code: str, year: int) -> tuple[dt.date, dt.date]:
     return first, _month_last(first + relativedelta(months=2))
 
 
-def _resolve_season(raw: RawExpr, anchor: dt.date | None) -> Resolved:
+def _resolve_season(raw: RawExpr, s: Season, anchor: dt.date | None) -> Resolved:
     """Meteorological seasons (TimeML's): winter Y runs from 1 December Y to February."""
-    code = raw["season"]
-    if raw.get("year") is not None:
-        first, last = _season_span(code, int(raw["year"]))
+    if s.year is not None:
+        first, last = _season_span(s.season, s.year)
         return "season", first, last
     if anchor is None:
         return VAGUE
-    spans = [_season_span(code, y) for y in range(anchor.year - 2, anchor.year + 2)]
-    direction = raw.get("direction")
-    if direction == "past":
-        first, last = max((s for s in spans if s[1] < anchor), key=lambda s: s[0])
-    elif direction == "future" or (direction is None and raw.get("future_cue")):
-        first, last = min((s for s in spans if s[0] > anchor), key=lambda s: s[0])
+    spans = [_season_span(s.season, y) for y in range(anchor.year - 2, anchor.year + 2)]
+    if s.direction == "past":
+        first, last = max((x for x in spans if x[1] < anchor), key=lambda x: x[0])
+    elif s.direction == "future" or (s.direction is None and raw.future_cue):
+        first, last = min((x for x in spans if x[0] > anchor), key=lambda x: x[0])
     else:
-        containing = [s for s in spans if s[0] <= anchor <= s[1]]
-        same_year = [s for s in spans if s[0].year == anchor.year]
+        containing = [x for x in spans if x[0] <= anchor <= x[1]]
+        same_year = [x for x in spans if x[0].year == anchor.year]
         first, last = (containing or same_year)[0]
     return "season", first, last
+
+
+def _resolve_month(raw: RawExpr, m: Month, anchor: dt.date | None) -> Resolved:
+    if m.year is not None:
+        return _month_span(m.year, m.month)
+    if anchor is None:
+        return VAGUE
+    if m.year_shift is not None:
+        return _month_span(anchor.year + m.year_shift, m.month)
+    return _month_span(_nearest_month(m.month, anchor, raw, m.direction), m.month)
+
+
+def _on_anchor(granularity: Granularity, anchor: dt.date | None) -> Resolved:
+    return VAGUE if anchor is None else (granularity, anchor, anchor)
+
+
+def _meaning(raw: RawExpr, anchor: dt.date | None, order: str) -> Resolved:
+    """The calendar meaning of the expression's record, whatever its kind."""
+    match raw.meaning:
+        case Date() as d:
+            return _resolve_date(raw, d, anchor, order)
+        case YearRange() as r:
+            return _resolve_year_range(r)
+        case MonthRange() as r:
+            return _resolve_month_range(raw, r, anchor)
+        case DayRange() as r:
+            return _resolve_day_range(raw, r, anchor)
+        case Year(year=year):
+            return _year_span(year)
+        case Month() as m:
+            return _resolve_month(raw, m, anchor)
+        case Weekday() as w:
+            return VAGUE if anchor is None else _resolve_weekday(raw, w, anchor)
+        case Relative() as r:
+            return VAGUE if anchor is None else _resolve_relative(raw, r, anchor)
+        case YearEnd():
+            last = None if anchor is None else dt.date(anchor.year, 12, 31)
+            return VAGUE if last is None else ("day", last, last)
+        case Period() as p:
+            return _resolve_period(p, anchor)
+        case Present():
+            return _on_anchor("day", anchor)
+        case ClockTime():
+            return _on_anchor("time", anchor)
+        case Season() as s:
+            return _resolve_season(raw, s, anchor)
+        case Decade(first=first):
+            return "decade", dt.date(first, 1, 1), dt.date(first + 9, 12, 31)
+        case Century(first=first):
+            return "century", dt.date(first or 1, 1, 1), dt.date(first + 99, 12, 31)
+        case Vague():
+            return VAGUE
 
 
 def resolve_raw(raw: RawExpr, anchor: dt.date | None, order: str = "mdy") -> Resolved:
@@ -260,48 +332,8 @@ def resolve_raw(raw: RawExpr, anchor: dt.date | None, order: str = "mdy") -> Res
     Expressions that need the article date become "vague" when it is unknown.
     "since X" becomes "open": X's first day onward.
     """
-    kind = raw.get("kind")
-    resolved: Resolved
-    if kind == "date":
-        resolved = _resolve_date(raw, anchor, order)
-    elif kind == "range":
-        resolved = _resolve_range(raw, anchor)
-    elif kind == "year":
-        resolved = _year_span(int(raw["year"]))
-    elif kind == "month":
-        if raw.get("year") is not None:
-            resolved = _month_span(int(raw["year"]), int(raw["month"]))
-        elif anchor is None:
-            resolved = VAGUE
-        elif raw.get("year_shift") is not None:
-            resolved = _month_span(anchor.year + int(raw["year_shift"]), int(raw["month"]))
-        else:
-            resolved = _month_span(
-                _nearest_month(int(raw["month"]), anchor, raw), int(raw["month"])
-            )
-    elif kind == "weekday":
-        resolved = VAGUE if anchor is None else _resolve_weekday(raw, anchor)
-    elif kind == "relative":
-        resolved = VAGUE if anchor is None else _resolve_relative(raw, anchor)
-    elif kind == "year_end":
-        resolved = (
-            VAGUE
-            if anchor is None
-            else ("day", dt.date(anchor.year, 12, 31), dt.date(anchor.year, 12, 31))
-        )
-    elif kind == "period":
-        resolved = _resolve_period(raw, anchor)
-    elif kind in ("present", "time"):
-        resolved = VAGUE if anchor is None else (kind if kind == "time" else "day", anchor, anchor)
-    elif kind == "season":
-        resolved = _resolve_season(raw, anchor)
-    elif kind == "decade":
-        resolved = "decade", dt.date(raw["first"], 1, 1), dt.date(raw["first"] + 9, 12, 31)
-    elif kind == "century":
-        resolved = "century", dt.date(raw["first"] or 1, 1, 1), dt.date(raw["first"] + 99, 12, 31)
-    else:
-        resolved = VAGUE
-    if raw.get("open") and resolved[1] is not None:
+    resolved = _meaning(raw, anchor, order)
+    if raw.open and resolved[1] is not None:
         return "open", resolved[1], None
     return resolved
 
@@ -320,13 +352,14 @@ def resolve_all(raw: Sequence[RawExpr], anchor: dt.date | None, order: str) -> l
     out: list[Resolved] = []
     base: tuple[int, dt.date] | None = None  # where the last dated expression ends, its day
     for r in raw:
-        after_event = base is not None and r["start"] - base[0] < EVENT_REACH
-        if r.get("reference") == "event" and base is not None and after_event:
-            resolved = _resolve_relative(r, base[1])
+        after_event = base is not None and r.start - base[0] < EVENT_REACH
+        m = r.meaning
+        if isinstance(m, Relative) and m.from_event and base is not None and after_event:
+            resolved = _resolve_relative(r, m, base[1])
         else:
             resolved = resolve_raw(r, anchor, order)
-        if resolved[0] in _EVENT_BASES and resolved[1] is not None and not r.get("open"):
-            base = (r["end"], resolved[1])
+        if resolved[0] in _EVENT_BASES and resolved[1] is not None and not r.open:
+            base = (r.end, resolved[1])
         out.append(resolved)
     return out
 
@@ -336,7 +369,7 @@ def resolve_expressions(
 ) -> list[TimeExpression]:
     """Normalise an article's expressions against its anchor, with their sentence/clause."""
     order = date_order(raw)
-    contexts = context_spans(article.text, [(r["start"], r["end"]) for r in raw])
+    contexts = context_spans(article.text, [(r.start, r.end) for r in raw])
     out = []
     resolved = resolve_all(raw, anchor.date, order)
     for r, (c_start, c_end), (granularity, first, last) in zip(
@@ -345,9 +378,9 @@ def resolve_expressions(
         out.append(
             TimeExpression(
                 article.id,
-                r["start"],
-                r["end"],
-                r["text"],
+                r.start,
+                r.end,
+                r.text,
                 granularity,
                 first,
                 last,

@@ -15,8 +15,9 @@ from index.text.temporal import extract_raw
 from index.text.temporal_record import Expression, Month, Period, RawExpr
 from index.timeline.build import build_timeline
 from index.timeline.output import filter_timeline, timeline_to_json
-from index.timeline.resolve import nearest_year, resolve_expressions, resolve_raw
+from index.timeline.resolve import resolve_expressions, resolve_raw
 from index.timeline.sentences import sentence_spans
+from index.timeline.spans import nearest_year
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)

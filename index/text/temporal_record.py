@@ -29,7 +29,7 @@ class Groups(dict[str, "str | None"]):
 
 @dataclass(frozen=True, slots=True)
 class Date:
-    """ "23 December", "Tuesday, 23 December 2025", "2025-12-23", "12/23/2025"."""
+    """ "14 March", "Friday, 14 March 2031", "2031-03-14", "3/14/2031"."""
 
     kind: ClassVar[str] = "date"
     day: int

@@ -25,8 +25,9 @@ from index.text.temporal_record import (
     YearRange,
 )
 from index.timeline.anchors import capitalised_names, content_terms
-from index.timeline.resolve import VAGUE, date_order, resolve_all
+from index.timeline.resolve import date_order, resolve_all
 from index.timeline.sentences import context_spans
+from index.timeline.spans import VAGUE
 
 _EXPLICIT = (Date, DayRange, MonthRange, YearRange, Year, Month)
 """The kinds that state their calendar date: an event they state is stated plainly."""

@@ -179,18 +179,6 @@ def _within(value: object, low: int, high: int) -> int:
     return number
 
 
-def _month_number(value: object) -> int:
-    return _within(value, 1, 12)
-
-
-def _day_number(value: object) -> int:
-    return _within(value, 1, 31)
-
-
-def _weekday_number(value: object) -> int:
-    return _within(value, 0, 6)
-
-
 _DIRECTIONS = frozenset(get_args(Direction))
 _ORDERS = frozenset(get_args(DateOrder))
 _PERIOD_UNITS = frozenset(get_args(PeriodUnit))
@@ -210,10 +198,10 @@ def _direction(d: Fields) -> Direction | None:
 def _date(d: Fields) -> Date:
     weekday = d.get("weekday")
     return Date(
-        _day_number(d["day"]),
-        _month_number(d["month"]),
+        _within(d["day"], 1, 31),
+        _within(d["month"], 1, 12),
         _opt_int(d.get("year")),
-        None if weekday is None else _weekday_number(weekday),
+        None if weekday is None else _within(weekday, 0, 6),
         cast(DateOrder | None, _one_of(d.get("order"), _ORDERS)),
         bool(d.get("ended")),
     )
@@ -223,21 +211,21 @@ def _range(d: Fields) -> DayRange | MonthRange | YearRange:
     a, b, unit = d["from"], d["to"], d["unit"]
     if unit == "year":
         return YearRange(_int(a["year"]), _int(b["year"]))
-    first = MonthPoint(_opt_int(a.get("year")), _month_number(a["month"]))
-    last = MonthPoint(_opt_int(b.get("year")), _month_number(b["month"]))
+    first = MonthPoint(_opt_int(a.get("year")), _within(a["month"], 1, 12))
+    last = MonthPoint(_opt_int(b.get("year")), _within(b["month"], 1, 12))
     if unit == "month":
         return MonthRange(first, last)
     if unit != "day":
         raise ValueError(f"unknown range unit {unit!r}")
     return DayRange(
-        DayPoint(first.year, first.month, _day_number(a["day"])),
-        DayPoint(last.year, last.month, _day_number(b["day"])),
+        DayPoint(first.year, first.month, _within(a["day"], 1, 31)),
+        DayPoint(last.year, last.month, _within(b["day"], 1, 31)),
     )
 
 
 def _month(d: Fields) -> Month:
     return Month(
-        _month_number(d["month"]),
+        _within(d["month"], 1, 12),
         _opt_int(d.get("year")),
         _opt_str(d.get("mod")),
         _opt_int(d.get("year_shift")),
@@ -247,7 +235,7 @@ def _month(d: Fields) -> Month:
 
 def _weekday(d: Fields) -> Weekday:
     return Weekday(
-        _weekday_number(d["weekday"]),
+        _within(d["weekday"], 0, 6),
         _direction(d),
         _opt_str(d.get("part")),
         _opt_str(d.get("mod")),

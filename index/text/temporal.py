@@ -1,9 +1,10 @@
 """Find time expressions in article text and parse them into an unresolved form.
 
 `extract_raw` runs once per article at index time and its output is cached as
-JSON, so it must not depend on the article's date: every expression is parsed
-into plain fields (day, month, year, weekday, relative unit/offset, range ends,
-qualifiers) and resolution against a date happens later, in `index.timeline.resolve`.
+JSON (`index.text.temporal_json`), so it must not depend on the article's date: every
+expression is parsed into a record of its kind (`index.text.temporal_record`: day,
+month, year, weekday, relative unit/offset, range ends, qualifiers) and resolution
+against a date happens later, in `index.timeline.resolve`.
 
 The tagger is a handful of precompiled regular expressions whose candidate
 matches are reconciled longest-first.  Matching is deliberately conservative:

@@ -163,4 +163,4 @@ def test_fixture_follow_up_borrows_the_dated_report() -> None:
 def test_clues_ignore_future_weekdays_and_keep_past_years() -> None:
     clues = clues_of(extract_raw("Formed in 2023, it meets next Friday and since 2012 on 5 May."))
     assert clues.weekdays == () and clues.past_year == 2023
-    assert [d["text"] for d in clues.day_months] == ["5 May"]
+    assert [d.text for d in clues.day_months] == ["5 May"]

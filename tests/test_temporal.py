@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from index.corpus.articles import load_folder
 from index.text.temporal import body_start, extract_raw
+from index.text.temporal_json import decode_expressions, encode_expressions
+from index.text.temporal_record import Date, Period, Weekday
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = sorted((ROOT / "tests" / "gold").glob("*.json"))
@@ -32,7 +34,7 @@ def _article_text(gold: dict) -> str:
 def test_spans_match_gold_exactly(gold_path: Path) -> None:
     gold = _gold(gold_path)
     text = _article_text(gold)
-    got = [(r["start"], r["end"], r["text"]) for r in extract_raw(text)]
+    got = [(r.start, r.end, r.text) for r in extract_raw(text)]
     want = [(g["start"], g["end"], g["text"]) for g in gold["expressions"]]
     assert got == want
     for start, end, expr in got:
@@ -45,12 +47,13 @@ def test_bundled_gold_files_cover_all_bundled_articles() -> None:
         assert article.stem in stems
 
 
-def test_raw_is_json_safe_and_date_free() -> None:
+def test_raw_is_stored_as_json_and_date_free() -> None:
     text = "On Tuesday, 23 December, leaders met; the alliance formed in 2023 and since 2012 ..."
     raw = extract_raw(text)
-    assert json.loads(json.dumps(raw)) == raw
-    assert all(set(r) >= {"start", "end", "text", "kind"} for r in raw)
-    assert raw[0]["kind"] == "date" and raw[0]["weekday"] == 1 and raw[0]["year"] is None
+    assert decode_expressions(encode_expressions(raw)) == raw
+    stored = json.loads(encode_expressions(raw))
+    assert all(set(r) >= {"start", "end", "text", "kind"} for r in stored)
+    assert raw[0].meaning == Date(23, 12, None, 1)
 
 
 @pytest.mark.parametrize(
@@ -95,29 +98,28 @@ def test_no_false_positives(text: str) -> None:
 )
 def test_formats(text: str, expr: str, kind: str) -> None:
     raw = extract_raw(text)
-    assert [(r["text"], r["kind"]) for r in raw] == [(expr, kind)]
-    assert text[raw[0]["start"] : raw[0]["end"]] == expr
+    assert [(r.text, r.kind) for r in raw] == [(expr, kind)]
+    assert text[raw[0].start : raw[0].end] == expr
 
 
 def test_since_marks_open_and_weekday_direction() -> None:
     raw = {
-        r["text"]: r
-        for r in extract_raw("Since 2012 it grew. We meet next Friday, not last Monday.")
+        r.text: r for r in extract_raw("Since 2012 it grew. We meet next Friday, not last Monday.")
     }
-    assert raw["Since 2012"]["open"] is True
-    assert raw["next Friday"]["direction"] == "future"
-    assert raw["last Monday"]["direction"] == "past"
+    assert raw["Since 2012"].open is True
+    assert raw["next Friday"].meaning == Weekday(4, "future", None, None)
+    assert raw["last Monday"].meaning == Weekday(0, "past", None, None)
 
 
 def test_ambiguous_numeric_date_keeps_both_readings() -> None:
     (raw,) = extract_raw("Signed on 03/04/2025.")
-    assert raw["order"] == "ambiguous"
+    assert raw.meaning == Date(4, 3, 2025, None, "ambiguous")
 
 
 def test_front_matter_is_not_tagged() -> None:
     text = "---\ndate: 2024-06-14\nsource: x\n---\nIt opened in 2020.\n"
     assert body_start(text) == text.index("It opened")
-    assert [r["text"] for r in extract_raw(text)] == ["2020"]
+    assert [r.text for r in extract_raw(text)] == ["2020"]
 
 
 @pytest.mark.parametrize(
@@ -139,15 +141,15 @@ def test_front_matter_the_corpus_reads_is_never_tagged(block: str) -> None:
     article = parse_article(text, "a.md", "md")
     assert str(article.date) == "2024-06-14"
     assert [p.text for p in article.paragraphs] == ["It opened in 2020."]
-    assert [r["text"] for r in extract_raw(text)] == ["2020"]
+    assert [r.text for r in extract_raw(text)] == ["2020"]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_extract_raw_never_raises_and_offsets_in_bounds(text: str) -> None:
     for r in extract_raw(text):
-        assert 0 <= r["start"] < r["end"] <= len(text)
-        assert text[r["start"] : r["end"]] == r["text"]
+        assert 0 <= r.start < r.end <= len(text)
+        assert text[r.start : r.end] == r.text
 
 
 _DATEISH = st.lists(
@@ -195,11 +197,10 @@ _DATEISH = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(_DATEISH)
 def test_extract_raw_on_date_like_noise(text: str) -> None:
-    spans = [(r["start"], r["end"]) for r in extract_raw(text)]
+    spans = [(r.start, r.end) for r in extract_raw(text)]
     assert spans == sorted(spans)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
     assert all(0 <= s < e <= len(text) for s, e in spans)
-
 
 
 @pytest.mark.parametrize(
@@ -218,7 +219,7 @@ def test_extract_raw_on_date_like_noise(text: str) -> None:
     ],
 )
 def test_new_formats(text: str, expr: str, kind: str) -> None:
-    assert [(r["text"], r["kind"]) for r in extract_raw(text)] == [(expr, kind)]
+    assert [(r.text, r.kind) for r in extract_raw(text)] == [(expr, kind)]
 
 
 @pytest.mark.parametrize(
@@ -238,8 +239,8 @@ def test_unnumbered_quarter_takes_the_last_one_named() -> None:
     raw = extract_raw(
         "Third-quarter profit rose from $3 a year earlier. In the quarter, sales fell."
     )
-    assert [(r["text"], r.get("ctx_n"), r.get("shift")) for r in raw] == [
-        ("Third-quarter", None, 0),
-        ("a year earlier", 3, -1),
-        ("the quarter", 3, 0),
+    assert [(r.text, r.meaning) for r in raw] == [
+        ("Third-quarter", Period("quarter", 3, None, 0, None)),
+        ("a year earlier", Period("quarter", None, None, -1, None, ctx_n=3)),
+        ("the quarter", Period("quarter", None, None, 0, None, ctx_n=3)),
     ]

@@ -12,10 +12,12 @@ from index.corpus.articles import load_folder
 from index.corpus.parsing import parse_article
 from index.models import Article, DateAnchor, Timeline
 from index.text.temporal import extract_raw
+from index.text.temporal_record import Expression, Month, Period, RawExpr
 from index.timeline.build import build_timeline
 from index.timeline.output import filter_timeline, timeline_to_json
-from index.timeline.resolve import nearest_year, resolve_expressions, resolve_raw
+from index.timeline.resolve import resolve_expressions, resolve_raw
 from index.timeline.sentences import sentence_spans
+from index.timeline.spans import nearest_year
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)
@@ -270,13 +272,13 @@ def test_a_year_earlier_follows_the_period_last_compared() -> None:
         "For the nine months, profit was $12 million, against $10 million a year earlier."
     )
     raws = extract_raw(text)
-    got = {r["text"]: r for r in raws}
-    assert [r["text"] for r in raws] == ["the second quarter", "a year earlier", "a year earlier"]
+    got = {r.text: r for r in raws}
+    assert [r.text for r in raws] == ["the second quarter", "a year earlier", "a year earlier"]
     anchor = D(2025, 8, 1)
     quarter, nine_months = (resolve_raw(r, anchor) for r in raws[1:])
     assert quarter == ("quarter", D(2024, 4, 1), D(2024, 6, 30))
     assert nine_months == ("year", D(2024, 1, 1), D(2024, 12, 31))
-    assert got["the second quarter"]["n"] == 2
+    assert got["the second quarter"].meaning == Period("quarter", 2, None, 0, None)
 
 
 def test_sentence_splitting_keeps_abbreviations_and_initials() -> None:
@@ -303,7 +305,7 @@ def test_generated_corpus_of_2000_articles_builds_a_consistent_timeline(tmp_path
     timeline = build_timeline(articles, raw, TODAY)
     assert len(articles) == 2000 and len(timeline.anchors) == 2000
     cited = [(s.article_id, s.start) for e in timeline.events for s in e.sources]
-    expected = [(a.id, r["start"]) for a in articles for r in raw[a.id]]
+    expected = [(a.id, r.start) for a in articles for r in raw[a.id]]
     assert sorted(cited) == sorted(expected)  # each expression in exactly one event
     assert len(timeline.events) < len(expected)  # some statements merged...
     assert any(len({s.article_id for s in e.sources}) > 1 for e in timeline.events)  # ...across
@@ -343,13 +345,15 @@ def test_a_bare_month_in_a_past_clause_is_the_one_before() -> None:
     from index.timeline.resolve import resolve_raw
 
     november = dt.date(1989, 11, 2)
+
     # "stepped down in March", written in November: that March, not the next one
-    assert resolve_raw({"kind": "month", "month": 3, "past_cue": True}, november)[1:] == (
+    def march(future: bool = False, past: bool = False) -> RawExpr:
+        return Expression(0, 5, "March", Month(3, None, None), False, future, past)
+
+    assert resolve_raw(march(past=True), november)[1:] == (
         dt.date(1989, 3, 1),
         dt.date(1989, 3, 31),
     )
     # with no tense to go by, the nearest March is still the next one
-    assert resolve_raw({"kind": "month", "month": 3}, november)[1] == dt.date(1990, 3, 1)
-    assert resolve_raw({"kind": "month", "month": 3, "future_cue": True}, november)[1] == (
-        dt.date(1990, 3, 1)
-    )
+    assert resolve_raw(march(), november)[1] == dt.date(1990, 3, 1)
+    assert resolve_raw(march(future=True), november)[1] == (dt.date(1990, 3, 1))

@@ -16,10 +16,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from index.models import Article, DateAnchor, SearchResult, UpdateReport
 from index.store.manifest import ManifestRecord
+from index.text.temporal_record import RawExpr
 
 ProgressCallback = Callable[[int, int, str], None]
 """progress(done, total, message): called from the thread doing the work."""
@@ -117,7 +118,7 @@ class PassageIndex(Protocol):
 
     def searcher(self) -> PassageSearch: ...
 
-    def raw_expressions(self, article_id: str) -> list[dict[str, Any]]:
+    def raw_expressions(self, article_id: str) -> list[RawExpr]:
         """The article's time expressions as extracted at indexing time."""
         ...
 

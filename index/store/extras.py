@@ -4,13 +4,13 @@ yet written to the sidecar (written with the manifest, the commit point)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from index.store.sidecar import ArticleExtras, SidecarStore
+from index.text.temporal_json import decode_expressions
+from index.text.temporal_record import RawExpr
 from index.text.variants import variant_groups
 
 STREAMED_ROWS = 500
@@ -87,12 +87,11 @@ class ExtrasStore:
     def close(self) -> None:
         self.sidecar.close()
 
-    def expressions(self, article_id: str) -> list[dict[str, Any]] | None:
+    def expressions(self, article_id: str) -> list[RawExpr] | None:
         """The stored time expressions; None when the row is missing or unreadable."""
         pending = self.pending.changed.get(article_id)
         if pending is not None:
-            found: list[dict[str, Any]] = json.loads(pending.expressions)
-            return found
+            return decode_expressions(pending.expressions)
         return self.sidecar.expressions(article_id)
 
     def proper_nouns(self, article_id: str) -> dict[str, int]:

@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from index.corpus.articles import parse_file
 from index.corpus.files import SkippedFile, printable_name
@@ -20,6 +19,7 @@ from index.corpus.places import proper_noun_counts
 from index.models import Article
 from index.store.manifest import ManifestRecord
 from index.store.sidecar import ArticleExtras
+from index.text.temporal_json import encode_expressions
 from index.text.words import folded_words
 
 _NAME_PAIR = re.compile(r"\b([A-Z][\w'’]*|al|el|ad|ag)[-\s]([A-Z][\w'’]+)")
@@ -125,10 +125,6 @@ def extras_from_articles(
 def vocabulary_words(article: Article) -> list[str]:
     """Distinct real words of the title and story, folded as the index folds them."""
     return folded_words(" ".join([article.title, *(p.text for p in article.paragraphs)]))
-
-
-def encode_expressions(raw: list[Any]) -> str:
-    return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
 
 
 def sorted_name_pairs(text: str) -> list[tuple[str, str]]:

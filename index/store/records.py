@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
-from typing import Any, cast
+from typing import cast
 
 from index.corpus.articles import parse_file
 from index.corpus.folders import Folders
@@ -16,6 +16,7 @@ from index.models import Article, PlaceSource
 from index.store.extras import ExtrasStore
 from index.store.manifest import ManifestRecord
 from index.store.sidecar import Vocabulary
+from index.text.temporal_record import RawExpr
 
 
 def find_record(records: Mapping[str, ManifestRecord], article_id: str) -> ManifestRecord:
@@ -91,7 +92,7 @@ class RecordReader:
         self._require_open()
         return self._extras.sidecar.vocabulary()
 
-    def raw_expressions(self, article_id: str) -> list[dict[str, Any]]:
+    def raw_expressions(self, article_id: str) -> list[RawExpr]:
         """Read on demand. When the stored row is missing or unreadable (a manifest save
         that failed, a damaged file), they are extracted again from the article."""
         from index.text.temporal import extract_raw
@@ -102,7 +103,7 @@ class RecordReader:
             return found
         try:
             article = read_article(self.folders, record)
-            return cast(list[dict[str, Any]], extract_raw(article.text))
+            return extract_raw(article.text)
         except Exception:
             return []
 

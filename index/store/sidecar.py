@@ -27,11 +27,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
+from index.text.temporal_json import decode_expressions
+from index.text.temporal_record import RawExpr
 from index.text.words import fold
-
-RawExpressions = list[dict[str, Any]]
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS expressions (id TEXT PRIMARY KEY, raw TEXT NOT NULL)",
@@ -43,10 +42,6 @@ _SCHEMA = (
 )
 VARIANT_GROUPS = "variant_groups"
 """The `derived` row holding the name variant groups, as a JSON list of lists."""
-
-
-def _well_formed(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
 
 
 @dataclass(slots=True)
@@ -177,9 +172,10 @@ class SidecarStore:
             return None
         return int(counts.pop()) if len(counts) == 1 else None
 
-    def expressions(self, article_id: str) -> RawExpressions | None:
+    def expressions(self, article_id: str) -> list[RawExpr] | None:
         """The article's expressions; None when missing or unreadable (the caller
-        extracts them again from the article)."""
+        extracts them again from the article). One of a kind this version does not
+        know is left out (`index.text.temporal_json`)."""
         try:
             with self._lock:
                 row = (
@@ -187,10 +183,9 @@ class SidecarStore:
                     .execute("SELECT raw FROM expressions WHERE id = ?", (article_id,))
                     .fetchone()
                 )
-            value = json.loads(row[0]) if row else None
-        except (sqlite3.Error, ValueError):
+        except sqlite3.Error:
             return None
-        return value if _well_formed(value) else None
+        return decode_expressions(row[0]) if row else None
 
     def proper_nouns(self, article_id: str) -> dict[str, int]:
         rows = self._rows("SELECT proper_nouns FROM article_names WHERE id = ?", (article_id,))

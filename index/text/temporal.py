@@ -1,9 +1,10 @@
 """Find time expressions in article text and parse them into an unresolved form.
 
 `extract_raw` runs once per article at index time and its output is cached as
-JSON, so it must not depend on the article's date: every expression is parsed
-into plain fields (day, month, year, weekday, relative unit/offset, range ends,
-qualifiers) and resolution against a date happens later, in `index.timeline.resolve`.
+JSON (`index.text.temporal_json`), so it must not depend on the article's date: every
+expression is parsed into a record of its kind (`index.text.temporal_record`: day,
+month, year, weekday, relative unit/offset, range ends, qualifiers) and resolution
+against a date happens later, in `index.timeline.resolve`.
 
 The tagger is a handful of precompiled regular expressions whose candidate
 matches are reconciled longest-first.  Matching is deliberately conservative:
@@ -23,10 +24,23 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from index.corpus.frontmatter import parse_front_matter
-from index.text.temporal_record import Groups, RawExpr
+from index.text.temporal_record import (
+    Date,
+    DayRange,
+    Expression,
+    Groups,
+    Meaning,
+    MonthRange,
+    Period,
+    RawExpr,
+    Relative,
+    Year,
+    YearRange,
+)
 from index.text.temporal_rules import (
     ASCII_LOWER,
     C_WEEKDAY,
@@ -147,7 +161,7 @@ def _ascii_lower(text: str) -> str:
     return lower if len(lower) == len(text) else text.translate(ASCII_LOWER)
 
 
-def _candidates(text: str) -> Iterator[tuple[int, int, int, RawExpr]]:
+def _candidates(text: str) -> Iterator[tuple[int, int, int, Meaning]]:
     pos = body_start(text)
     lower = _ascii_lower(text)
     cache: dict[re.Pattern[str], list[int]] = {}
@@ -178,11 +192,11 @@ def _weekday_context_ok(text: str, start: int, groups: Groups) -> bool:
     return True
 
 
-def _select(cands: list[tuple[int, int, int, RawExpr]]) -> list[tuple[int, int, RawExpr]]:
+def _select(cands: list[tuple[int, int, int, Meaning]]) -> list[tuple[int, int, Meaning]]:
     """Keep the longest (then most specific) candidates that do not overlap."""
     cands.sort(key=lambda c: (-(c[1] - c[0]), -c[2], c[0]))
     taken: list[tuple[int, int]] = []  # sorted, non-overlapping
-    chosen: list[tuple[int, int, RawExpr]] = []
+    chosen: list[tuple[int, int, Meaning]] = []
     for start, end, _prio, raw in cands:
         i = bisect.bisect_left(taken, (start, end))
         if i > 0 and taken[i - 1][1] > start:
@@ -205,39 +219,41 @@ def _clause_before(text: str, start: int, limit: int = 120) -> str:
     return window[edges[-1].end() :] if edges else window
 
 
-def _cues(text: str, start: int, end: int) -> dict[str, bool]:
-    """Tense cues from the surrounding clause, used to resolve ambiguous directions."""
+def _cues(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """Tense cues (future, past) from the surrounding clause, for ambiguous directions."""
     before = _clause_before(text, start)
     after = text[end : end + 60]
     after = after[: m.start()] if (m := _SENTENCE_EDGE.search(after)) else after
     future = bool(FUTURE_CUE.search(before))
     past = not future and bool(PAST_WORD.search(before[-60:]))
-    return {"future_cue": future, "past_cue": past}
+    return future, past
 
 
 def extract_raw(text: str) -> list[RawExpr]:
-    """Tag every time expression in `text`, unresolved and JSON-safe.
+    """Tag every time expression in `text`, unresolved (no date needed).
 
-    Each dict has "start", "end" (offsets into `text`), "text", "kind" and the
-    kind's fields; "open" marks "since X"; "future_cue"/"past_cue" record the
-    clause's tense for later resolution.
+    Each has its offsets into `text`, its text and its meaning (one record per kind,
+    `index.text.temporal_record`); `open` marks "since X"; `future_cue`/`past_cue`
+    record the clause's tense for later resolution.
     """
     if not text:
         return []
     out: list[RawExpr] = []
-    for start, end, raw in _select(list(_candidates(text))):
-        if raw["kind"] != "range":
+    for start, end, meaning in _select(list(_candidates(text))):
+        since_x = False
+        if not isinstance(meaning, _RANGES):
             since = SINCE_BEFORE.search(text, max(0, start - 12), start)
             if since:
                 start = since.start()
-            if since or text[start:end].lower().startswith("since"):
-                raw["open"] = True
-        raw.update(_cues(text, start, end))
-        if raw["kind"] == "date" and ENDED_BEFORE.search(text, max(0, start - 8), start):
-            raw["ended"] = True  # the end of a period gone ("the year ended Jan. 31")
-        out.append({"start": start, "end": end, "text": text[start:end], **raw})
+            since_x = bool(since) or text[start:end].lower().startswith("since")
+        future, past = _cues(text, start, end)
+        if isinstance(meaning, Date) and ENDED_BEFORE.search(text, max(0, start - 8), start):
+            meaning = replace(meaning, ended=True)  # a period gone ("the year ended Jan. 31")
+        out.append(Expression(start, end, text[start:end], meaning, since_x, future, past))
     return _quarter_context(out, text)
 
+
+_RANGES = (DayRange, MonthRange, YearRange)
 
 QUARTER_REACH = 2000
 """How far (characters) after a named quarter "a year earlier" still means that quarter."""
@@ -256,53 +272,38 @@ def _quarter_context(out: list[RawExpr], text: str) -> list[RawExpr]:
     kept: list[RawExpr] = []
     for r in out:
 
-        def longer(start: int = r["start"], since: int = quarter_end) -> bool:  # when asked
+        def longer(start: int = r.start, since: int = quarter_end) -> bool:  # when asked
             return LONGER_PERIOD.search(text, since, start) is not None
 
-        if r["kind"] == "period" and r["unit"] == "quarter":
-            if r.get("n") is not None:
-                last_n, last_end = r["n"], r["end"]
-            elif last_n is not None and r.get("rel") not in ("latest", "this"):
-                r["ctx_n"] = last_n
-            if r.pop("needs_quarter", False) and (
-                last_n is None or r["start"] - last_end >= QUARTER_REACH or longer()
+        p = r.meaning
+        if isinstance(p, Period) and p.unit == "quarter":
+            if p.n is not None:
+                last_n, last_end = p.n, r.end
+            elif last_n is not None and p.rel not in ("latest", "this"):
+                r = replace(r, meaning=(p := replace(p, ctx_n=last_n)))
+            if p.needs_quarter and (
+                last_n is None or r.start - last_end >= QUARTER_REACH or longer()
             ):
-                if r.get("year") is not None and longer():
-                    r = _as_year(r, {"kind": "year", "year": r["year"], "mod": None})
-                elif r["text"].lower() in ("year-ago", "year-earlier") or longer():
+                if p.year is not None and longer():
+                    r = replace(r, meaning=Year(p.year, None))
+                elif r.text.lower() in ("year-ago", "year-earlier") or longer():
                     # about the year, not a quarter ("year-earlier sales")
-                    r = _as_year(r, {"kind": "relative", "unit": "year", "offset": r["shift"]})
+                    r = replace(r, meaning=Relative("year", p.shift))
                 else:
                     continue
             else:
-                quarter_end = r["end"]
+                if p.needs_quarter:
+                    r = replace(r, meaning=replace(p, needs_quarter=False))
+                quarter_end = r.end
         elif (
             last_n is not None
-            and r["start"] - last_end < QUARTER_REACH
-            and r["kind"] == "relative"
-            and r.get("unit") == "year"
-            and r.get("offset") == -1
-            and r["text"].lower() in {"a year earlier", "a year ago", "the year before"}
+            and r.start - last_end < QUARTER_REACH
+            and isinstance(p, Relative)
+            and p.unit == "year"
+            and p.offset == -1
+            and r.text.lower() in {"a year earlier", "a year ago", "the year before"}
             and not longer()
         ):
-            r = {k: v for k, v in r.items() if k != "reference"}
-            r = {
-                **r,
-                "kind": "period",
-                "unit": "quarter",
-                "n": None,
-                "ctx_n": last_n,
-                "year": None,
-                "shift": -1,
-                "rel": None,
-            }
+            r = replace(r, meaning=Period("quarter", None, None, -1, None, ctx_n=last_n))
         kept.append(r)
     return kept
-
-
-_PERIOD_FIELDS = frozenset({"unit", "n", "year", "shift", "rel", "ctx_n"})
-
-
-def _as_year(r: RawExpr, meaning: RawExpr) -> RawExpr:
-    """A period expression re-read as a year: its place and cues kept, its meaning new."""
-    return {**{k: v for k, v in r.items() if k not in _PERIOD_FIELDS}, **meaning}

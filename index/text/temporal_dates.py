@@ -6,7 +6,23 @@ from __future__ import annotations
 import calendar
 import re
 
-from index.text.temporal_record import Groups, RawExpr
+from index.text.temporal_record import (
+    Date,
+    DateOrder,
+    DayPoint,
+    DayRange,
+    Direction,
+    Groups,
+    Meaning,
+    Month,
+    MonthPoint,
+    MonthRange,
+    Relative,
+    Vague,
+    Weekday,
+    Year,
+    YearRange,
+)
 from index.text.temporal_rules import (
     MONTHS,
     NUMBER_WORDS,
@@ -43,10 +59,10 @@ def two_digit_year(first: int, token: str) -> int:
     return int(token) if len(token) == 4 else first - first % 100 + int(token)
 
 
-# --- candidate builders: regex match -> raw dict (or None to reject) ---------
+# --- candidate builders: regex match -> its meaning (or None to reject) ---------
 
 
-def range_days(m: Groups) -> RawExpr | None:
+def range_days(m: Groups) -> Meaning | None:
     conj = (m.group("conj") or "").lower()
     if conj == "and" and (m.group("pre") or "").lower() != "between":
         return None
@@ -63,31 +79,26 @@ def range_days(m: Groups) -> RawExpr | None:
         return None
     if (m1, d1) >= (m2, d2) and m1 == m2:
         return None
-    return {
-        "kind": "range",
-        "unit": "day",
-        "from": {"year": None, "month": m1, "day": d1},
-        "to": {"year": year, "month": m2, "day": d2},
-    }
+    return DayRange(DayPoint(None, m1, d1), DayPoint(year, m2, d2))
 
 
-def date(m: Groups) -> RawExpr | None:
+def date(m: Groups) -> Meaning | None:
     month, day = month_number(m.group("m")), day_number(m.group("d"))
     year = int(m.group("y")) if m.group("y") else None
     if not valid_day(year, month, day):
         return None
     weekday = WEEKDAYS[m.group("wd").lower()] if m.group("wd") else None
-    return {"kind": "date", "day": day, "month": month, "year": year, "weekday": weekday}
+    return Date(day, month, year, weekday)
 
 
-def iso(m: Groups) -> RawExpr | None:
+def iso(m: Groups) -> Meaning | None:
     year, month, day = int(m.group("y")), int(m.group("m")), int(m.group("d"))
     if not (1 <= month <= 12 and valid_day(year, month, day)):
         return None
-    return {"kind": "date", "day": day, "month": month, "year": year, "weekday": None}
+    return Date(day, month, year, None)
 
 
-def numeric(m: Groups) -> RawExpr | None:
+def numeric(m: Groups) -> Meaning | None:
     """12/23/2025 is month-first, 23/12/2025 day-first; 03/04/2025 stays ambiguous.
 
     The ambiguous reading is settled at resolution time from the article's own
@@ -100,16 +111,9 @@ def numeric(m: Groups) -> RawExpr | None:
         return None
     if m.group("sep") == "." and dmy:
         mdy = False  # dotted numeric dates are day-first by convention
-    order = "ambiguous" if (mdy and dmy and a != b) else ("mdy" if mdy else "dmy")
+    order: DateOrder = "ambiguous" if (mdy and dmy and a != b) else ("mdy" if mdy else "dmy")
     month, day = (a, b) if order != "dmy" else (b, a)
-    return {
-        "kind": "date",
-        "day": day,
-        "month": month,
-        "year": year,
-        "weekday": None,
-        "order": order,
-    }
+    return Date(day, month, year, None, order)
 
 
 def numeric_pair(a: int, b: int, year: int) -> tuple[bool, bool]:
@@ -117,7 +121,7 @@ def numeric_pair(a: int, b: int, year: int) -> tuple[bool, bool]:
     return (1 <= a <= 12 and valid_day(year, a, b)), (1 <= b <= 12 and valid_day(year, b, a))
 
 
-def numeric_range(m: Groups) -> RawExpr | None:
+def numeric_range(m: Groups) -> Meaning | None:
     """Both ends of "from 12/01/2024 to 01/31/2025" share one order: either end decides."""
     conj = m.group("conj").lower()
     if (conj == "and") != (m.group("pre").lower() == "between"):
@@ -131,28 +135,19 @@ def numeric_range(m: Groups) -> RawExpr | None:
     points = []
     for a, b, y in ends:
         month, day = (a, b) if mdy else (b, a)
-        points.append({"year": y, "month": month, "day": day})
-    if (points[0]["year"], points[0]["month"], points[0]["day"]) >= (
-        points[1]["year"],
-        points[1]["month"],
-        points[1]["day"],
-    ):
+        points.append((y, month, day))
+    if points[0] >= points[1]:
         return None
-    return {"kind": "range", "unit": "day", "from": points[0], "to": points[1]}
+    return DayRange(DayPoint(*points[0]), DayPoint(*points[1]))
 
 
-def month_range(m: Groups) -> RawExpr | None:
+def month_range(m: Groups) -> Meaning | None:
     m1, m2 = month_number(m.group("m1")), month_number(m.group("m2"))
     year = int(m.group("y")) if m.group("y") else None
     y1 = int(m.group("y1")) if m.group("y1") else None
     if y1 is None and m1 >= m2 and year is not None:
         y1 = year - 1
-    return {
-        "kind": "range",
-        "unit": "month",
-        "from": {"year": y1, "month": m1, "day": None},
-        "to": {"year": year, "month": m2, "day": None},
-    }
+    return MonthRange(MonthPoint(y1, m1), MonthPoint(year, m2))
 
 
 def spelled_year_number(m: Groups) -> int | None:
@@ -171,41 +166,29 @@ def written_year(m: Groups) -> int | None:
     return int(m.group("y")) if m.group("y") else spelled_year_number(m)
 
 
-def month_year(m: Groups) -> RawExpr | None:
+def month_year(m: Groups) -> Meaning | None:
     year = written_year(m)
     if year is None:
         return None
-    return {
-        "kind": "month",
-        "month": month_number(m.group("m")),
-        "year": year,
-        "mod": norm_mod(m.group("mod")),
-    }
+    return Month(month_number(m.group("m")), year, norm_mod(m.group("mod")))
 
 
-def month_rel_year(m: Groups) -> RawExpr | None:
+def month_rel_year(m: Groups) -> Meaning | None:
     """ "June last year": that month of the year before the article's (resolved later)."""
     shift = {"last": -1, "this": 0, "next": 1}[m.group("rel").lower()]
-    return {
-        "kind": "month",
-        "month": month_number(m.group("m")),
-        "year": None,
-        "year_shift": shift,
-        "mod": norm_mod(m.group("mod")),
-    }
+    return Month(month_number(m.group("m")), None, norm_mod(m.group("mod")), year_shift=shift)
 
 
-def month_ctx(m: Groups) -> RawExpr | None:
-    ctx = (m.group("ctx") or "").lower() or None
-    offset = {"last": -1, "next": 1, "this": 0}.get(ctx or "")
+def month_ctx(m: Groups) -> Meaning | None:
+    direction = _MONTH_DIRECTIONS.get((m.group("ctx") or "").lower())
     mod = norm_mod(m.group("mod")) or PART_MOD.get((m.group("part") or "").lower())
-    raw: RawExpr = {"kind": "month", "month": month_number(m.group("m")), "year": None, "mod": mod}
-    if offset is not None:
-        raw["direction"] = {-1: "past", 1: "future", 0: "this"}[offset]
-    return raw
+    return Month(month_number(m.group("m")), None, mod, direction=direction)
 
 
-def year_range(m: Groups) -> RawExpr | None:
+_MONTH_DIRECTIONS: dict[str, Direction] = {"last": "past", "next": "future", "this": "this"}
+
+
+def year_range(m: Groups) -> Meaning | None:
     conj = (m.group("conj") or "").lower()
     pre = (m.group("pre") or "").lower()
     if conj == "and" and pre != "between":
@@ -214,15 +197,10 @@ def year_range(m: Groups) -> RawExpr | None:
     y2 = two_digit_year(y1, m.group("y2"))
     if not y1 < y2 <= y1 + 100:
         return None
-    return {
-        "kind": "range",
-        "unit": "year",
-        "from": {"year": y1, "month": None, "day": None},
-        "to": {"year": y2, "month": None, "day": None},
-    }
+    return YearRange(y1, y2)
 
 
-def year_ctx(m: Groups) -> RawExpr | None:
+def year_ctx(m: Groups) -> Meaning | None:
     if not 1900 <= int(m.group("y")) <= 2039:
         return None
     ctx = m.group("ctx").lower()
@@ -231,36 +209,37 @@ def year_ctx(m: Groups) -> RawExpr | None:
         or PART_MOD.get(ctx)
         or (ctx.rstrip("-") if ctx in {"early", "late", "mid", "mid-"} else None)
     )
-    return {"kind": "year", "year": int(m.group("y")), "mod": mod}
+    return Year(int(m.group("y")), mod)
 
 
-def weekday(m: Groups) -> RawExpr | None:
+def weekday(m: Groups) -> Meaning | None:
     mod = (m.group("mod") or "").lower() or None
-    direction = {
-        "last": "past",
-        "this past": "past",
-        "the previous": "past",
-        "next": "future",
-        "this coming": "future",
-        "the following": "future",
-        "this": "this",
-    }.get(mod or "")
-    return {
-        "kind": "weekday",
-        "weekday": WEEKDAYS[m.group("wd").lower()],
-        "direction": direction,
-        "part": (m.group("part") or "").lower() or None,
-        "mod": mod if mod in {"early", "late"} else None,
-    }
+    return Weekday(
+        WEEKDAYS[m.group("wd").lower()],
+        _WEEKDAY_DIRECTIONS.get(mod or ""),
+        (m.group("part") or "").lower() or None,
+        mod if mod in {"early", "late"} else None,
+    )
 
 
-def deictic(m: Groups) -> RawExpr | None:
+_WEEKDAY_DIRECTIONS: dict[str, Direction] = {
+    "last": "past",
+    "this past": "past",
+    "the previous": "past",
+    "next": "future",
+    "this coming": "future",
+    "the following": "future",
+    "this": "this",
+}
+
+
+def deictic(m: Groups) -> Meaning | None:
     word = m.group("w").lower()
     offset = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
-    return {"kind": "relative", "unit": "day", "offset": offset}
+    return Relative("day", offset)
 
 
-def relative(m: Groups) -> RawExpr | None:
+def relative(m: Groups) -> Meaning | None:
     rel = m.group("rel").lower()
     offset = {
         "this": 0,
@@ -275,7 +254,7 @@ def relative(m: Groups) -> RawExpr | None:
     if unit == "day" and rel not in ("the following", "the previous", "that"):
         return None  # "this day", "next day" are not dates here; "the following day" is
     # counted from the event the sentence follows, not from the article's date
-    reference = {"reference": "event"} if rel in ("the following", "the previous", "that") else {}
+    from_event = rel in ("the following", "the previous", "that")
     mod = (m.group("mod") or "").lower() or None
     mod = {
         "earlier": "early",
@@ -284,42 +263,35 @@ def relative(m: Groups) -> RawExpr | None:
         "the start of": "early",
         "the beginning of": "early",
     }.get(mod or "", mod)
-    return {"kind": "relative", "unit": unit, "offset": offset, "mod": mod, **reference}
+    return Relative(unit, offset, mod, from_event)
 
 
-def before(m: Groups) -> RawExpr | None:
+def before(m: Groups) -> Meaning | None:
     direction = m.group("dir").lower()
     det = m.group("det").lower()
     n = int(det) if det.isdigit() else NUMBER_WORDS.get(det, 1)
     offset = -n if direction in {"before", "earlier"} else n
-    raw: RawExpr = {"kind": "relative", "unit": m.group("unit").lower(), "offset": offset}
-    if offset > 0:
-        # "two days later" follows an event; "a year earlier" in news is mostly a year
-        # before the article ("profit rose from a year earlier")
-        raw["reference"] = "event"
-    return raw
+    # "two days later" follows an event; "a year earlier" in news is mostly a year
+    # before the article ("profit rose from a year earlier")
+    return Relative(m.group("unit").lower(), offset, from_event=offset > 0)
 
 
-def weekend(m: Groups) -> RawExpr | None:
-    return {"kind": "relative", "unit": "weekend", "offset": 0}
+def weekend(m: Groups) -> Meaning | None:
+    return Relative("weekend", 0)
 
 
-def ago(m: Groups) -> RawExpr | None:
+def ago(m: Groups) -> Meaning | None:
     token = m.group("n").lower()
     n = int(token) if token.isdigit() else NUMBER_WORDS[token]
-    return {"kind": "relative", "unit": m.group("unit").lower(), "offset": -n}
+    return Relative(m.group("unit").lower(), -n)
 
 
-def vague(m: Groups) -> RawExpr | None:
+def vague(m: Groups) -> Meaning | None:
     if m.group("adv"):
-        return {
-            "kind": "vague",
-            "direction": "past" if m.group("adv").lower() != "nowadays" else "present",
-            "unit": None,
-        }
+        return Vague("past" if m.group("adv").lower() != "nowadays" else "present", None)
     if m.group("recent"):
-        return {"kind": "vague", "direction": "past", "unit": UNITS[m.group("unit1").lower()]}
+        return Vague("past", UNITS[m.group("unit1").lower()])
     if m.group("near"):
-        return {"kind": "vague", "direction": "future", "unit": None}
-    direction = "future" if m.group("dir").lower().startswith(("coming", "next")) else "past"
-    return {"kind": "vague", "direction": direction, "unit": UNITS[m.group("unit2").lower()]}
+        return Vague("future", None)
+    ahead = m.group("dir").lower().startswith(("coming", "next"))
+    return Vague("future" if ahead else "past", UNITS[m.group("unit2").lower()])

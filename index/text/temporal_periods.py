@@ -4,9 +4,25 @@ spelled-out years: a rule's match -> an unresolved expression (or None)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from index.text.temporal_dates import spelled_year_number, written_year
-from index.text.temporal_record import Groups, RawExpr
+from index.text.temporal_record import (
+    Century,
+    ClockTime,
+    Decade,
+    Direction,
+    Groups,
+    Meaning,
+    Period,
+    PeriodRel,
+    PeriodUnit,
+    Present,
+    Relative,
+    Season,
+    Year,
+    YearEnd,
+)
 from index.text.temporal_rules import (
     DECADE_WORDS,
     ORDINALS,
@@ -14,8 +30,8 @@ from index.text.temporal_rules import (
 )
 
 
-def period(m: Groups) -> RawExpr | None:
-    unit = "half" if m.group("u").lower() == "half" else "quarter"
+def period(m: Groups) -> Meaning | None:
+    unit: PeriodUnit = "half" if m.group("u").lower() == "half" else "quarter"
     if unit == "half" and not (m.group("y") or m.group("rel") or m.group("fy") or m.group("hy")):
         return None  # "scored twice in the second half": a match, not a calendar
     n = ORDINALS.get(m.group("n").lower()) if m.group("n") else None
@@ -24,11 +40,11 @@ def period(m: Groups) -> RawExpr | None:
     return period_raw(unit, n, m)
 
 
-def period_raw(unit: str, n: int | None, m: Groups) -> RawExpr:
+def period_raw(unit: PeriodUnit, n: int | None, m: Groups) -> Period:
     adj = m.group("adj").lower()
     year = m.group("y") or m.group("fy") or (re.search(r"(?:19|20)\d\d", adj) or [None])[0]
     shift = -1 if re.search(r"year-ago|year-earlier|year-before|prior-year", adj) else 0
-    rel = m.group("rel").lower() or None
+    rel: str | None = m.group("rel").lower() or None
     det = m.group("det").lower()
     if det in {"last", "next"} and n is None:
         rel = {"last": "prev", "next": "following"}[det]
@@ -37,29 +53,19 @@ def period_raw(unit: str, n: int | None, m: Groups) -> RawExpr:
     elif rel == "next":
         shift += 1
     shift += {"last": -1, "next": 1}.get(m.group("ry").lower(), 0)  # "next year's first quarter"
-    return {
-        "kind": "period",
-        "unit": unit,
-        "n": n,
-        "year": int(year) if year else None,
-        "shift": shift,
-        "rel": rel if rel in {"prev", "following"} else None,
-    }
+    return Period(unit, n, int(year) if year else None, shift, _KEPT_RELS.get(rel or ""))
 
 
-def qn(m: Groups) -> RawExpr | None:
+_KEPT_RELS: dict[str, PeriodRel] = {"prev": "prev", "following": "following"}
+"""The `rel` a period keeps: "last"/"next" are already in its shift."""
+
+
+def qn(m: Groups) -> Meaning | None:
     y = m.group("y")
-    return {
-        "kind": "period",
-        "unit": "quarter",
-        "n": int(m.group("n")),
-        "year": int(y) if y else None,
-        "shift": 0,
-        "rel": None,
-    }
+    return Period("quarter", int(m.group("n")), int(y) if y else None, 0, None)
 
 
-def qref(m: Groups) -> RawExpr | None:
+def qref(m: Groups) -> Meaning | None:
     if not m.group("det"):
         return None
     if m.group("u").lower() == "period" and not m.group("adj"):
@@ -67,82 +73,71 @@ def qref(m: Groups) -> RawExpr | None:
     raw = period_raw("quarter", None, m)
     adj = m.group("adj").lower()
     if "latest" in adj or "recent" in adj:
-        raw["rel"] = "latest"  # the last one finished, whatever the article named before
-    elif "current" in adj:
-        raw["rel"] = "this"
-    elif m.group("u").lower() == "period":
-        raw["needs_quarter"] = True
+        return replace(raw, rel="latest")  # the last one finished, whatever was named before
+    if "current" in adj:
+        return replace(raw, rel="this")
+    if m.group("u").lower() == "period":
+        return replace(raw, needs_quarter=True)
     return raw
 
 
-def year_ago(m: Groups) -> RawExpr | None:
-    return {
-        "kind": "period",
-        "unit": "quarter",
-        "n": None,
-        "year": None,
-        "shift": -1,
-        "rel": None,
-        "needs_quarter": True,
-    }
+def year_ago(m: Groups) -> Meaning | None:
+    return Period("quarter", None, None, -1, None, needs_quarter=True)
 
 
-def present(m: Groups) -> RawExpr | None:
+def present(m: Groups) -> Meaning | None:
     if m.group("pre"):
         return None  # "right now", "by now", "until now": not the day itself
-    return {"kind": "present"}
+    return Present()
 
 
-def season(m: Groups) -> RawExpr | None:
+def season(m: Groups) -> Meaning | None:
     det = m.group("det").lower().rstrip("-")
     year = written_year(m)
     if not det and year is None:
         return None
-    direction = {
-        "last": "past",
-        "this past": "past",
-        "next": "future",
-        "this coming": "future",
-        "this": "this",
-    }.get(det)
-    return {
-        "kind": "season",
-        "season": SEASON_CODES[m.group("s").lower()],
-        "year": year,
-        "direction": direction,
-    }
+    return Season(SEASON_CODES[m.group("s").lower()], year, _SEASON_DIRECTIONS.get(det))
 
 
-def decade(m: Groups) -> RawExpr | None:
+_SEASON_DIRECTIONS: dict[str, Direction] = {
+    "last": "past",
+    "this past": "past",
+    "next": "future",
+    "this coming": "future",
+    "this": "this",
+}
+
+
+def decade(m: Groups) -> Meaning | None:
     if m.group("c"):
         c = int(m.group("c"))
-        return {"kind": "century", "first": (c - 1) * 100} if 1 <= c <= 21 else None
+        return Century((c - 1) * 100) if 1 <= c <= 21 else None
     if m.group("y"):
-        return {"kind": "decade", "first": int(m.group("y"))}
-    return {"kind": "decade", "first": 1900 + int(m.group("yy"))}
+        return Decade(int(m.group("y")))
+    return Decade(1900 + int(m.group("yy")))
 
 
-def clock(m: Groups) -> RawExpr | None:
-    return {"kind": "time"}
+def clock(m: Groups) -> Meaning | None:
+    return ClockTime()
 
 
-def spelled_year(m: Groups) -> RawExpr | None:
+def spelled_year(m: Groups) -> Meaning | None:
     year = spelled_year_number(m)
-    return None if year is None else {"kind": "year", "year": year, "mod": None}
+    return None if year is None else Year(year, None)
 
 
-def year_word(m: Groups) -> RawExpr | None:
+def year_word(m: Groups) -> Meaning | None:
     w = " ".join(m.group("w").lower().replace("-", " ").split())
     if not m.group("det") and not w.startswith(("year", "earlier", "later")):
         return None  # "full year" needs its "the": "a full year" is a duration
     if w == "year end":
-        return {"kind": "year_end", "offset": 0}
+        return YearEnd(0)
     unit = "week" if w.endswith("week") else "year"
     offset = -1 if w.startswith("latest") else 0
-    return {"kind": "relative", "unit": unit, "offset": offset}
+    return Relative(unit, offset)
 
 
-def decade_word(m: Groups) -> RawExpr | None:
+def decade_word(m: Groups) -> Meaning | None:
     if not m.group("det"):
         return None
-    return {"kind": "decade", "first": DECADE_WORDS[m.group("w").lower()]}
+    return Decade(DECADE_WORDS[m.group("w").lower()])

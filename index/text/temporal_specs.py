@@ -40,7 +40,7 @@ from index.text.temporal_periods import (
     year_ago,
     year_word,
 )
-from index.text.temporal_record import Groups, RawExpr
+from index.text.temporal_record import Groups, Meaning
 from index.text.temporal_rules import (
     C_AGO,
     C_BEFORE,
@@ -111,7 +111,7 @@ from index.text.temporal_rules import (
     T_YEAR_AGO,
 )
 
-Builder = Callable[[Groups], "RawExpr | None"]
+Builder = Callable[[Groups], "Meaning | None"]
 Keep = Callable[[str, str], bool]
 """Whether a prefix group (name, value) belongs inside the expression's span."""
 
@@ -132,7 +132,7 @@ KEEP_NONE: Keep = keep()
 
 @dataclass(frozen=True, slots=True)
 class Spec:
-    """One tagging rule: core regex, optional backwards prefix, and how to build the dict."""
+    """One tagging rule: core regex, optional backwards prefix, and how to build its meaning."""
 
     core: re.Pattern[str]
     build: Builder

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 from index.models import Article, DateAnchor, Timeline
-from index.text.temporal import RawExpr
+from index.text.temporal_record import RawExpr
 from index.timeline.anchors import forget_words
 from index.timeline.events import Candidates, make_events
 from index.timeline.finder import AnchorFinder

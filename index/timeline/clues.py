@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE
 
 from index.models import Article, DateAnchor
-from index.text.temporal import RawExpr
+from index.text.temporal_record import (
+    Date,
+    Expression,
+    Meaning,
+    Month,
+    Period,
+    RawExpr,
+    Season,
+    Weekday,
+    Year,
+    of_kind,
+)
 
 YEARS_BACK = 80
 """How far before `today` the weekday/day-month search looks for a year."""
@@ -25,12 +36,12 @@ RD_WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
 class Clues:
     """The date evidence one article carries, read from its unresolved expressions."""
 
-    weekdays: tuple[RawExpr, ...]
-    day_months: tuple[RawExpr, ...]
+    weekdays: tuple[Expression[Weekday], ...]
+    day_months: tuple[Expression[Date], ...]
     """Day-month without a year (and without a weekday of its own)."""
-    paired: tuple[RawExpr, ...]
+    paired: tuple[Expression[Date], ...]
     """Day-month written with its weekday ("Tuesday, 23 December")."""
-    full_dates: tuple[RawExpr, ...]
+    full_dates: tuple[Expression[Date], ...]
     past_year: int | None
     """Latest year the article treats as past ("since 2012", "formed in 2023")."""
     years: frozenset[int] = frozenset()
@@ -44,26 +55,31 @@ def clues_of(raw: Sequence[RawExpr]) -> Clues:
     A weekday or day-month in a clause about the future ("the vote will be held on
     Sunday, 9 November") names a coming event, not the day of writing: left out.
     """
-    weekdays, day_months, paired, full, past = [], [], [], [], []
+    weekdays: list[Expression[Weekday]] = []
+    day_months: list[Expression[Date]] = []
+    paired: list[Expression[Date]] = []
+    full: list[Expression[Date]] = []
+    past: list[int] = []
     years: set[int] = set()
     for r in raw:
-        kind = r.get("kind")
-        if r.get("year") is not None:
-            years.add(int(r["year"]))
-        future = bool(r.get("future_cue"))
-        if kind == "weekday" and r.get("direction") in (None, "this") and not future:
-            weekdays.append(r)
-        elif kind == "date" and r.get("order", "dmy") != "ambiguous":
-            if r.get("year") is not None:
-                full.append(r)
+        year = _written_year(r.meaning)
+        if year is not None:
+            years.add(year)
+        future = r.future_cue
+        if (wd := of_kind(r, Weekday)) is not None:
+            if wd.meaning.direction in (None, "this") and not future:
+                weekdays.append(wd)
+        elif (d := of_kind(r, Date)) is not None and d.meaning.order != "ambiguous":
+            if d.meaning.year is not None:
+                full.append(d)
             elif future:
                 continue
-            elif r.get("weekday") is not None:
-                paired.append(r)
+            elif d.meaning.weekday is not None:
+                paired.append(d)
             else:
-                day_months.append(r)
-        elif kind == "year" and (r.get("open") or r.get("past_cue")):
-            past.append(int(r["year"]))
+                day_months.append(d)
+        elif isinstance(r.meaning, Year) and (r.open or r.past_cue):
+            past.append(r.meaning.year)
     return Clues(
         tuple(weekdays),
         tuple(day_months),
@@ -72,6 +88,17 @@ def clues_of(raw: Sequence[RawExpr]) -> Clues:
         max(past) if past else None,
         frozenset(years),
     )
+
+
+def _written_year(meaning: Meaning) -> int | None:
+    """The year an expression writes out, if its kind has one."""
+    match meaning:
+        case Date(year=year) | Month(year=year) | Period(year=year) | Season(year=year):
+            return year
+        case Year(year=year):
+            return year
+        case _:
+            return None
 
 
 def year_candidates(weekday: int, month: int, day: int, today: dt.date) -> list[dt.date]:
@@ -150,21 +177,24 @@ _DATELINE_AFTER = re.compile(r"[^\S\n]*(?:\([A-Za-z ]+\)[^\S\n]*)?(?:—|–|-|_
 def _dateline_date(text: str, clues: Clues) -> tuple[dt.date, RawExpr] | None:
     """A full date in a dateline: "HALVERSTON, June 10, 2025 — ..."."""
     for e in clues.full_dates:
-        before = text[max(0, e["start"] - 60) : e["start"]]
-        if _DATELINE_BEFORE.search(before) and _DATELINE_AFTER.match(text, e["end"]):
+        before = text[max(0, e.start - 60) : e.start]
+        d = e.meaning
+        if d.year is None:  # never: a full date has its year
+            continue
+        if _DATELINE_BEFORE.search(before) and _DATELINE_AFTER.match(text, e.end):
             try:
-                return dt.date(e["year"], e["month"], e["day"]), e
+                return dt.date(d.year, d.month, d.day), e
             except ValueError:
                 continue
     return None
 
 
 def _q(expr: RawExpr) -> str:
-    return f'"{expr["text"]}"'
+    return f'"{expr.text}"'
 
 
 def pin_evidence(
-    wd: RawExpr,
+    wd: Expression[Weekday],
     dm: RawExpr,
     result: dt.date,
     how: str,
@@ -172,7 +202,7 @@ def pin_evidence(
     dm_from: str | None = None,
 ) -> str:
     """One sentence saying how a weekday and a day-month fixed the date."""
-    wd_part = f'weekday "{calendar.day_name[wd["weekday"]]}"' + (
+    wd_part = f'weekday "{calendar.day_name[wd.meaning.weekday]}"' + (
         f" (from {wd_from})" if wd_from else ""
     )
     dm_part = _q(dm) + (f" (from {dm_from})" if dm_from else "")
@@ -192,8 +222,11 @@ def own_anchor(article: Article, clues: Clues, today: dt.date) -> DateAnchor | N
         evidence = f"the dateline gives {_q(expr)}"
         return DateAnchor(article.id, article.file, d, "inferred", evidence, 0.95)
     for expr in clues.paired:
+        paired = expr.meaning
+        if paired.weekday is None:  # never: a paired day-month has its weekday
+            continue
         pinned, how = pin_year(
-            expr["weekday"], expr["month"], expr["day"], today, clues.past_year, clues.years
+            paired.weekday, paired.month, paired.day, today, clues.past_year, clues.years
         )
         if pinned is not None:
             evidence = f"{_q(expr)} names weekday and day-month: pins {pinned.isoformat()}: {how}"
@@ -201,7 +234,12 @@ def own_anchor(article: Article, clues: Clues, today: dt.date) -> DateAnchor | N
     if clues.weekdays and clues.day_months:
         wd, dm = _best_pair(clues.weekdays, clues.day_months)
         pinned, how = pin_year(
-            wd["weekday"], dm["month"], dm["day"], today, clues.past_year, clues.years
+            wd.meaning.weekday,
+            dm.meaning.month,
+            dm.meaning.day,
+            today,
+            clues.past_year,
+            clues.years,
         )
         if pinned is not None:
             evidence = pin_evidence(wd, dm, pinned, how)
@@ -210,10 +248,10 @@ def own_anchor(article: Article, clues: Clues, today: dt.date) -> DateAnchor | N
 
 
 def _best_pair(
-    weekdays: Sequence[RawExpr], day_months: Sequence[RawExpr]
-) -> tuple[RawExpr, RawExpr]:
+    weekdays: Sequence[Expression[Weekday]], day_months: Sequence[Expression[Date]]
+) -> tuple[Expression[Weekday], Expression[Date]]:
     """The weekday and day-month written closest together: most likely the same day."""
     return min(
         ((w, d) for w in weekdays for d in day_months),
-        key=lambda p: abs(p[0]["start"] - p[1]["start"]),
+        key=lambda p: abs(p[0].start - p[1].start),
     )

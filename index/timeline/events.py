@@ -9,12 +9,28 @@ from collections.abc import Sequence
 from typing import Any
 
 from index.models import Article, DateAnchor, EventSource, Granularity, TimelineEvent
-from index.text.temporal import RawExpr
+from index.text.temporal_record import (
+    Date,
+    DayRange,
+    Meaning,
+    Month,
+    MonthRange,
+    Period,
+    RawExpr,
+    Relative,
+    Season,
+    Vague,
+    Weekday,
+    Year,
+    YearRange,
+)
 from index.timeline.anchors import capitalised_names, content_terms
-from index.timeline.resolve import VAGUE, date_order, resolve_all
+from index.timeline.resolve import date_order, resolve_all
 from index.timeline.sentences import context_spans
+from index.timeline.spans import VAGUE
 
-_EXPLICIT_KINDS = frozenset({"date", "range", "year", "month"})
+_EXPLICIT = (Date, DayRange, MonthRange, YearRange, Year, Month)
+"""The kinds that state their calendar date: an event they state is stated plainly."""
 DIRECTION_ORDER = {"past": 0, "present": 1, "this": 1, None: 1, "future": 2}
 UNIT_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3, "decade": 4, None: 5}
 
@@ -66,27 +82,27 @@ class Candidates:
         order = date_order(raw)
         text = article.text
         date = anchor.date if anchor is not None else None
-        contexts = context_spans(text, [(r["start"], r["end"]) for r in raw])
+        contexts = context_spans(text, [(r.start, r.end) for r in raw])
         texts: dict[tuple[int, int], str] = {}
         resolved = resolve_all(raw, date, order) if anchor is not None else [VAGUE] * len(raw)
         for r, span, (granularity, first, last) in zip(raw, contexts, resolved, strict=True):
-            start, end = r["start"], r["end"]
+            start, end = r.start, r.end
             c_start, c_end = span
             self.article.append(n)
             self.start.append(start)
             self.end.append(end)
             self.sentence_start.append(c_start)
             self.sentence_end.append(c_end)
-            self.expression.append(self._share(r["text"]))
+            self.expression.append(self._share(r.text))
             context = texts.get(span)
             if context is None:
                 context = texts[span] = text[c_start:c_end]
             self.context.append(context)
             clause = text[c_start:start] + " " + text[end:c_end]
             self.terms.append(tuple({*content_terms(clause), *capitalised_names(clause)}))
-            self.explicit.append(r.get("kind") in _EXPLICIT_KINDS)
-            self.direction.append(DIRECTION_ORDER.get(r.get("direction"), 1))
-            self.unit.append(UNIT_ORDER.get(r.get("unit"), 5))
+            self.explicit.append(isinstance(r.meaning, _EXPLICIT))
+            self.direction.append(DIRECTION_ORDER.get(_direction(r.meaning), 1))
+            self.unit.append(UNIT_ORDER.get(_unit(r.meaning), 5))
             self.granularity.append(granularity)
             self.first_day.append(self._share(first))
             self.last_day.append(self._share(last))
@@ -99,6 +115,26 @@ class Candidates:
             self.granularity[i] = granularity
             self.first_day[i] = self._share(first_day)
             self.last_day[i] = self._share(last_day)
+
+
+def _direction(m: Meaning) -> str | None:
+    """Which way the expression points, for the kinds that say."""
+    return m.direction if isinstance(m, Month | Weekday | Vague | Season) else None
+
+
+def _unit(m: Meaning) -> str | None:
+    """The expression's unit, for the kinds that have one (a range's is its ends')."""
+    match m:
+        case Relative(unit=unit) | Vague(unit=unit) | Period(unit=unit):
+            return unit
+        case DayRange():
+            return "day"
+        case MonthRange():
+            return "month"
+        case YearRange():
+            return "year"
+        case _:
+            return None
 
 
 def make_events(

@@ -23,11 +23,12 @@ import calendar
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 
 from index.models import Article, DateAnchor
-from index.text.temporal import RawExpr
+from index.text.temporal_record import Date, Expression, RawExpr, Weekday
 from index.timeline.anchors import content_terms
 from index.timeline.clues import (
     RD_WEEKDAYS,
@@ -39,15 +40,23 @@ from index.timeline.clues import (
 )
 from index.timeline.stories import FUZZY_ALLOWANCE, LARGE_CORPUS, Profiles, story_partners
 
+K = TypeVar("K", Weekday, Date)
+
 
 def _window_terms(text: str, expr: RawExpr, radius: int = 150) -> set[str]:
     """Content words around an expression: what the date is about."""
-    return set(content_terms(text[max(0, expr["start"] - radius) : expr["end"] + radius]))
+    return set(content_terms(text[max(0, expr.start - radius) : expr.end + radius]))
+
+
+def _weekday(expr: RawExpr) -> int | None:
+    """The weekday a weekday or a day-month names, if any."""
+    m = expr.meaning
+    return m.weekday if isinstance(m, Weekday | Date) else None
 
 
 def _best_counterpart(
-    mine: RawExpr, my_text: str, theirs: Sequence[RawExpr], their_text: str
-) -> RawExpr | None:
+    mine: RawExpr, my_text: str, theirs: Sequence[Expression[K]], their_text: str
+) -> Expression[K] | None:
     """The partner's expression most likely to name the same day as `mine`.
 
     A partner day-month written with the same weekday wins; otherwise the one
@@ -57,9 +66,9 @@ def _best_counterpart(
         return None
     here = _window_terms(my_text, mine)
 
-    def score(expr: RawExpr) -> tuple[bool, int, int]:
-        same_wd = mine.get("weekday") is not None and expr.get("weekday") == mine.get("weekday")
-        return same_wd, len(here & _window_terms(their_text, expr)), -expr["start"]
+    def score(expr: Expression[K]) -> tuple[bool, int, int]:
+        same_wd = _weekday(mine) is not None and _weekday(expr) == _weekday(mine)
+        return same_wd, len(here & _window_terms(their_text, expr)), -expr.start
 
     return max(theirs, key=score)
 
@@ -74,10 +83,9 @@ def _from_known(
     how = f"same story as {file} (similarity {sim:.2f}), dated {d.isoformat()}"
     if clues.weekdays:
         wd = clues.weekdays[0]
-        d = d + relativedelta(weekday=RD_WEEKDAYS[wd["weekday"]](-1))
-        how += (
-            f'; weekday "{calendar.day_name[wd["weekday"]]}" on or before it gives {d.isoformat()}'
-        )
+        weekday = wd.meaning.weekday
+        d = d + relativedelta(weekday=RD_WEEKDAYS[weekday](-1))
+        how += f'; weekday "{calendar.day_name[weekday]}" on or before it gives {d.isoformat()}'
     return DateAnchor(article.id, article.file, d, "inferred", how, conf, lent.article_id)
 
 
@@ -116,7 +124,7 @@ def _borrowed_anchor(
         theirs, their_text = undated[other].clues, undated[other].text
         conf = round(min(0.85, 0.45 + 0.4 * sim), 2)
         file = files[other]
-        pairs: list[tuple[RawExpr, RawExpr, str | None, str | None]] = []
+        pairs: list[tuple[Expression[Weekday], Expression[Date], str | None, str | None]] = []
         if clues.weekdays:
             wd = clues.weekdays[0]
             dm = _best_counterpart(wd, article.text, theirs.paired + theirs.day_months, their_text)
@@ -130,7 +138,8 @@ def _borrowed_anchor(
         for wd, dm, wd_from, dm_from in pairs:
             # Only a year bound decides here: halves from two articles may name two
             # different days, and a year merely written in either proves nothing.
-            d, how = pin_year(wd["weekday"], dm["month"], dm["day"], today, clues.past_year)
+            day = dm.meaning
+            d, how = pin_year(wd.meaning.weekday, day.month, day.day, today, clues.past_year)
             if d is not None:
                 evidence = pin_evidence(wd, dm, d, how, wd_from, dm_from)
                 return DateAnchor(article.id, article.file, d, "inferred", evidence, conf, other)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 import threading
 import time
@@ -30,6 +29,8 @@ from index.models import Article, Paragraph, SearchResult, UpdateReport
 from index.store.manifest import ManifestRecord
 from index.store.paths import APP_NAME
 from index.store.records import resolve_id
+from index.text.temporal_json import decode_expressions
+from index.text.temporal_record import RawExpr
 
 if TYPE_CHECKING:
     import psycopg
@@ -82,7 +83,7 @@ class PgIndex:
         self._records: dict[str, ManifestRecord] = {}
         self._searcher: PgSearcher | None = None
         self._checked = 0.0
-        self._expressions: dict[str, list[dict[str, Any]]] = {}
+        self._expressions: dict[str, list[RawExpr]] = {}
         self._lock = threading.RLock()
 
     # -- the seam's properties -----------------------------------------------------------
@@ -276,20 +277,20 @@ class PgIndex:
 
         return cast(Article, self._guarded(work))
 
-    def raw_expressions(self, article_id: str) -> list[dict[str, Any]]:
+    def raw_expressions(self, article_id: str) -> list[RawExpr]:
         cached = self._expressions.pop(article_id, None)
         if cached is not None:
             return cached
 
-        def work() -> list[dict[str, Any]]:
+        def work() -> list[RawExpr]:
             with self._lock:
                 row = self.conn.execute(
                     "SELECT expressions FROM summit_articles WHERE collection = %s AND id = %s",
                     (self._collection, article_id),
                 ).fetchone()
-            return cast(list[dict[str, Any]], json.loads(row[0])) if row else []
+            return (decode_expressions(row[0]) or []) if row else []
 
-        return cast(list[dict[str, Any]], self._guarded(work))
+        return cast(list[RawExpr], self._guarded(work))
 
     def articles_for_timeline(self) -> Iterator[Article]:
         """Every article from the database, one at a time, read through a cursor; its
@@ -308,7 +309,7 @@ class PgIndex:
                     record = self._records.get(article_id)
                     if record is None:
                         continue  # loaded after this state was read: the next build has it
-                    self._expressions = {article_id: json.loads(expressions)}
+                    self._expressions = {article_id: decode_expressions(expressions) or []}
                     yield _article(record, tuple(row))
         finally:
             conn.close()

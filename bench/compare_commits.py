@@ -162,7 +162,7 @@ def run_round(number: int, trees: list[Tree], articles: Path, work: Path, count:
     sys.path.insert(0, str(_ROOT))
     from bench.queries import build_queries
 
-    queries_file = work / f"queries-{number}.json"
+    queries_file = work / f"queries-{count}-{number}.json"
     if not queries_file.exists():
         queries = build_queries(articles, count, seed=11 + number)
         queries_file.write_text(json.dumps(queries.to_json(), ensure_ascii=False))

@@ -100,6 +100,13 @@ def page_of(
     return pages, seen
 
 
+def shown_articles(hits: Iterable[Passage]) -> set[str]:
+    """The articles a page shows already, as hits or as a hit's copies: a lead passage
+    (an article found by its title or source alone) is added only for another article,
+    so a copy listed under a hit never comes back as a hit of its own."""
+    return {a for hit in hits for a in (hit.article_id, *(c.article_id for c in hit.also_in))}
+
+
 def duplicate_key(text: str) -> str:
     """Folded words only: copies differ in spacing, quotes and accents."""
     return " ".join(_WORDS.findall(text.lower().translate(ACCENTS)))

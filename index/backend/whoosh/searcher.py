@@ -276,14 +276,14 @@ class PassageSearcher:
             for rank, page in enumerate(pages, 1)
         ]
         if len(hits) < limit and plan.title_only is not None:
-            represented = {hit.article_id for hit in hits}
+            represented = results.shown_articles(hits)
             room = limit - len(hits)
             for fields in self._leads(plan.title_only, room, represented, within, names):
                 seen.add(fields["article_id"])
                 hits.append(self._passage(fields, 0.0, len(hits) + 1, marks, known))
                 total += 1
         if plan.source_only is not None and not as_you_type:  # (on Enter: keystrokes stay light)
-            represented = {hit.article_id for hit in hits}
+            represented = results.shown_articles(hits)
             leads = [
                 self._passage(fields, 0.0, 0, marks, known)
                 for fields in self._leads(

@@ -69,15 +69,17 @@ def _run_kind(engine: Any, kind: str, queries: list[Any]) -> dict[str, Any]:
         else [(query, False) for query in queries]
     )
     samples: list[float] = []
+    cpu: list[float] = []
     hits = 0
     for query, typing in calls:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         result = (
             engine.search(query, LIMIT, as_you_type=True) if typing else engine.search(query, LIMIT)
         )
         samples.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
         hits += sum(1 for _ in result.hits)
-    return {"samples": samples, "hits": hits}
+    return {"samples": samples, "cpu": cpu, "hits": hits}
 
 
 def _reply(message: dict[str, Any]) -> None:
@@ -93,6 +95,7 @@ class Tree:
     label: str
     path: Path
     samples: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, list[float]] = field(default_factory=dict)
     hits: dict[str, int] = field(default_factory=dict)
     round_p95: dict[str, list[float]] = field(default_factory=dict)
 
@@ -175,6 +178,7 @@ def run_round(number: int, trees: list[Tree], articles: Path, work: Path, count:
             for tree, worker in order:
                 answer = worker.run(kind)
                 tree.samples.setdefault(kind, []).extend(answer["samples"])
+                tree.cpu.setdefault(kind, []).extend(answer["cpu"])
                 tree.hits[kind] = tree.hits.get(kind, 0) + answer["hits"]
                 tree.round_p95.setdefault(kind, []).append(percentiles(answer["samples"])["p95_ms"])
     finally:
@@ -187,7 +191,9 @@ def summary(trees: list[Tree]) -> dict[str, Any]:
     for kind in KINDS:
         row: dict[str, Any] = {}
         for tree in trees:
+            cpu = percentiles(tree.cpu.get(kind, []))
             row[tree.label] = {**percentiles(tree.samples.get(kind, [])),
+                               "cpu_p50_ms": cpu["p50_ms"], "cpu_p95_ms": cpu["p95_ms"],
                                "round_p95_ms": tree.round_p95.get(kind, []),
                                "hits": tree.hits.get(kind, 0)}  # fmt: skip
         table[kind] = row
@@ -195,18 +201,22 @@ def summary(trees: list[Tree]) -> dict[str, Any]:
 
 
 def print_table(table: dict[str, Any], labels: list[str]) -> None:
-    head = "".join(f"{label + ' p50/p95 ms':>24}" for label in labels)
-    print(f"{'kind':<14}{head}{'p95 ratio':>11}  per-round p95")
+    """Wall-clock p50/p95 per tree, the p95 ratio (last / first), the same in CPU time of
+    the searching process (less sensitive to other processes), and each round's p95."""
+    head = "".join(f"{label + ' p50/p95':>19}" for label in labels)
+    cpu_head = "".join(f"{label + ' cpu':>16}" for label in labels)
+    print(f"{'kind (ms)':<13}{head}{'ratio':>7}{cpu_head}{'ratio':>7}  per-round p95")
     for kind, row in table.items():
-        cells = "".join(
-            f"{row[label]['p50_ms']:>11.1f} / {row[label]['p95_ms']:<10.1f}" for label in labels
-        )
-        first, last = row[labels[0]]["p95_ms"], row[labels[-1]]["p95_ms"]
-        ratio = last / first if first else 0.0
-        rounds = " | ".join(
-            ",".join(f"{v:.0f}" for v in row[label]["round_p95_ms"]) for label in labels
-        )
-        print(f"{kind:<14}{cells}{ratio:>10.2f}x  {rounds}")
+        wall = "".join(f"{row[x]['p50_ms']:>9.1f} /{row[x]['p95_ms']:>7.1f}" for x in labels)
+        cpu = "".join(f"{row[x]['cpu_p50_ms']:>7.1f} /{row[x]['cpu_p95_ms']:>6.1f}" for x in labels)
+        rounds = " | ".join(",".join(f"{v:.0f}" for v in row[x]["round_p95_ms"]) for x in labels)
+        print(f"{kind:<13}{wall}{_ratio(row, labels, 'p95_ms'):>7.2f}"
+              f"{cpu}{_ratio(row, labels, 'cpu_p95_ms'):>7.2f}  {rounds}")  # fmt: skip
+
+
+def _ratio(row: dict[str, Any], labels: list[str], key: str) -> float:
+    first, last = row[labels[0]][key], row[labels[-1]][key]
+    return last / first if first else 0.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

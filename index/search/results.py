@@ -133,7 +133,8 @@ def duplicate_of(pages: list[Page], fields: Fields, key: str) -> Page | None:
         if page.fields["article_id"] == article_id:
             continue
         words = words if words is not None else frozenset(key.split())
-        if len(words & page.words) < DUPLICATE_SHARED_WORDS * len(words | page.words):
+        shared = len(words & page.words)  # (the union's size follows: one set operation)
+        if shared < DUPLICATE_SHARED_WORDS * (len(words) + len(page.words) - shared):
             continue  # different words: no copy (a set check, far cheaper than the ratio)
         if fuzz.ratio(page.key, key, score_cutoff=DUPLICATE_SIMILARITY):
             return page

@@ -116,6 +116,10 @@ class PassageSearcher:
         return any(self._searcher.doc_frequency(f, word_stem) for f in TEXT_FIELDS)
 
     @cached_property
+    def _by_place(self) -> dict[str, list[str]]:
+        return planner.articles_by_place(self._records)
+
+    @cached_property
     def _vocabulary_by_length(self) -> spelling.WordsByLength:
         return spelling.WordsByLength(self._vocabulary)
 
@@ -221,7 +225,7 @@ class PassageSearcher:
                 notes=plan.notes,
                 error=plan.prepared.error,
             )
-        allowed = allowed_articles(plan.prepared, anchors, self._records)
+        allowed = allowed_articles(plan.prepared, anchors, self._records, self._by_place)
         notes = list(plan.notes)
         if allowed is not None and not allowed:
             notes.append("no article matches that date or place")

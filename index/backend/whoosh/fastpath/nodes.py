@@ -59,8 +59,11 @@ class TermNode(Node):
         self._boost = boost
 
     def _compute(self) -> dict[int, float]:
-        scores = dict(zip(self._postings.ids, self._postings.scores, strict=True))
-        return _boosted(scores, self._boost)
+        postings, boost = self._postings, self._boost
+        if boost == 1.0:
+            return dict(zip(postings.ids, postings.scores, strict=True))
+        # a boosted term (the title's lift) in one pass, not a dict then a boosted copy
+        return {d: s * boost for d, s in zip(postings.ids, postings.scores, strict=True)}
 
 
 class OrNode(Node):

@@ -273,6 +273,13 @@ class RequireAnyNode(Node):
         if len(parts) == 1:
             (part,) = parts
             return {d: main[d] + part[d] for d in main.keys() & part.keys()}
+        if len(parts) == 2:  # (two words, the commonest: comprehensions over set operations)
+            first, second = parts
+            one, two = main.keys() & first.keys(), main.keys() & second.keys()
+            sums = {d: main[d] + first[d] for d in one - two}
+            sums.update({d: main[d] + second[d] for d in two - one})
+            sums.update({d: main[d] + (first[d] + second[d]) for d in one & two})
+            return sums
         found: dict[int, float] = {}
         for part in parts:
             for docnum in main.keys() & part.keys():

@@ -271,3 +271,10 @@ def test_a_database_searches_several_folders_together_and_apart(
     # the combined collection is untouched by loading one of its folders alone
     again = Engine([wire, desk], tmp_path / "pg2", today=TODAY, database=pg_url)
     assert again.open_existing() and again.article_count() == 4
+
+
+def test_collection_and_date_filters_narrow_together(engine: Engine) -> None:
+    """Each filter narrows what the others allow (a date once replaced the collection)."""
+    for label in ("news", "news-2"):
+        hits = engine.search(f"dockers collection:{label} date:2024-03-09", 20).hits
+        assert [h.article_id for h in hits] == [f"{label}/story"], label

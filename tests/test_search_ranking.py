@@ -10,6 +10,7 @@ import pytest
 from index.backend.whoosh.fastpath import switch as fastpath
 from index.engine import Engine
 from index.evaluation import contains_any, query_forms
+from index.models import Passage
 from index.search.spelling import same_word
 from index.text.variants import similar_spellings, variant_groups
 from index.text.words import fold
@@ -452,3 +453,54 @@ def test_a_capitalised_common_word_still_matches_by_its_stem(names_engine: Engin
     """ "Operations" typed capitalised is no name: the articles write it lowercase."""
     found = {hit.file for hit in names_engine.search("Operations").hits}
     assert found == {"ops.txt", "ops2.txt"}
+
+
+# -- a passage is shown once: as a hit or as another hit's copy, never both ---------------
+
+
+def _shown_twice(hits: tuple[Passage, ...]) -> list[tuple[str, int]]:
+    """Passages (file, paragraph) a page shows more than once, hits and copies together."""
+    shown = [(h.file, h.paragraph) for h in hits]
+    shown += [(c.file, c.paragraph) for h in hits for c in h.also_in]
+    return sorted({p for p in shown if shown.count(p) > 1})
+
+
+@pytest.fixture
+def syndicated_titles(tmp_path: Path) -> Engine:
+    """A wire story as the lead passage of three papers of one source, each titled with
+    the story's subject, so that the copies' articles match by their title too; and a
+    paper of another source."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    copies = [
+        STORY,
+        STORY.replace("Thursday", "Thursday morning"),
+        STORY.replace("a year", "a full year"),
+    ]
+    for number, text in enumerate(copies):
+        (folder / f"paper-{number}.md").write_text(
+            f"---\ntitle: Interest rate rise, edition {number}\nsource: Coast Daily\n---\n"
+            + "\n\n".join([text, *FILLER[:3]])
+            + "\n",
+            encoding="utf-8",
+        )
+    (folder / "other.md").write_text(
+        "---\ntitle: Markets\nsource: Valley Times\n---\n"
+        "Traders expect another interest rate rise before the summer.\n",
+        encoding="utf-8",
+    )
+    return open_engine(folder, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["interest rate", 'interest rate source:"coast daily"', "inflation source:coast"],
+)
+def test_a_copy_is_never_also_a_hit(syndicated_titles: Engine, query: str) -> None:
+    """The copies' articles match by their title, and the title leads (articles found by
+    their title alone, once each) must not bring a copy back as a hit of its own."""
+    result = syndicated_titles.search(query)
+    assert any(h.also_in for h in result.hits), [h.file for h in result.hits]
+    assert _shown_twice(result.hits) == []
+    as_typed = syndicated_titles.search(query, as_you_type=True)
+    assert _shown_twice(as_typed.hits) == []

@@ -22,11 +22,18 @@ def _forms(word: str) -> tuple[str, str]:
     return stem(word), fold(word)
 
 
+@lru_cache(maxsize=512)
+def _word_forms(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """(start, end, stem, folded form) of every word of a passage. Cached (a few MB):
+    the same passages are shown again keystroke after keystroke, and tokenizing one is
+    most of what marking it costs."""
+    return tuple((start, end, *_forms(word)) for start, end, word in tokens_with_offsets(text))
+
+
 def match_spans(text: str, stems: Collection[str], folded: Collection[str] = ()) -> list[Span]:
     """Spans of the words of `text` whose stem is in `stems` (or folded form in `folded`)."""
     spans = []
-    for start, end, word in tokens_with_offsets(text):
-        word_stem, word_folded = _forms(word)
+    for start, end, word_stem, word_folded in _word_forms(text):
         if (word_stem and word_stem in stems) or word_folded in folded:
             spans.append(Span(start, end))
     if "-" in text or "\u2010" in text or "\u2011" in text:
@@ -45,11 +52,7 @@ def phrase_spans(text: str, phrases: Collection[tuple[str, ...]]) -> list[Span]:
     the index skips them); a phrase's word standing alone is not marked."""
     if not phrases:
         return []
-    words = [
-        (start, end, word_stem)
-        for start, end, word in tokens_with_offsets(text)
-        if (word_stem := _forms(word)[0])
-    ]
+    words = [(start, end, word_stem) for start, end, word_stem, _ in _word_forms(text) if word_stem]
     found: set[Span] = set()
     for phrase in phrases:
         size = len(phrase)

@@ -221,16 +221,28 @@ def none_allowed(
     return NONE_ALLOWED
 
 
+def articles_by_place(records: Mapping[str, ManifestRecord]) -> dict[str, list[str]]:
+    """Article ids by their place, folded: what `place:` compares, worked out once per
+    index instead of folding every article's place on every search."""
+    grouped: dict[str, list[str]] = {}
+    for aid, record in records.items():
+        if record.place:
+            grouped.setdefault(fold(record.place), []).append(aid)
+    return grouped
+
+
 def allowed_articles(
     prepared: PreparedQuery,
     anchors: Callable[[], Mapping[str, DateAnchor]] | None,
     records: Mapping[str, ManifestRecord],
     collection_of: Callable[[str], str] | None = None,
+    by_place: Mapping[str, list[str]] | None = None,
 ) -> set[str] | None:
     """Articles allowed by `date:`, `place:` and `collection:` (None: every article).
     Dates and places use the given or inferred values (known only once the corpus is
     read as a whole), not indexed fields, so every backend filters the same way; a
-    file's collection is what `collection_of` says (its folder's label)."""
+    file's collection is what `collection_of` says (its folder's label). (`by_place`:
+    the records' `articles_by_place`, when the caller keeps it.)"""
     allowed: set[str] | None = None
     if prepared.collections:
         wanted_collections = {fold(name) for name in prepared.collections}
@@ -241,15 +253,13 @@ def allowed_articles(
         }
     if prepared.date_range is not None:
         known = anchors() if anchors else {}
-        allowed = {
-            aid for aid, anchor in known.items() if prepared.date_range.contains(anchor.date)
-        }
+        dated = {aid for aid, anchor in known.items() if prepared.date_range.contains(anchor.date)}
+        allowed = dated if allowed is None else allowed & dated
     if prepared.places:
         wanted = [fold(word) for place in prepared.places for word in place.split()]
+        places = articles_by_place(records) if by_place is None else by_place
         placed = {
-            aid
-            for aid, record in records.items()
-            if record.place and all(w in fold(record.place) for w in wanted)
+            aid for place, aids in places.items() if all(w in place for w in wanted) for aid in aids
         }
         allowed = placed if allowed is None else allowed & placed
     return allowed

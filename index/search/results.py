@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
 from rapidfuzz import fuzz
@@ -100,9 +100,23 @@ def page_of(
     return pages, seen
 
 
+def shown_articles(hits: Iterable[Passage]) -> set[str]:
+    """The articles a page shows already, as hits or as a hit's copies: a lead passage
+    (an article found by its title or source alone) is added only for another article,
+    so a copy listed under a hit never comes back as a hit of its own."""
+    return {a for hit in hits for a in (hit.article_id, *(c.article_id for c in hit.also_in))}
+
+
+@lru_cache(maxsize=4096)
 def duplicate_key(text: str) -> str:
-    """Folded words only: copies differ in spacing, quotes and accents."""
-    return " ".join(_WORDS.findall(text.lower().translate(ACCENTS)))
+    """Folded words only: copies differ in spacing, quotes and accents. (Cached: the
+    same passages come back keystroke after keystroke; and the accent table, a Python
+    lookup per character, is skipped for ASCII text, which it leaves as it is once
+    lowercased.)"""
+    lowered = text.lower()
+    if not lowered.isascii():
+        lowered = lowered.translate(ACCENTS)
+    return " ".join(_WORDS.findall(lowered))
 
 
 def duplicate_of(pages: list[Page], fields: Fields, key: str) -> Page | None:
@@ -111,14 +125,16 @@ def duplicate_of(pages: list[Page], fields: Fields, key: str) -> Page | None:
     if len(key) < DUPLICATE_MIN_CHARS:
         return None
     words: frozenset[str] | None = None
+    size, share, article_id = len(key), DUPLICATE_SIMILARITY / 100, fields["article_id"]
     for page in pages:
-        if page.fields["article_id"] == fields["article_id"]:
+        page_size = len(page.key)
+        if page_size < size * share or size < page_size * share:
+            continue  # the shorter cannot reach the ratio: not worth comparing
+        if page.fields["article_id"] == article_id:
             continue
-        shorter, longer = sorted((len(page.key), len(key)))
-        if shorter < longer * DUPLICATE_SIMILARITY / 100:
-            continue  # (cannot reach the ratio: not worth comparing)
         words = words if words is not None else frozenset(key.split())
-        if len(words & page.words) < DUPLICATE_SHARED_WORDS * len(words | page.words):
+        shared = len(words & page.words)  # (the union's size follows: one set operation)
+        if shared < DUPLICATE_SHARED_WORDS * (len(words) + len(page.words) - shared):
             continue  # different words: no copy (a set check, far cheaper than the ratio)
         if fuzz.ratio(page.key, key, score_cutoff=DUPLICATE_SIMILARITY):
             return page

@@ -31,15 +31,55 @@ SHORT_WORD = 5
 "Kano"/"Kane"): only a missing letter is repaired in it ("jont" -> "joint")."""
 
 
+CANDIDATES = 20
+"""The nearest words compared by frequency."""
+
+
+class WordsByLength:
+    """A vocabulary grouped by word length, each group in the vocabulary's order: a word
+    more than k letters longer or shorter is more than k edits away, so a correction
+    compares only the groups within MAX_EDITS of the typed length (a third of the words:
+    while typing, a correction is looked for at keystrokes that find nothing)."""
+
+    def __init__(self, vocabulary: Sequence[str]) -> None:
+        self._groups: dict[int, tuple[list[str], list[int]]] = {}
+        for position, word in enumerate(vocabulary):
+            words, positions = self._groups.setdefault(len(word), ([], []))
+            words.append(word)
+            positions.append(position)
+
+    def nearest(self, folded: str, max_edits: int, limit: int) -> list[tuple[str, int]]:
+        """(word, edits) of the `limit` nearest words, fewest edits first, ties in the
+        vocabulary's order: what rapidfuzz's extract gives over the whole vocabulary."""
+        found: list[tuple[int, int, str]] = []
+        for length in range(len(folded) - max_edits, len(folded) + max_edits + 1):
+            words, positions = self._groups.get(length, ((), ()))
+            found.extend(
+                (int(edits), positions[index], choice)
+                for choice, edits, index in process.extract(
+                    folded, words, scorer=Levenshtein.distance, score_cutoff=max_edits,
+                    limit=limit,
+                )
+            )  # fmt: skip
+        return [(choice, edits) for edits, _, choice in sorted(found)[:limit]]
+
+
 def nearest_word(
-    word: str, vocabulary: Sequence[str], frequency: Callable[[str], int]
+    word: str, vocabulary: Sequence[str] | WordsByLength, frequency: Callable[[str], int]
 ) -> str | None:
     """The corpus word nearest to `word` (fewest edits, then most frequent)."""
     folded = fold(word)
     max_edits = 1 if len(folded) <= 5 else MAX_EDITS
-    candidates = process.extract(
-        folded, vocabulary, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=20
-    )
+    if isinstance(vocabulary, WordsByLength):
+        candidates = vocabulary.nearest(folded, max_edits, CANDIDATES)
+    else:
+        candidates = [
+            (choice, int(edits))
+            for choice, edits, _ in process.extract(
+                folded, vocabulary, scorer=Levenshtein.distance, score_cutoff=max_edits,
+                limit=CANDIDATES,
+            )
+        ]  # fmt: skip
     if not candidates:
         return None
     best = min(candidates, key=lambda c: (c[1], -frequency(c[0]), c[0]))

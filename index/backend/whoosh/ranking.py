@@ -40,6 +40,10 @@ full pass over its matches. (topk counts from the lists it has read anyway.)"""
 COUNT_SCAN_LIMIT = 4 * COUNT_CAP
 NAME_FETCH_LIMIT = 2_000
 """A query with a name stops fetching more candidates to check past this many."""
+STORED_CACHE = 2_048
+"""Stored passages kept decoded (about 3 MB): a page reads 30 candidates' stored fields
+(a page and the copies after it), and the next keystroke or query mostly reads the
+same ones again."""
 
 Ranked = tuple[list[tuple[float, int]], int, bool]
 """((score, docnum) best first, total, exact?)"""
@@ -58,6 +62,19 @@ class Ranker:
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         self._allowed_cache: OrderedDict[frozenset[str], set[int]] = OrderedDict()
+        self._stored: OrderedDict[int, Mapping[str, Any]] = OrderedDict()
+
+    def stored(self, docnum: int) -> Mapping[str, Any]:
+        """A passage's stored fields (the most recently read STORED_CACHE kept; never
+        changed by the callers)."""
+        cached = self._stored.get(docnum)
+        if cached is None:
+            cached = self._stored[docnum] = self.searcher.stored_fields(docnum)
+            if len(self._stored) > STORED_CACHE:
+                self._stored.popitem(last=False)
+        else:
+            self._stored.move_to_end(docnum)
+        return cached
 
     # -- the fast path and its switch ----------------------------------------------------
 
@@ -125,7 +142,7 @@ class Ranker:
         ranked, total, exact = self.ranked(query, fetch, within, as_you_type)
         if not names:
             return ranked, total, exact, ()
-        wanted, stored = fetch, self.searcher.stored_fields
+        wanted, stored = fetch, self.stored
         while True:
             texts = [title_and_body(stored(docnum)) for _, docnum in ranked]
             applied = planner.names_of(names, texts)

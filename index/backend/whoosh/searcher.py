@@ -42,6 +42,7 @@ from index.text.variants import VariantTable
 from index.text.words import ENGLISH_STOP_WORDS, stem
 
 WhooshPlan = Plan[wq.Query]
+CORRECTIONS_KEPT = 256
 
 
 class PassageSearcher:
@@ -58,6 +59,7 @@ class PassageSearcher:
         self._records = {r.id: r for r in records}
         self._ranker = Ranker(self._searcher)
         self._lexicons: dict[str, list[str]] = {}
+        self._corrections: dict[str, str | None] = {}
         self._expander = QueryExpander(
             vocabulary, VariantTable(variant_groups), self._lexicon, self._searcher.doc_frequency
         )
@@ -113,9 +115,24 @@ class PassageSearcher:
             return True  # a stop word is never a typo
         return any(self._searcher.doc_frequency(f, word_stem) for f in TEXT_FIELDS)
 
+    @cached_property
+    def _by_place(self) -> dict[str, list[str]]:
+        return planner.articles_by_place(self._records)
+
+    @cached_property
+    def _vocabulary_by_length(self) -> spelling.WordsByLength:
+        return spelling.WordsByLength(self._vocabulary)
+
     def correction(self, word: str) -> str | None:
-        """The corpus word nearest to `word` (fewest edits, then most frequent)."""
-        return spelling.nearest_word(word, self._vocabulary, self._words.whole.frequency)
+        """The corpus word nearest to `word` (fewest edits, then most frequent); the
+        last few kept, as a query is corrected again on Enter after its keystrokes."""
+        if word not in self._corrections:
+            if len(self._corrections) >= CORRECTIONS_KEPT:
+                del self._corrections[next(iter(self._corrections))]
+            self._corrections[word] = spelling.nearest_word(
+                word, self._vocabulary_by_length, self._words.whole.frequency
+            )
+        return self._corrections[word]
 
     def _is_proper(self, folded: str) -> bool:
         return folded in self._words.proper_words
@@ -209,7 +226,9 @@ class PassageSearcher:
                 notes=plan.notes,
                 error=plan.prepared.error,
             )
-        allowed = allowed_articles(plan.prepared, anchors, self._records, collection_of)
+        allowed = allowed_articles(
+            plan.prepared, anchors, self._records, collection_of, by_place=self._by_place
+        )
         notes = list(plan.notes)
         if allowed is not None and not allowed:
             notes.append(none_allowed(plan.prepared, self._records, collection_of))
@@ -263,7 +282,7 @@ class PassageSearcher:
         )
         known = anchors() if anchors else {}
         marks = Marks(plan.highlight_stems, plan.highlight_folded, plan.highlight_phrases)
-        stored = self._searcher.stored_fields
+        stored = self._ranker.stored
         pages, seen = results.page_of(
             ((score, stored(docnum)) for score, docnum in ranked),
             limit,
@@ -277,14 +296,14 @@ class PassageSearcher:
             for rank, page in enumerate(pages, 1)
         ]
         if len(hits) < limit and plan.title_only is not None:
-            represented = {hit.article_id for hit in hits}
+            represented = results.shown_articles(hits)
             room = limit - len(hits)
             for fields in self._leads(plan.title_only, room, represented, within, names):
                 seen.add(fields["article_id"])
                 hits.append(self._passage(fields, 0.0, len(hits) + 1, marks, known))
                 total += 1
         if plan.source_only is not None and not as_you_type:  # (on Enter: keystrokes stay light)
-            represented = {hit.article_id for hit in hits}
+            represented = results.shown_articles(hits)
             leads = [
                 self._passage(fields, 0.0, 0, marks, known)
                 for fields in self._leads(
@@ -313,7 +332,7 @@ class PassageSearcher:
         its name is searched. (Every passage indexes its article's title and source, so
         the query runs over the lead passages alone.)"""
         for docnum in self._ranker.leads(query, room + len(represented), within):
-            fields = self._searcher.stored_fields(docnum)
+            fields = self._ranker.stored(docnum)
             if fields["article_id"] in represented:
                 continue
             if names and not planner.names_found(title_and_body(fields), names):

@@ -19,7 +19,7 @@ from index.backend.whoosh.fastpath.nodes import (
     RequireAnyNode,
     TermNode,
 )
-from index.backend.whoosh.fastpath.postings import PostingsReader, Unsupported
+from index.backend.whoosh.fastpath.postings import PostingsReader, TermPostings, Unsupported
 
 
 class RequireAny(wq.And):
@@ -46,19 +46,14 @@ def compile_query(
     if query is wq.NullQuery:
         return EmptyNode()
     if type(query) is wq.Term:
-        postings = reader.term(query.fieldname, _text(query.text))
-        key = (id(postings), float(query.boost))
-        node = memo.get(key)
-        if node is None:
-            node = memo[key] = TermNode(postings, query.boost)
-        return node
+        return _term_node(reader.term(query.fieldname, _text(query.text)), query.boost, memo)
     if type(query) is RequireAny:
         leaves = [compile_query(q, reader, memo) for q in query.any_of]
         if all(leaf.exact for leaf in leaves):
             return RequireAnyNode(compile_query(query.required, reader, memo), leaves)
         return _and(query, reader, memo)
     if type(query) is wq.Phrase:
-        return _phrase(query, reader)
+        return _phrase(query, reader, memo)
     if type(query) is wq.AndMaybe and query.boost == 1.0:
         return AndMaybeNode(
             compile_query(query.a, reader, memo), compile_query(query.b, reader, memo)
@@ -95,7 +90,7 @@ def _and(query: wq.And, reader: PostingsReader, memo: dict[tuple[int, float], No
     return AndNode(children, [compile_query(q, reader, memo) for q in negated], query.boost)
 
 
-def _phrase(query: wq.Phrase, reader: PostingsReader) -> Node:
+def _phrase(query: wq.Phrase, reader: PostingsReader, memo: dict[tuple[int, float], Node]) -> Node:
     if not reader.has_positions(query.fieldname):
         raise Unsupported("a phrase in a field without positions")
     if not query.words:
@@ -109,13 +104,24 @@ def _phrase(query: wq.Phrase, reader: PostingsReader) -> Node:
             terms[word] = reader.term(query.fieldname, word, within=terms[rarest].ids)
     if any(not t.ids for t in terms.values()):
         return EmptyNode()  # whoosh's phrase matches nothing when a word is missing
+    lists = [terms[w] for w in words]
     return PhraseNode(
-        [terms[w] for w in words],
+        lists,
         int(query.slop),
         query.boost,
         reader.positions_decoder(query.fieldname),
         counted=reader.counts_positions(query.fieldname),
+        terms=[_term_node(postings, 1.0, memo) for postings in lists],
     )
+
+
+def _term_node(postings: TermPostings, boost: float, memo: dict[tuple[int, float], Node]) -> Node:
+    """One node per list and boost in a query (its scores gathered once)."""
+    key = (id(postings), float(boost))
+    node = memo.get(key)
+    if node is None:
+        node = memo[key] = TermNode(postings, boost)
+    return node
 
 
 def _text(text: str | bytes) -> str:

@@ -59,8 +59,11 @@ class TermNode(Node):
         self._boost = boost
 
     def _compute(self) -> dict[int, float]:
-        scores = dict(zip(self._postings.ids, self._postings.scores, strict=True))
-        return _boosted(scores, self._boost)
+        postings, boost = self._postings, self._boost
+        if boost == 1.0:
+            return dict(zip(postings.ids, postings.scores, strict=True))
+        # a boosted term (the title's lift) in one pass, not a dict then a boosted copy
+        return {d: s * boost for d, s in zip(postings.ids, postings.scores, strict=True)}
 
 
 class OrNode(Node):
@@ -182,9 +185,14 @@ class PhraseNode(Node):
         boost: float,
         decode: Callable[[bytes], list[int]],
         counted: bool,
+        terms: Sequence[Node] = (),
     ) -> None:
+        """`terms`: each word's TermNode (boost 1), when the query has them already, so
+        that a list's scores are not gathered twice (the adjacency phrase of two words
+        ranks with the words themselves)."""
         super().__init__()
         self._words = list(words)
+        self._terms = list(terms) or [TermNode(w, 1.0) for w in words]
         self._slop = slop
         self._boost = boost
         self._decode = decode
@@ -195,7 +203,7 @@ class PhraseNode(Node):
 
     def _compute(self) -> dict[int, float]:
         distinct = {id(w): w for w in self._words}  # a repeated word's list, once
-        scores = {key: TermNode(w, 1.0).bounds() for key, w in distinct.items()}
+        scores = {id(w): term.bounds() for w, term in zip(self._words, self._terms, strict=True)}
         common = _intersection(list(scores.values()))
         if self._counted:  # a repeated word ("had had") must occur as often: cheap to see
             for key, times in Counter(map(id, self._words)).items():
@@ -265,6 +273,13 @@ class RequireAnyNode(Node):
         if len(parts) == 1:
             (part,) = parts
             return {d: main[d] + part[d] for d in main.keys() & part.keys()}
+        if len(parts) == 2:  # (two words, the commonest: comprehensions over set operations)
+            first, second = parts
+            one, two = main.keys() & first.keys(), main.keys() & second.keys()
+            sums = {d: main[d] + first[d] for d in one - two}
+            sums.update({d: main[d] + second[d] for d in two - one})
+            sums.update({d: main[d] + (first[d] + second[d]) for d in one & two})
+            return sums
         found: dict[int, float] = {}
         for part in parts:
             for docnum in main.keys() & part.keys():
@@ -287,10 +302,12 @@ class RequireAnyNode(Node):
 
 
 def _intersection(parts: Sequence[dict[int, float]]) -> set[int]:
+    """The documents every part has. (`keys() & keys()` walks the smaller side only;
+    a set's intersection_update with a dict's keys walks all of them: the larger list.)"""
     ordered = sorted(parts, key=len)
     common = set(ordered[0])
     for part in ordered[1:]:
-        common.intersection_update(part.keys())
+        common = part.keys() & common
     return common
 
 

@@ -111,3 +111,26 @@ async def test_keys_taken_before_the_box_had_focus_are_typed_into_it(tmp_path: P
             assert screen.take_early_key(events.Key(key, char))
         assert not screen.take_early_key(events.Key("escape", None))
         assert box.value == "bq" and app.is_running
+
+
+async def test_paging_a_list_with_no_room_on_screen_is_a_no_op(tmp_path: Path) -> None:
+    """PageUp/PageDown reaching the results while another pane has the room: OptionList
+    had laid out no lines and raised KeyError (seen over SSH, every key in every pane)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await type_query(pilot, "battalion")
+        results = main_screen(pilot).query_one(ResultsList)
+        assert results.hits
+        results.display = False
+        await pilot.pause()
+        assert not results.scrollable_content_region
+        results.clear_options()  # new results arrive while it has no room
+        results.add_options(["a", "b"])
+        results.highlighted = 1
+        results.action_page_up()
+        results.action_page_down()
+        results.display = True
+        await pilot.pause()
+        results.action_page_up()
+        assert results.highlighted == 0

@@ -92,6 +92,16 @@ class ResultsList(OptionList):
         )
         return row
 
+    def action_page_down(self) -> None:
+        if self.scrollable_content_region:
+            super().action_page_down()
+
+    def action_page_up(self) -> None:
+        # A list with no room on screen (another pane shown, a tiny window) has laid out
+        # no lines, and OptionList's paging then looks one up and raises KeyError.
+        if self.scrollable_content_region:
+            super().action_page_up()
+
     def show_result(self, result: SearchResult) -> None:
         """Replace the list with `result`'s hits (keeps the cursor at the top)."""
         self.result = result

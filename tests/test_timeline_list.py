@@ -304,3 +304,12 @@ async def test_an_entry_longer_than_the_detail_is_cut_visibly() -> None:
         await pilot.resize_terminal(120, 40)  # more room: more of the sentence
         await pilot.pause()
         assert len(detail_text(app)) > len(detail)
+
+
+def test_badges_name_the_file_not_the_folders_it_is_in() -> None:
+    from tui.app.widgets.timeline_rows import short_id
+
+    assert short_id("000_da7967d9e18fabfb") == "000"
+    assert short_id("wire/2025/000_da7967d9") == "000"
+    assert short_id("articles-2/WSJ910225-0066") == "WSJ91022"
+    assert short_id("desk/a") == "a"

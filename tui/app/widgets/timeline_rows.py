@@ -36,9 +36,12 @@ def primary_source(event: TimelineEvent) -> EventSource | None:
 
 
 def short_id(article_id: str) -> str:
-    """A compact badge for an article id: the part before '_' when short, else 8 chars."""
-    head = article_id.split("_", 1)[0]
-    return head if 0 < len(head) <= 8 else article_id[:8]
+    """A compact badge for an article id: of its file name (not its folders, which
+    several folders searched together all start with), the part before '_' when short,
+    else 8 chars."""
+    name = article_id.rsplit("/", 1)[-1] or article_id
+    head = name.split("_", 1)[0]
+    return head if 0 < len(head) <= 8 else name[:8]
 
 
 def day_sources(events: Sequence[TimelineEvent]) -> dict[dt.date, set[str]]:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.backend.postgres import changes, derived, writes
+from index.backend.postgres import changes, derived, toplists, writes
 from index.backend.postgres.documents import ArticleRows
 from index.errors import CorpusError, IndexBusyError, IndexCancelled
 from index.models import UpdateReport
@@ -86,6 +86,8 @@ def load_folder(
                     [(size, mtime, collection, aid) for size, mtime, aid in load.touched],
                 )
         writes.update_vocabulary(conn, collection, load.words)
+        if report.touched or created or rebuild:
+            toplists.update(conn, collection, list(load.names), rebuilt=created or rebuild)
         if report.touched or created or rebuild:
             derived.infer_places(conn, collection)
             if load.names_changed or created or rebuild:

@@ -14,11 +14,13 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from index.backend.postgres.connection import DatabaseError, redact
 from index.backend.postgres.schema import SCHEMA_VERSION, ensure_schema
+from index.backend.postgres.store import PgIndex
 from index.engine import Engine
 from index.errors import IndexCancelled
 from index.evaluation import evaluate, load_queries, summary
@@ -446,3 +448,25 @@ def test_name_variants_follow_incremental_loads_as_in_whoosh(pg_url: str, tmp_pa
     second.write_text("Visit\n\nThe delegation spoke.\n", encoding="utf-8")
     pg, whoosh = both("Abdelmadjid")
     assert pg == whoosh == ()
+
+
+def test_proper_words_are_stored_with_the_collection(pg_engines: dict[str, Engine]) -> None:
+    """The spelling step's proper words come from the collection's row (stored by the
+    load), the same as reading every article's names."""
+    store = cast(PgIndex, pg_engines["bundled"]._store)
+    store.searcher()
+    searcher = store._searcher
+    assert searcher is not None
+    stored = searcher._proper_words
+    with store.conn.transaction():
+        store.conn.execute(
+            "UPDATE summit_collections SET proper_words = NULL WHERE id = %s",
+            (searcher._collection,),
+        )
+        searcher.__dict__.pop("_proper_words")
+        from_articles = searcher._proper_words
+        store.conn.execute(
+            "UPDATE summit_collections SET proper_words = %s WHERE id = %s",
+            (json.dumps(sorted(stored)), searcher._collection),
+        )
+    assert stored and stored == from_articles

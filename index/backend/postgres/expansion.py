@@ -60,6 +60,13 @@ class Vocabulary:
 
     @cached_property
     def _proper_words(self) -> frozenset[str]:
+        """The collection's folded names: as the last load stored them, else (a
+        collection loaded before they were stored) read from every article."""
+        stored = self._rows(
+            "SELECT proper_words FROM summit_collections WHERE id = %s", (self._collection,)
+        )
+        if stored and stored[0][0] is not None:
+            return frozenset(stored[0][0])
         rows = self._rows(
             "SELECT name_pairs, proper_nouns FROM summit_articles WHERE collection = %s",
             (self._collection,),

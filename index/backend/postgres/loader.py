@@ -92,10 +92,15 @@ def load_folder(
             derived.infer_places(conn, collection)
             if load.names_changed or created or rebuild:
                 # (reads every article's names: O(collection), so only when they changed)
-                groups = derived.name_variants(conn, collection)
+                groups, proper = derived.name_variants(conn, collection)
                 conn.execute(
-                    "UPDATE summit_collections SET variant_groups = %s WHERE id = %s",
-                    (json.dumps([sorted(g) for g in groups]), collection),
+                    "UPDATE summit_collections SET variant_groups = %s, proper_words = %s "
+                    "WHERE id = %s",
+                    (
+                        json.dumps([sorted(g) for g in groups]),
+                        json.dumps(sorted(proper)),
+                        collection,
+                    ),
                 )
             conn.execute(
                 "UPDATE summit_collections SET generation = generation + 1, folder = %s,"

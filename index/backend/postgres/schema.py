@@ -80,6 +80,9 @@ _V1 = [
     "CREATE INDEX summit_vocabulary_trgm ON summit_vocabulary USING gin (word gin_trgm_ops)",
 ]
 _V2 = [
+    # the collection's proper words (folded names), worked out with its name variants:
+    # the spelling step asks for them at a search's first correction (NULL: not yet)
+    "ALTER TABLE summit_collections ADD COLUMN proper_words jsonb",
     # Ranking lists of the collection's commonest words (index/backend/postgres/toplists.py):
     # every passage scoring above the word's floor, so that a common word is ranked from a
     # few hundred rows instead of every match.

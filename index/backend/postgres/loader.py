@@ -90,7 +90,7 @@ def load_folder(
             toplists.update(conn, collection, list(load.names), rebuilt=created or rebuild)
         if report.touched or created or rebuild:
             derived.infer_places(conn, collection)
-            if load.names_changed or created or rebuild:
+            if load.names_changed or created or rebuild or _no_proper_words(conn, collection):
                 # (reads every article's names: O(collection), so only when they changed)
                 groups, proper = derived.name_variants(conn, collection)
                 conn.execute(
@@ -154,6 +154,14 @@ def _collection(
             (secrets.token_hex(6), collection),
         )
     return collection, False
+
+
+def _no_proper_words(conn: psycopg.Connection, collection: int) -> bool:
+    """Whether the collection was loaded before its proper words were stored."""
+    row = conn.execute(
+        "SELECT proper_words IS NULL FROM summit_collections WHERE id = %s", (collection,)
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _has_articles(conn: psycopg.Connection, collection: int) -> bool:

@@ -4,14 +4,15 @@ a query matches exactly what it matches with the whoosh backend."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
 
 from index.backend.postgres.documents import MAX_POSITION, lexeme, tsvector_literal
 from index.backend.postgres.query import stems_of
-from index.backend.whoosh.analyzers import stemming_analyzer
-from index.text.words import index_terms
+from index.backend.whoosh.analyzers import keyword_analyzer, stemming_analyzer
+from index.text.words import index_terms, keyword_terms
 from tests.conftest import BUNDLED, FIXTURE_CORPUS
 
 TRICKY = [
@@ -69,3 +70,23 @@ def test_query_stems_drop_stop_words_and_keep_hyphen_parts() -> None:
     assert stems_of("the neo-colonialism") == ["neo", "coloni"]
     assert stems_of("The") == []
     assert stems_of("Caf\u00e9s") == ["cafe"]
+
+
+def test_keyword_terms_are_the_keyword_analyzers() -> None:
+    for text in [*_texts(), "Reuters_wire/2024 caf\u00e9-Bar \u00c9dition_sp\u00e9ciale"]:
+        assert keyword_terms(text) == [t.text for t in keyword_analyzer()(text)]
+
+
+def test_the_postgres_backend_analyses_text_without_whoosh() -> None:
+    """Its terms come from index.text.words alone (the whoosh backend is not imported)."""
+    package = Path(__file__).parent.parent / "index" / "backend" / "postgres"
+    for source in package.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                assert "whoosh" not in name, f"{source.name} imports {name}"

@@ -159,3 +159,13 @@ def index_terms(text: str, *, joined: bool = True) -> list[tuple[str, int]]:
                 position = raw if position < 0 else position
                 found.append((whole, position))
     return found
+
+
+_KEYWORD = re.compile(r"[^\W_]+")
+
+
+def keyword_terms(text: str) -> list[str]:
+    """The words of a filter value (`source:`, `place:`) as the index holds them: runs of
+    letters and digits, lowercase, the accent map, not stemmed (the whoosh backend's
+    keyword analyzer as a plain function)."""
+    return [word.lower().translate(ACCENTS) for word in _KEYWORD.findall(text)]

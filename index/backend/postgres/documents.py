@@ -11,10 +11,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.backend.whoosh.analyzers import keyword_analyzer
 from index.models import Article
 from index.store.parsing import IndexJob, ParsedFile, parse_for_index
-from index.text.words import index_terms
+from index.text.words import index_terms, keyword_terms
 
 MAX_POSITION = 16383
 """PostgreSQL keeps tsvector positions up to this (larger ones are clamped)."""
@@ -60,7 +59,7 @@ def tsvector_literal(text: str, *, weight: str = "", offset: int = 0) -> str:
 
 def keywords_literal(text: str) -> str:
     """`source:` words (folded, not stemmed), as tsvector input."""
-    words = {token.text for token in keyword_analyzer()(text)}
+    words = set(keyword_terms(text))
     return " ".join(lexeme(word) for word in sorted(words))
 
 

@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
-from whoosh.analysis import STOP_WORDS
 
 from index.backend.postgres.query import stems_of
 from index.store.manifest import ManifestRecord
 from index.text.variants import VariantTable
-from index.text.words import fold
+from index.text.words import ENGLISH_STOP_WORDS, fold
 
 if TYPE_CHECKING:
     import psycopg
@@ -55,7 +54,9 @@ class Vocabulary:
         return [
             word
             for word in self._vocabulary
-            if len(word) >= 3 and not any(ch.isdigit() for ch in word) and word not in STOP_WORDS
+            if len(word) >= 3
+            and not any(ch.isdigit() for ch in word)
+            and word not in ENGLISH_STOP_WORDS
         ]
 
     @cached_property

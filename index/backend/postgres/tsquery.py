@@ -17,10 +17,9 @@ from index.backend.postgres.expansion import (
     Vocabulary,
 )
 from index.backend.postgres.query import Leaf, Node, Not, parse, positive_leaves, stems_of
-from index.backend.whoosh.analyzers import keyword_analyzer
 from index.search.planner import within_budget
 from index.search.querylang import PreparedQuery, prefix_last_word, prepare_query
-from index.text.words import fold
+from index.text.words import fold, keyword_terms
 
 _NOTHING = "'\u2400'"  # a lexeme no text has: "matches nothing", honestly
 
@@ -167,7 +166,7 @@ class QueryPlanner(Vocabulary):
             params.append(query)
             return "p.tsv @@ %s::tsquery"
         if isinstance(node, Leaf):
-            words = [t.text for t in keyword_analyzer()(node.text)]
+            words = keyword_terms(node.text)
             if not words:
                 return None
             params.append(" & ".join(lexeme(w) for w in words))
@@ -208,5 +207,5 @@ def source_query(prepared: PreparedQuery) -> str | None:
     words = prepared.plain_words
     if not words or len(words) != len(prepared.text.split()):
         return None
-    terms = [t.text for w in words for t in keyword_analyzer()(w)]
+    terms = [t for w in words for t in keyword_terms(w)]
     return " & ".join(lexeme(t) for t in terms) if terms else None

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import cast
 
@@ -470,3 +470,35 @@ def test_proper_words_are_stored_with_the_collection(pg_engines: dict[str, Engin
             (json.dumps(sorted(stored)), searcher._collection),
         )
     assert stored and stored == from_articles
+
+
+def test_searches_and_state_reads_from_threads_share_one_connection_safely(
+    pg_engines: dict[str, Engine],
+) -> None:
+    """The explorer searches while typing and on Enter from different threads, and reads
+    a new state when another process loaded one: their transactions on the store's one
+    connection must not interleave (else "commit at the wrong nesting level")."""
+    import threading
+
+    engine = pg_engines["bundled"]
+    store = cast(PgIndex, engine._store)
+    failures: list[BaseException] = []
+
+    def work(action: Callable[[], object]) -> None:
+        try:
+            for _ in range(40):
+                action()
+        except BaseException as exc:
+            failures.append(exc)
+
+    actions: list[Callable[[], object]] = [
+        lambda: engine.search("joint battalion", 20, as_you_type=True),
+        lambda: engine.search("joint battalion", 20),
+        store.open_existing,
+    ]
+    threads = [threading.Thread(target=work, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures

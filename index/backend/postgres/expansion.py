@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from functools import cached_property
@@ -31,6 +32,7 @@ class Vocabulary:
     vocabulary tables, cached per generation."""
 
     _conn: psycopg.Connection
+    _transaction_lock: threading.RLock
     _collection: int
     _records: Mapping[str, ManifestRecord]
     variants: VariantTable

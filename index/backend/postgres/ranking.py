@@ -89,7 +89,7 @@ class Ranker(Shortlist, QueryPlanner):
         condition = " AND ".join(where)
         sql = page_sql(score, condition, fetch, as_you_type)
         known = anchors() if anchors else {}
-        with self._conn.transaction():
+        with self._transaction_lock, self._conn.transaction():
             self._conn.execute(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
             listed = None
             if simple and not as_you_type:

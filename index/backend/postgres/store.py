@@ -325,6 +325,7 @@ class PgIndex:
                 self._collection,
                 self._records,
                 self._variant_groups,
+                self._lock,
             )
         return _GuardedSearch(self._searcher, self._guarded)
 

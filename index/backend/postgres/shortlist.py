@@ -86,7 +86,9 @@ class Shortlist(QueryPlanner):
             "c.candidates FROM ("
             f"SELECT c.*, count(*) OVER () AS candidates FROM ({candidates}) c) c "
             "JOIN summit_passages p ON p.collection = %s AND p.article_id = c.article_id "
-            f"AND p.paragraph = c.paragraph WHERE {condition}",
+            # (IS TRUE: the match is checked on the candidates, found by key; as a plain
+            # condition the planner may read every match through the GIN index instead)
+            f"AND p.paragraph = c.paragraph WHERE ({condition}) IS TRUE",
             (*score_params, *plain_params, *candidate_params, self._collection, *params),
         )
         if sum(1 for row in found if row[3] > bound) < fetch:

@@ -12,13 +12,15 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from index.backend.postgres.connection import DatabaseError, redact
 from index.backend.postgres.schema import SCHEMA_VERSION, ensure_schema
+from index.backend.postgres.store import PgIndex
 from index.engine import Engine
 from index.errors import IndexCancelled
 from index.evaluation import evaluate, load_queries, summary
@@ -446,3 +448,57 @@ def test_name_variants_follow_incremental_loads_as_in_whoosh(pg_url: str, tmp_pa
     second.write_text("Visit\n\nThe delegation spoke.\n", encoding="utf-8")
     pg, whoosh = both("Abdelmadjid")
     assert pg == whoosh == ()
+
+
+def test_proper_words_are_stored_with_the_collection(pg_engines: dict[str, Engine]) -> None:
+    """The spelling step's proper words come from the collection's row (stored by the
+    load), the same as reading every article's names."""
+    store = cast(PgIndex, pg_engines["bundled"]._store)
+    store.searcher()
+    searcher = store._searcher
+    assert searcher is not None
+    stored = searcher._proper_words
+    with store.conn.transaction():
+        store.conn.execute(
+            "UPDATE summit_collections SET proper_words = NULL WHERE id = %s",
+            (searcher._collection,),
+        )
+        searcher.__dict__.pop("_proper_words")
+        from_articles = searcher._proper_words
+        store.conn.execute(
+            "UPDATE summit_collections SET proper_words = %s WHERE id = %s",
+            (json.dumps(sorted(stored)), searcher._collection),
+        )
+    assert stored and stored == from_articles
+
+
+def test_searches_and_state_reads_from_threads_share_one_connection_safely(
+    pg_engines: dict[str, Engine],
+) -> None:
+    """The explorer searches while typing and on Enter from different threads, and reads
+    a new state when another process loaded one: their transactions on the store's one
+    connection must not interleave (else "commit at the wrong nesting level")."""
+    import threading
+
+    engine = pg_engines["bundled"]
+    store = cast(PgIndex, engine._store)
+    failures: list[BaseException] = []
+
+    def work(action: Callable[[], object]) -> None:
+        try:
+            for _ in range(40):
+                action()
+        except BaseException as exc:
+            failures.append(exc)
+
+    actions: list[Callable[[], object]] = [
+        lambda: engine.search("joint battalion", 20, as_you_type=True),
+        lambda: engine.search("joint battalion", 20),
+        store.open_existing,
+    ]
+    threads = [threading.Thread(target=work, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures

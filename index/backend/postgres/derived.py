@@ -43,8 +43,11 @@ def infer_places(conn: psycopg.Connection, collection: int) -> None:
             )
 
 
-def name_variants(conn: psycopg.Connection, collection: int) -> list[frozenset[str]]:
-    """Name variants of the whole collection (index.text.variants), stored with it."""
+def name_variants(
+    conn: psycopg.Connection, collection: int
+) -> tuple[list[frozenset[str]], set[str]]:
+    """Name variants of the whole collection (index.text.variants) and its proper words
+    (every name folded), stored with it."""
     pairs: list[tuple[str, str]] = []
     proper: set[str] = set()
     with conn.cursor(name="summit_names") as cursor:
@@ -57,4 +60,4 @@ def name_variants(conn: psycopg.Connection, collection: int) -> list[frozenset[s
             pairs.extend(found)
             proper.update(fold(name) for _, name in found)
             proper.update(fold(name) for name in ArticleExtras.decode_proper_nouns(nouns))
-    return variant_groups(pairs, proper)
+    return variant_groups(pairs, proper), proper

@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.backend.whoosh.analyzers import keyword_analyzer, stemming_analyzer
 from index.models import Article
 from index.store.parsing import IndexJob, ParsedFile, parse_for_index
+from index.text.words import index_terms, keyword_terms
 
 MAX_POSITION = 16383
 """PostgreSQL keeps tsvector positions up to this (larger ones are clamped)."""
@@ -34,24 +34,32 @@ class ArticleRows:
 
 
 def lexeme(text: str) -> str:
+    if "'" not in text and "\\" not in text:
+        return f"'{text}'"
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def tsvector_literal(text: str, *, weight: str = "", offset: int = 0) -> str:
-    """`text` as tsvector input ('stem':1,4 …) with the index analyzer's positions."""
+    """`text` as tsvector input ('stem':1,4 …) with the index analyzer's terms and positions
+    (words.index_terms: the same as the whoosh index's, without its analyzer chain)."""
     positions: dict[str, list[int]] = {}
-    for token in stemming_analyzer()(text, positions=True, mode="index"):
-        position = min(MAX_POSITION, token.pos + 1 + offset)
-        positions.setdefault(token.text, []).append(position)
+    for term, at in index_terms(text):
+        position = min(MAX_POSITION, at + 1 + offset)
+        found = positions.get(term)
+        if found is None:
+            positions[term] = [position]
+        elif found[-1] != position:  # (positions come in order; a joined form repeats one)
+            found.append(position)
+    suffix = f"{weight}," if weight else ","
     return " ".join(
-        f"{lexeme(word)}:{','.join(f'{p}{weight}' for p in sorted(set(found)))}"
+        f"{lexeme(word)}:{suffix.join(map(str, found))}{weight}"
         for word, found in positions.items()
     )
 
 
 def keywords_literal(text: str) -> str:
     """`source:` words (folded, not stemmed), as tsvector input."""
-    words = {token.text for token in keyword_analyzer()(text)}
+    words = set(keyword_terms(text))
     return " ".join(lexeme(word) for word in sorted(words))
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from functools import cached_property
@@ -11,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
-from whoosh.analysis import STOP_WORDS
 
 from index.backend.postgres.query import stems_of
 from index.store.manifest import ManifestRecord
 from index.text.variants import VariantTable
-from index.text.words import fold
+from index.text.words import ENGLISH_STOP_WORDS, fold
 
 if TYPE_CHECKING:
     import psycopg
@@ -32,6 +32,7 @@ class Vocabulary:
     vocabulary tables, cached per generation."""
 
     _conn: psycopg.Connection
+    _transaction_lock: threading.RLock
     _collection: int
     _records: Mapping[str, ManifestRecord]
     variants: VariantTable
@@ -55,11 +56,20 @@ class Vocabulary:
         return [
             word
             for word in self._vocabulary
-            if len(word) >= 3 and not any(ch.isdigit() for ch in word) and word not in STOP_WORDS
+            if len(word) >= 3
+            and not any(ch.isdigit() for ch in word)
+            and word not in ENGLISH_STOP_WORDS
         ]
 
     @cached_property
     def _proper_words(self) -> frozenset[str]:
+        """The collection's folded names: as the last load stored them, else (a
+        collection loaded before they were stored) read from every article."""
+        stored = self._rows(
+            "SELECT proper_words FROM summit_collections WHERE id = %s", (self._collection,)
+        )
+        if stored and stored[0][0] is not None:
+            return frozenset(stored[0][0])
         rows = self._rows(
             "SELECT name_pairs, proper_nouns FROM summit_articles WHERE collection = %s",
             (self._collection,),

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from index.backend.postgres import changes, derived, writes
+from index.backend.postgres import changes, derived, toplists, writes
 from index.backend.postgres.documents import ArticleRows
 from index.corpus.folders import Folders
 from index.errors import CorpusError, IndexBusyError, IndexCancelled
@@ -87,13 +87,20 @@ def load_folder(
                 )
         writes.update_vocabulary(conn, collection, load.words)
         if report.touched or created or rebuild:
+            toplists.update(conn, collection, list(load.names), rebuilt=created or rebuild)
+        if report.touched or created or rebuild:
             derived.infer_places(conn, collection)
-            if load.names_changed or created or rebuild:
+            if load.names_changed or created or rebuild or _no_proper_words(conn, collection):
                 # (reads every article's names: O(collection), so only when they changed)
-                groups = derived.name_variants(conn, collection)
+                groups, proper = derived.name_variants(conn, collection)
                 conn.execute(
-                    "UPDATE summit_collections SET variant_groups = %s WHERE id = %s",
-                    (json.dumps([sorted(g) for g in groups]), collection),
+                    "UPDATE summit_collections SET variant_groups = %s, proper_words = %s "
+                    "WHERE id = %s",
+                    (
+                        json.dumps([sorted(g) for g in groups]),
+                        json.dumps(sorted(proper)),
+                        collection,
+                    ),
                 )
             conn.execute(
                 "UPDATE summit_collections SET generation = generation + 1, folder = %s,"
@@ -149,6 +156,14 @@ def _collection(
             (secrets.token_hex(6), collection),
         )
     return collection, False
+
+
+def _no_proper_words(conn: psycopg.Connection, collection: int) -> bool:
+    """Whether the collection was loaded before its proper words were stored."""
+    row = conn.execute(
+        "SELECT proper_words IS NULL FROM summit_collections WHERE id = %s", (collection,)
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _has_articles(conn: psycopg.Connection, collection: int) -> bool:

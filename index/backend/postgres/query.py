@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from index.backend.whoosh.analyzers import stemming_analyzer
+from index.text.words import index_terms
 
 Field = Literal["", "title", "body", "source"]
 LeafKind = Literal["term", "phrase", "prefix", "fuzzy"]
@@ -169,7 +169,7 @@ def _word(value: str, field: Field) -> Node | None:
 
 def stems_of(text: str) -> list[str]:
     """The index forms of a query word or phrase (stop words dropped), in order."""
-    return [token.text for token in stemming_analyzer()(text, mode="query")]
+    return [term for term, _ in index_terms(text, joined=False)]
 
 
 def positive_leaves(node: Node | None) -> list[Leaf]:

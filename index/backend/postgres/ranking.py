@@ -8,12 +8,12 @@ from typing import Any
 
 from index.backend.postgres.hits import make_passage, ranked
 from index.backend.postgres.query import has_negation
+from index.backend.postgres.shortlist import Shortlist
+from index.backend.postgres.toplists import RANK_WEIGHTS
 from index.backend.postgres.tsquery import PgPlan, QueryPlanner, has_source, source_query
 from index.models import Passage
 from index.search.results import AnchorsProvider
 
-TITLE_WEIGHT = 0.6
-"""A title word's weight against a body word's 1.0 (whoosh: title boost 2 x lift 0.3)."""
 ADJACENCY_BOOST = 1.5
 AS_YOU_TYPE_CANDIDATES = 1_500
 """While typing, at most this many matching passages are ranked (the best of them
@@ -23,7 +23,33 @@ DUPLICATE_SLACK = 10
 STATEMENT_TIMEOUT_MS = 20_000
 
 
-class Ranker(QueryPlanner):
+def page_sql(score: str, condition: str, fetch: int, as_you_type: bool) -> str:
+    """The page of ranked passages with the number of matches (the last column).
+
+    The matches are read once and ranked as narrow rows (key and score): a passage's
+    text is read only for the page. (Carrying every match's text through the count and
+    the sort cost 5-6 times the ranking itself on a common word: the rows spilled to disk.)
+    While typing, at most AS_YOU_TYPE_CANDIDATES matches are ranked."""
+    # (LIMIT, or OFFSET 0, keeps the score computed below the count: else the planner
+    # carries each match's tsvector into the window's store and scores it above)
+    cap = f" LIMIT {AS_YOU_TYPE_CANDIDATES}" if as_you_type else " OFFSET 0"
+    matches = (
+        f"SELECT p.article_id, p.paragraph, {score} AS score "
+        f"FROM summit_passages p WHERE {condition}{cap}"
+    )
+    top = (
+        f"SELECT m.*, count(*) OVER () AS total FROM ({matches}) m "
+        f"ORDER BY m.score DESC, m.article_id, m.paragraph LIMIT {fetch}"
+    )
+    return (
+        "SELECT t.article_id, t.paragraph, p.start_char, p.end_char, p.body, t.score, t.total "
+        f"FROM ({top}) t JOIN summit_passages p ON p.collection = %s "
+        "AND p.article_id = t.article_id AND p.paragraph = t.paragraph "
+        "ORDER BY t.score DESC, t.article_id, t.paragraph"
+    )
+
+
+class Ranker(Shortlist, QueryPlanner):
     """Runs a plan: the page of ranked passages, its total, and whether it is exact."""
 
     def _run(
@@ -38,7 +64,8 @@ class Ranker(QueryPlanner):
         params: list[Any] = [self._collection]
         where = ["p.collection = %s"]
         body = " | ".join(plan.body_queries)
-        if plan.tree is not None and not has_source(plan.tree):
+        simple = plan.tree is not None and not has_source(plan.tree)
+        if plan.tree is not None and simple:
             # one tsquery, one index probe: the query, and a word of it in the passage
             query = self._tsquery(plan.tree, plan, as_you_type)
             if query is None:
@@ -60,26 +87,21 @@ class Ranker(QueryPlanner):
         score, score_params = self._score(plan)
         fetch = max(1, limit) * (4 if group_by_article else 1) + DUPLICATE_SLACK
         condition = " AND ".join(where)
-        # (the total comes with the page: the matches are read once)
-        columns = f"article_id, paragraph, start_char, end_char, body, {score} AS score"
-        if as_you_type:
-            source = (
-                f"(SELECT * FROM summit_passages p WHERE {condition} "
-                f"LIMIT {AS_YOU_TYPE_CANDIDATES}) p"
-            )
-        else:
-            source = f"summit_passages p WHERE {condition}"
-        sql = (
-            f"SELECT {columns}, count(*) OVER () FROM {source} "
-            f"ORDER BY score DESC, article_id, paragraph LIMIT {fetch}"
-        )
+        sql = page_sql(score, condition, fetch, as_you_type)
         known = anchors() if anchors else {}
-        with self._conn.transaction():
+        with self._transaction_lock, self._conn.transaction():
             self._conn.execute(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
-            found = self._rows(sql, (*score_params, *params))
-            total = int(found[0][-1]) if found else 0
-            exact = not as_you_type or total < AS_YOU_TYPE_CANDIDATES
-            rows = [row[:-1] for row in found]
+            listed = None
+            if simple and not as_you_type:
+                listed = self._from_lists(plan, condition, params, fetch)
+            if listed is not None:
+                rows, total = listed
+                exact = False
+            else:
+                found = self._rows(sql, (*score_params, *params, self._collection))
+                total = int(found[0][-1]) if found else 0
+                exact = not as_you_type or total < AS_YOU_TYPE_CANDIDATES
+                rows = [row[:-1] for row in found]
             leads = self._leads(plan, limit, rows, allowed, as_you_type)
         hits: list[Passage] = []
         seen: set[str] = set()
@@ -109,15 +131,15 @@ class Ranker(QueryPlanner):
             total = len({hit.article_id for hit in hits})
         return hits, total, exact
 
-    def _score(self, plan: PgPlan) -> tuple[str, list[Any]]:
+    def _score(self, plan: PgPlan, *, adjacency: bool = True) -> tuple[str, list[Any]]:
         """idf-weighted ts_rank of each positive leaf (BM25's idf, ts_rank's length
-        normalisation), plus a lift where bare words stand together."""
-        weights = f"'{{1.0, 0, 0, {TITLE_WEIGHT}}}'"
+        normalisation), plus (`adjacency`) a lift where bare words stand together."""
+        weights = RANK_WEIGHTS
         terms, params = [], []
         for query, stems in plan.leaf_queries:
             terms.append(f"%s * ts_rank({weights}, p.tsv, %s::tsquery, 1)")
             params.extend([self._idf(stems) if stems else 1.0, query])
-        if plan.adjacency:
+        if plan.adjacency and adjacency:
             terms.append(f"%s * ts_rank({weights}, p.tsv, %s::tsquery, 1)")
             params.extend([ADJACENCY_BOOST, plan.adjacency])
         return (" + ".join(terms) or "0"), params

@@ -10,7 +10,7 @@ from index.backend.postgres.connection import DatabaseError
 if TYPE_CHECKING:
     import psycopg
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MIN_SERVER_VERSION = 120000
 """PostgreSQL 12: websearch-era tsquery functions, generated columns, stable JSONB."""
 EXTENSIONS = ("unaccent", "pg_trgm")
@@ -79,7 +79,34 @@ _V1 = [
     "CREATE INDEX summit_vocabulary_stem ON summit_vocabulary (collection, stem)",
     "CREATE INDEX summit_vocabulary_trgm ON summit_vocabulary USING gin (word gin_trgm_ops)",
 ]
-MIGRATIONS: dict[int, list[str]] = {1: _V1}
+_V2 = [
+    # the collection's proper words (folded names), worked out with its name variants:
+    # the spelling step asks for them at a search's first correction (NULL: not yet)
+    "ALTER TABLE summit_collections ADD COLUMN proper_words jsonb",
+    # Ranking lists of the collection's commonest words (index/backend/postgres/toplists.py):
+    # every passage scoring above the word's floor, so that a common word is ranked from a
+    # few hundred rows instead of every match.
+    """CREATE TABLE summit_top_terms (
+        collection integer NOT NULL REFERENCES summit_collections ON DELETE CASCADE,
+        lexeme text NOT NULL,
+        query tsquery NOT NULL,
+        floor real NOT NULL,
+        matches integer NOT NULL,
+        PRIMARY KEY (collection, lexeme)
+    )""",
+    """CREATE TABLE summit_top_passages (
+        collection integer NOT NULL,
+        lexeme text NOT NULL,
+        score real NOT NULL,
+        article_id text NOT NULL,
+        paragraph integer NOT NULL,
+        FOREIGN KEY (collection, lexeme) REFERENCES summit_top_terms ON DELETE CASCADE,
+        FOREIGN KEY (collection, article_id) REFERENCES summit_articles ON DELETE CASCADE
+    )""",
+    "CREATE INDEX summit_top_passages_rank ON summit_top_passages (collection, lexeme, score DESC)",
+    "CREATE INDEX summit_top_passages_article ON summit_top_passages (collection, article_id)",
+]
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2}
 """Statements that bring a database from version N-1 to N."""
 
 

@@ -14,6 +14,7 @@ tsquery text and SQL conditions), ranking.py (the candidate SQL and its scores),
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
@@ -42,8 +43,13 @@ class PgSearcher(Ranker, SimilarPassages):
         collection: int,
         records: Mapping[str, ManifestRecord],
         variant_groups: list[frozenset[str]],
+        lock: threading.RLock | None = None,
     ) -> None:
         self._conn = conn
+        self._transaction_lock = lock or threading.RLock()
+        """Held around a search's transaction: the store's other threads (a search while
+        typing, reading a new state) use the same connection, and two transaction blocks
+        interleaved on one connection fail ("commit at the wrong nesting level")."""
         self._collection = collection
         self._records = records
         self.variants = VariantTable(variant_groups)

@@ -10,10 +10,10 @@ from index.backend.postgres.documents import lexeme
 from index.backend.postgres.expansion import Vocabulary
 from index.backend.postgres.hits import make_passage, ranked
 from index.backend.postgres.tsquery import PgPlan
-from index.backend.whoosh.analyzers import stemming_analyzer
 from index.models import SearchResult
 from index.search.querylang import prepare_query
 from index.search.results import AnchorsProvider
+from index.text.words import index_terms
 
 
 class SimilarPassages(Vocabulary):
@@ -37,7 +37,7 @@ class SimilarPassages(Vocabulary):
             return SearchResult(f"like:{label}", "", 0, False, (), (message,), error=message)
         counts: Counter[str] = Counter()
         for (body,) in rows:
-            counts.update(token.text for token in stemming_analyzer()(body))
+            counts.update(term for term, _ in index_terms(body))
         candidates = [t for t in counts if len(t) > 2 and not t.isdigit()]
         frequencies = self._stem_frequencies(set(candidates))
         total = max(1, len(self._records))

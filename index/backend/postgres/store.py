@@ -137,7 +137,12 @@ class PgIndex:
     # -- opening and loading -------------------------------------------------------------
 
     def open_existing(self) -> bool:
-        return bool(self._guarded(self._load_state))
+        opened = bool(self._guarded(self._load_state))
+        if opened:
+            # the searcher's modules (rapidfuzz among them: about 0.3 s) load with the
+            # collection, not at the first keystroke
+            import index.backend.postgres.searcher  # noqa: F401
+        return opened
 
     def _load_state(self) -> bool:
         """Read the collection's records and variants; False when it is not loaded yet."""
@@ -327,6 +332,7 @@ class PgIndex:
                 self._collection,
                 self._records,
                 self._variant_groups,
+                self._lock,
             )
         return _GuardedSearch(self._searcher, self._guarded)
 

@@ -17,10 +17,9 @@ from index.backend.postgres.expansion import (
     Vocabulary,
 )
 from index.backend.postgres.query import Leaf, Node, Not, parse, positive_leaves, stems_of
-from index.backend.whoosh.analyzers import keyword_analyzer
 from index.search.planner import within_budget
 from index.search.querylang import PreparedQuery, prefix_last_word, prepare_query
-from index.text.words import fold
+from index.text.words import fold, keyword_terms
 
 _NOTHING = "'\u2400'"  # a lexeme no text has: "matches nothing", honestly
 
@@ -38,6 +37,9 @@ class PgPlan:
     body_queries: list[str] = field(default_factory=list)
     """The positive leaves restricted to the body: a passage must contain one itself."""
     adjacency: str | None = None
+    leaf_forms: list[list[str] | None] = field(default_factory=list)
+    """Per leaf_queries entry: the lexemes whose plain OR its tsquery is (then its
+    ts_rank is the sum of theirs over their number: see toplists.py), else None."""
 
 
 class QueryPlanner(Vocabulary):
@@ -55,6 +57,7 @@ class QueryPlanner(Vocabulary):
                 continue
             query, stems = forms
             plan.leaf_queries.append((query, stems))
+            plan.leaf_forms.append(self._plain_forms(leaf, stems, plan, as_you_type))
             if leaf.field != "title":
                 body = self._leaf_query(leaf, "D", plan, as_you_type, record=False)
                 if body is not None:
@@ -65,6 +68,19 @@ class QueryPlanner(Vocabulary):
         if len(words) >= 2 and len(prepared.plain_words) == len(prepared.text.split()):
             plan.adjacency = " <-> ".join(lexeme(w) for w in words)
         return plan
+
+    def _plain_forms(
+        self, leaf: Leaf, stems: list[str], plan: PgPlan, as_you_type: bool
+    ) -> list[str] | None:
+        """The lexemes of a leaf written as their plain OR (no field, no phrase of several
+        words, no open prefix), else None."""
+        if leaf.field or as_you_type:
+            return None
+        if leaf.kind == "fuzzy":
+            return sorted(set(stems)) or None
+        if leaf.kind in ("term", "phrase") and len(stems) == 1:
+            return sorted(set(self._forms(stems[0], plan, record=False)))
+        return None
 
     def _forms(self, word_stem: str, plan: PgPlan, record: bool) -> list[str]:
         """A stem and the stems of its name variants."""
@@ -150,7 +166,7 @@ class QueryPlanner(Vocabulary):
             params.append(query)
             return "p.tsv @@ %s::tsquery"
         if isinstance(node, Leaf):
-            words = [t.text for t in keyword_analyzer()(node.text)]
+            words = keyword_terms(node.text)
             if not words:
                 return None
             params.append(" & ".join(lexeme(w) for w in words))
@@ -191,5 +207,5 @@ def source_query(prepared: PreparedQuery) -> str | None:
     words = prepared.plain_words
     if not words or len(words) != len(prepared.text.split()):
         return None
-    terms = [t.text for w in words for t in keyword_analyzer()(w)]
+    terms = [t for w in words for t in keyword_terms(w)]
     return " & ".join(lexeme(t) for t in terms) if terms else None

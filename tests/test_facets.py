@@ -154,3 +154,16 @@ async def test_app_ctrl_f_counts_and_one_key_narrows_the_search(
         assert result is not None and result.hits
         assert {hit.source for hit in result.hits} == {value.value}
         assert _passages(result) == value.count
+
+
+async def test_the_picker_counts_one_passage_in_the_singular(tmp_path: Path) -> None:
+    from index.search.facets import Facets
+    from tests.app_fixtures import make_app, screen_text, wait_ready
+    from tui.app.screens.facet_picker import FacetPicker
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        app.push_screen(FacetPicker("ferry", Facets(counted=1, complete=True)))
+        await pilot.pause()
+        assert "(1 passage)" in screen_text(app)

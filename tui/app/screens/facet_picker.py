@@ -45,7 +45,8 @@ class FacetPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         scope = "" if self.facets.complete else f", the best {self.facets.counted}"
         query = clean(self.query_text, single_line=True)
-        title = f"Narrow “{query}” ({self.facets.counted} passages{scope})"
+        noun = "passage" if self.facets.counted == 1 else "passages"
+        title = f"Narrow “{query}” ({self.facets.counted} {noun}{scope})"
         with Vertical(id="facet-dialog"):
             yield Static(Text(title, style="bold"))
             options: list[Option | None] = []

@@ -15,7 +15,7 @@ from typing import Generic, Protocol, TypeVar
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from index.models import Passage
+from index.models import Passage, SearchResult
 from index.search.querylang import PreparedQuery
 from index.text.variants import consonant_skeleton
 from index.text.words import fold
@@ -165,6 +165,33 @@ class Corrected(Generic[PlanT]):
     suggestion: str | None
     corrected: bool
     searched: str
+
+
+def as_typed(plan: PlanT, ranked: Ranked) -> Corrected[PlanT]:
+    """The spelling step not taken (as you type: no correction before Enter)."""
+    return Corrected(plan, ranked, None, False, plan.prepared.text)
+
+
+def search_result(
+    query: str,
+    step: Corrected[PlanT],
+    notes: Sequence[str],
+    variants: tuple[tuple[str, tuple[str, ...]], ...],
+) -> SearchResult:
+    """The answer both backends give once ranked and (maybe) corrected."""
+    hits, total, exact = step.ranked
+    return SearchResult(
+        query=query,
+        searched=step.searched,
+        total=total,
+        total_is_estimate=not exact,
+        hits=tuple(hits),
+        notes=tuple(notes),
+        suggestion=step.suggestion,
+        corrected=step.corrected,
+        variants=variants,
+        error=step.plan.prepared.error,
+    )
 
 
 def with_correction(

@@ -26,7 +26,13 @@ from index.models import SearchResult
 from index.search.planner import allowed_articles, none_allowed
 from index.search.querylang import is_empty, well_formed
 from index.search.results import AnchorsProvider
-from index.search.spelling import Ranked, corrected_query, with_correction
+from index.search.spelling import (
+    Ranked,
+    as_typed,
+    corrected_query,
+    search_result,
+    with_correction,
+)
 from index.store.manifest import ManifestRecord
 from index.text.variants import VariantTable
 
@@ -87,7 +93,7 @@ class PgSearcher(Ranker, SimilarPassages):
                 text, plan.prepared.text, 0, False, (), tuple(notes), error=plan.prepared.error
             )
         result = self._run(plan, limit, allowed, group_by_article, shown, as_you_type)
-        suggestion, corrected, searched = None, False, plan.prepared.text
+        step = as_typed(plan, result)
         if not as_you_type:
 
             def rerun(fixed: str) -> tuple[PgPlan, Ranked]:
@@ -98,18 +104,4 @@ class PgSearcher(Ranker, SimilarPassages):
                 plan.prepared, self._in_index, self.correction, self._proper_words.__contains__
             )
             step = with_correction(plan, result, notes, fix, rerun)
-            plan, result = step.plan, step.ranked
-            suggestion, corrected, searched = step.suggestion, step.corrected, step.searched
-        hits, total, exact = result
-        return SearchResult(
-            query=text,
-            searched=searched,
-            total=total,
-            total_is_estimate=not exact,
-            hits=tuple(hits),
-            notes=tuple(notes),
-            suggestion=suggestion,
-            corrected=corrected,
-            variants=tuple(plan.variants.items()),
-            error=plan.prepared.error,
-        )
+        return search_result(text, step, notes, tuple(step.plan.variants.items()))

@@ -236,7 +236,7 @@ class PassageSearcher:
                 text, plan.prepared.text, 0, False, (), tuple(notes), error=plan.prepared.error
             )
         result = self._run(plan, limit, allowed, group_by_article, shown, as_you_type)
-        suggestion, corrected, searched = None, False, plan.prepared.text
+        step = spelling.as_typed(plan, result)
         if not as_you_type:
 
             def rerun(fixed: str) -> tuple[WhooshPlan, spelling.Ranked]:
@@ -247,21 +247,7 @@ class PassageSearcher:
                 plan.prepared, self._in_index, self.correction, self._is_proper
             )
             step = spelling.with_correction(plan, result, notes, fix, rerun)
-            plan, result = step.plan, step.ranked
-            suggestion, corrected, searched = step.suggestion, step.corrected, step.searched
-        hits, total, exact = result
-        return SearchResult(
-            query=text,
-            searched=searched,
-            total=total,
-            total_is_estimate=not exact,
-            hits=tuple(hits),
-            notes=tuple(notes),
-            suggestion=suggestion,
-            corrected=corrected,
-            variants=plan.variants,
-            error=plan.prepared.error,
-        )
+        return spelling.search_result(text, step, notes, step.plan.variants)
 
     def _run(
         self,

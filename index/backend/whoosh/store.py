@@ -82,6 +82,7 @@ class IndexStore(RecordReader):
         self._cancel: Cancel = self.stop
         self.warnings: list[str] = []
         self._ix: Index | None = None
+        self._generation = 0
         self._records: dict[str, ManifestRecord] = {}
         self._extras = ExtrasStore(index_dir / SIDECAR)
         self._searcher: Any = None
@@ -104,10 +105,12 @@ class IndexStore(RecordReader):
 
     @property
     def generation(self) -> int:
-        """The whoosh generation of the open index (changes with every commit)."""
+        """The whoosh generation of the index as this store opened or committed it
+        (changes with every commit). Kept, not read from disk again: once the sync lock
+        is released another process may be rebuilding the folder, and asking whoosh
+        then raised EmptyIndexError (two `summit index --rebuild` at once)."""
         self._require_open()
-        assert self._ix is not None
-        return int(self._ix.latest_generation())
+        return self._generation
 
     @property
     def version(self) -> str:
@@ -152,13 +155,17 @@ class IndexStore(RecordReader):
         report = None
         if not writable_folder(self.index_dir, (SIDECAR,)):
             report = self._as_it_is(rebuild=rebuild, verify=verify)
+            if report is not None:
+                self._refresh_if_stale()
         if report is None:
             report = self._sync_writable(progress, rebuild=rebuild, verify=verify)
         report.warnings = [*self.warnings, *report.warnings]
         report.seconds = time.perf_counter() - started
+        return report
+
+    def _refresh_if_stale(self) -> None:
         if self._searcher is None or self._searcher_version != self.version:
             self._refresh_searcher()
-        return report
 
     def _as_it_is(self, *, rebuild: bool, verify: bool) -> UpdateReport | None:
         """The index of a folder we cannot write, opened as it is (a read-only copy,
@@ -178,22 +185,36 @@ class IndexStore(RecordReader):
         self, progress: ProgressCallback | None, *, rebuild: bool, verify: bool
     ) -> UpdateReport:
         with sync_lock(self.index_dir, progress) as exclusive:
-            if not exclusive:
-                self.warnings.append(BUSY_WARNING)
-                if not self._load_existing():
-                    raise busy_error(self.index_dir)
-                return UpdateReport(reason="index busy: opened read-only")
-            try:
-                return self._sync_locked(progress, rebuild=rebuild, verify=verify)
-            except (OSError, sqlite3.Error) as exc:
-                # Disk full, I/O error, the index folder removed under us: whoosh has
-                # cancelled its write, so the index on disk is the previous one.
-                reason = getattr(exc, "strerror", None) or exc
-                why = f"cannot write the index at {self.index_dir}: {reason}"
-                if not self._load_existing():
-                    raise IndexWriteError(why) from exc
-                self.warnings.append(f"{why}; searching the previous index as it was")
-                return UpdateReport(reason="index not updated", not_updated=why)
+            report = self._sync_under_lock(progress, exclusive, rebuild=rebuild, verify=verify)
+            # still under the lock: once it is released another process may be
+            # rebuilding the folder, and a searcher opened then finds no index
+            self._refresh_if_stale()
+            return report
+
+    def _sync_under_lock(
+        self,
+        progress: ProgressCallback | None,
+        exclusive: bool,
+        *,
+        rebuild: bool,
+        verify: bool,
+    ) -> UpdateReport:
+        if not exclusive:
+            self.warnings.append(BUSY_WARNING)
+            if not self._load_existing():
+                raise busy_error(self.index_dir)
+            return UpdateReport(reason="index busy: opened read-only")
+        try:
+            return self._sync_locked(progress, rebuild=rebuild, verify=verify)
+        except (OSError, sqlite3.Error) as exc:
+            # Disk full, I/O error, the index folder removed under us: whoosh has
+            # cancelled its write, so the index on disk is the previous one.
+            reason = getattr(exc, "strerror", None) or exc
+            why = f"cannot write the index at {self.index_dir}: {reason}"
+            if not self._load_existing():
+                raise IndexWriteError(why) from exc
+            self.warnings.append(f"{why}; searching the previous index as it was")
+            return UpdateReport(reason="index not updated", not_updated=why)
 
     def _loaded_is_current(self) -> bool:
         """Whether the index open_existing() loaded is still the one on disk (the
@@ -208,6 +229,7 @@ class IndexStore(RecordReader):
             return False
         with self._searcher_lock:
             self._ix = whole.ix
+            self._generation = int(whole.manifest.generation)
             self._records = {r.id: r for r in whole.manifest.records}
             self._build_id = whole.manifest.build
             self._extras.use(whole.sidecar)
@@ -261,6 +283,7 @@ class IndexStore(RecordReader):
         self.close()
         self._extras.start_empty(self.index_dir / SIDECAR)
         self._ix = create_empty(self.index_dir)
+        self._generation = int(self._ix.latest_generation())
         self._build_id = secrets.token_hex(8)
         self._records = {}
         self._checksums = {}
@@ -314,6 +337,7 @@ class IndexStore(RecordReader):
         infer_places(self._records.values(), self._extras.proper_nouns)
         if batch.committed:
             self._ix = reopen(self.index_dir)
+            self._generation = int(self._ix.latest_generation())
             self._save_manifest()
         elif jobs:
             self._save_manifest()  # mtimes refreshed
